@@ -1,0 +1,24 @@
+"""What every event model has in common."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["Event"]
+
+
+class Event(BaseModel):
+    """An event's data (the CloudEvents payload). Carries ids, never personal data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    subject: ClassVar[str]
+    """The NATS subject, `rsp.<service>.<entity>.<happened>.v<major>`; also the CloudEvents type."""
+    source: ClassVar[str]
+    """The CloudEvents source: the producing service."""
+
+    def entity(self) -> str:
+        """The CloudEvents `subject` attribute: which entity this event is about."""
+        raise NotImplementedError

@@ -1,0 +1,151 @@
+"""`rsp`: run the platform locally, see how it is doing, and run its checks.
+
+rsp up [--demo]     start everything, print where it is, stream logs; Ctrl-C stops it all
+rsp status          is the running stack healthy, and where is it
+rsp test [ARGS]     ruff, mypy --strict and the whole pytest suite (ARGS go to pytest)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from runtime.errors import ConfigurationError
+from runtime.local.endpoints import Endpoints
+from runtime.local.stack import LocalStack, StackAlreadyRunning
+from runtime.log import configure_logging
+from runtime.settings import Settings
+
+__all__ = ["main"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _summary(endpoints: Endpoints) -> str:
+    lines = ["", "Relational Schools Programme platform is up:"]
+    for name, service in endpoints.services.items():
+        lines.append(f"  {name:<10} {service.url}   (API docs {service.docs})")
+    lines.append(f"  dashboard  {endpoints.dashboard}")
+    if endpoints.temporal_ui:
+        lines.append(f"  Temporal   UI {endpoints.temporal_ui}   (frontend {endpoints.temporal_address})")
+    else:
+        lines.append(f"  Temporal   {endpoints.temporal_address}")
+    lines.append(
+        f"  NATS       {endpoints.nats_url}"
+        + (f"   (monitor {endpoints.nats_monitor})" if endpoints.nats_monitor else "")
+    )
+    lines.append(f"  Postgres   {endpoints.postgres_dsn}")
+    lines.append('Find a school\'s journey in the Temporal UI with the query: Urn = "<urn>"')
+    lines.append("Press Ctrl-C to stop everything.")
+    return "\n".join(lines) + "\n"
+
+
+async def _up(demo: bool) -> int:
+    settings = Settings()
+    stack = LocalStack(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"rsp: starting the stack in {stack.data_dir}", flush=True)
+    starting = asyncio.create_task(stack.start())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await starting
+        print("rsp: stopped before the stack was ready", flush=True)
+        return 130
+    stopping.cancel()
+    endpoints = starting.result()
+    print(_summary(endpoints), flush=True)
+    if demo:
+        from runtime.local.demo import seed_demo
+
+        print(await seed_demo(endpoints), flush=True)
+    failure = asyncio.create_task(stack.first_failure())
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({failure, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    code = 0
+    if failure.done():
+        crashed = failure.result()
+        print(f"rsp: {crashed.name} exited with {crashed.returncode}; stopping everything (log: {crashed.log_path})")
+        code = 1
+    failure.cancel()
+    print("rsp: stopping", flush=True)
+    await stack.stop()
+    print("rsp: stopped; data kept in", stack.data_dir, flush=True)
+    return code
+
+
+def up(demo: bool) -> int:
+    try:
+        return asyncio.run(_up(demo))
+    except (StackAlreadyRunning, ConfigurationError) as refused:
+        print(f"rsp: {refused}", file=sys.stderr)
+        return 2
+
+
+def status() -> int:
+    settings = Settings()
+    endpoints = Endpoints.read(settings.data_dir.resolve())
+    if endpoints is None:
+        print(f"rsp: no stack is running from {settings.data_dir.resolve()} (start one with `./rsp up`)")
+        return 1
+    healthy = True
+    checks = {name: f"{service.url}/health" for name, service in endpoints.services.items()}
+    if endpoints.nats_monitor:
+        checks["nats"] = f"{endpoints.nats_monitor}/healthz?js-enabled-only=true"
+    if endpoints.temporal_ui:
+        checks["temporal-ui"] = endpoints.temporal_ui
+    with httpx.Client(timeout=3) as client:
+        for name, url in checks.items():
+            try:
+                ok = client.get(url).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            healthy &= ok
+            print(f"  {name:<12} {'up' if ok else 'DOWN':<5} {url}")
+    print(_summary(endpoints).split("\n", 2)[2].rsplit("Press", 1)[0], end="")
+    return 0 if healthy else 1
+
+
+def test(pytest_args: list[str]) -> int:
+    python = sys.executable
+    steps = [
+        [python, "-m", "ruff", "check", "."],
+        [python, "-m", "ruff", "format", "--check", "."],
+        [python, "-m", "mypy", "."],
+        [python, "-m", "pytest", *pytest_args],
+    ]
+    for step in steps:
+        print("rsp test:", " ".join(step[2:]), flush=True)
+        result = subprocess.run(step, cwd=ROOT, check=False)
+        if result.returncode != 0:
+            return result.returncode
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="rsp", description="The Relational Schools Programme platform.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    up_command = commands.add_parser("up", help="run the whole platform locally until Ctrl-C")
+    up_command.add_argument("--demo", action="store_true", help="seed a small demo cohort")
+    commands.add_parser("status", help="health and addresses of the running stack")
+    test_command = commands.add_parser("test", help="lint, type-check and run every test")
+    test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    args = parser.parse_args(argv)
+    configure_logging("rsp", "WARNING")
+    if args.command == "up":
+        sys.exit(up(args.demo))
+    if args.command == "status":
+        sys.exit(status())
+    sys.exit(test(args.pytest_args))

@@ -1,0 +1,124 @@
+"""Consuming events at least once, with effects applied exactly once and failures made visible.
+
+Every subscriber goes through `EventConsumer.subscribe`: a durable JetStream consumer with manual acks. A
+message that is not a valid event, or whose handler raises a `PlatformError`, is dead-lettered (published to
+`rsp.dead_letter.<consumer>` with the reason) and acked; a handler that raises anything else is retried with
+back-off until `max_deliver`, then dead-lettered. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import asyncpg
+from faststream.middlewares import AckPolicy
+from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, NatsMessage
+from pydantic import ValidationError
+
+from contracts import DEAD_LETTER, Envelope, Event, InvalidEnvelope
+from runtime.errors import PlatformError
+
+__all__ = ["EventConsumer", "claim_event"]
+
+_log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[E, Envelope], Awaitable[None]]
+
+ACK_WAIT_SECONDS = 30.0
+
+
+async def claim_event(conn: asyncpg.Connection, consumer: str, envelope: Envelope) -> bool:
+    """Record the event in the inbox; False if this consumer has already applied it.
+
+    Call inside the transaction that applies the effect, so the record and the effect commit together.
+    """
+    claimed = await conn.fetchval(
+        "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
+        consumer,
+        envelope.id,
+    )
+    return bool(claimed)
+
+
+class EventConsumer:
+    """Subscribes one process's handlers to JetStream under durable consumer names."""
+
+    def __init__(self, broker: NatsBroker, consumer: str, max_deliver: int) -> None:
+        self._broker = broker
+        self.consumer = consumer
+        self._max_deliver = max_deliver
+
+    def subscribe(self, event_type: type[E], handler: Handler[E]) -> None:
+        from contracts import stream_for
+
+        durable = f"{self.consumer}-{event_type.subject.replace('.', '-')}"
+
+        async def on_message(msg: NatsMessage) -> None:
+            await self._deliver(msg, event_type, handler)
+
+        self._broker.subscriber(
+            event_type.subject,
+            stream=JStream(stream_for(event_type.subject).name, declare=False),
+            durable=durable,
+            queue=durable,
+            deliver_policy=DeliverPolicy.ALL,
+            config=ConsumerConfig(ack_wait=ACK_WAIT_SECONDS, max_deliver=-1),
+            ack_policy=AckPolicy.MANUAL,
+            title=durable,
+            description=f"{self.consumer} reacts to {event_type.__name__}",
+        )(on_message)
+
+    async def _deliver(self, msg: NatsMessage, event_type: type[E], handler: Handler[E]) -> None:
+        try:
+            envelope = Envelope.from_headers(msg.headers)
+            if envelope.type != event_type.subject:
+                raise InvalidEnvelope(f"ce-type {envelope.type!r} is not {event_type.subject!r}")
+            event = event_type.model_validate_json(msg.body)
+        except (InvalidEnvelope, ValidationError) as bad:
+            await self._dead_letter(msg, f"not a valid {event_type.__name__}: {bad}")
+            return
+        attempt = msg.raw_message.metadata.num_delivered or 1
+        try:
+            await handler(event, envelope)
+        except PlatformError as refused:
+            await self._dead_letter(msg, refused.message)
+        except Exception as failure:
+            if attempt >= self._max_deliver:
+                await self._dead_letter(msg, f"gave up after {attempt} deliveries: {failure!r}")
+                return
+            delay = min(0.5 * 2 ** (attempt - 1), 30.0)
+            _log.warning(
+                "%s: %s %s failed (%r); retry %d in %.1fs",
+                self.consumer,
+                event_type.__name__,
+                envelope.id,
+                failure,
+                attempt,
+                delay,
+            )
+            await msg.nack(delay=delay)
+        else:
+            await msg.ack()
+
+    async def _dead_letter(self, msg: NatsMessage, reason: str) -> None:
+        original_id = msg.headers.get("ce-id", "unknown")
+        headers = {key: value for key, value in msg.headers.items() if key.startswith("ce-")}
+        headers.update(
+            {
+                "rsp-dead-letter-reason": reason[:1000],
+                "rsp-dead-letter-consumer": self.consumer,
+                "rsp-original-subject": msg.raw_message.subject,
+                "Nats-Msg-Id": f"{self.consumer}:{original_id}",
+            }
+        )
+        await self._broker.publish(
+            msg.body,
+            subject=f"rsp.dead_letter.{self.consumer}",
+            headers=headers,
+            stream=DEAD_LETTER.name,
+        )
+        _log.error("%s: dead-lettered event %s: %s", self.consumer, original_id, reason)
+        await msg.ack()

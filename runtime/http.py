@@ -1,0 +1,42 @@
+"""The HTTP edge shared by the services: health, error translation, tracing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
+
+from runtime.errors import Conflict, Invalid, NotFound, PlatformError
+
+__all__ = ["create_app"]
+
+_STATUS: tuple[tuple[type[PlatformError], int], ...] = ((NotFound, 404), (Conflict, 409), (Invalid, 422))
+
+
+async def _platform_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, PlatformError)
+    status = next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
+    return JSONResponse({"detail": error.message}, status_code=status)
+
+
+def create_app(
+    title: str,
+    description: str,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+    tracer_provider: TracerProvider,
+    is_ready: Callable[[], bool],
+) -> FastAPI:
+    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app.add_exception_handler(PlatformError, _platform_error)
+
+    @app.get("/health", tags=["health"], summary="Ready to serve: database, broker and relay are up")
+    async def health() -> JSONResponse:
+        ready = is_ready()
+        return JSONResponse({"status": "ok" if ready else "starting"}, status_code=200 if ready else 503)
+
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls="health")
+    return app

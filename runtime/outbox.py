@@ -1,0 +1,124 @@
+"""The transactional outbox: record an event in the writer's transaction, relay it to JetStream afterwards.
+
+A state change and its event commit together or not at all. The relay publishes committed rows in order,
+awaiting each JetStream ack; `Nats-Msg-Id` makes a re-publish after a crash harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+import asyncpg
+from faststream.nats import NatsBroker
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+
+from contracts import Envelope, Event, stream_for
+from runtime.telemetry import current_trace_carrier, trace_context_from
+
+__all__ = ["OutboxRelay", "record_event"]
+
+_log = logging.getLogger(__name__)
+_tracer = trace.get_tracer(__name__)
+
+
+async def record_event(conn: asyncpg.Connection, event: Event) -> Envelope:
+    """Add `event` to the outbox inside the caller's transaction and return its envelope."""
+    envelope = Envelope(
+        id=uuid4(), source=event.source, type=event.subject, time=datetime.now(UTC), subject=event.entity()
+    )
+    await conn.execute(
+        "INSERT INTO outbox (event_id, subject, headers, payload, trace_context) VALUES ($1, $2, $3, $4, $5)",
+        envelope.id,
+        event.subject,
+        envelope.to_headers(),
+        event.model_dump(mode="json"),
+        current_trace_carrier(),
+    )
+    return envelope
+
+
+class OutboxRelay:
+    """Publishes one schema's outbox to JetStream, woken by NOTIFY and by a fallback poll."""
+
+    def __init__(self, pool: asyncpg.Pool, broker: NatsBroker, schema: str, poll_seconds: float) -> None:
+        self._pool = pool
+        self._broker = broker
+        self._channel = f"rsp_outbox_{schema}"
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._listener: Any = None
+
+    async def start(self) -> None:
+        self._listener = await self._pool.acquire()
+        await self._listener.add_listener(self._channel, self._on_notify)
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._channel}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._listener is not None:
+            await self._listener.remove_listener(self._channel, self._on_notify)
+            await self._pool.release(self._listener)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                await self.publish_pending()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # NATS or Postgres is away: keep the rows and try again on the next wake or poll.
+                _log.exception("outbox relay failed; will retry")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+
+    async def publish_pending(self, batch_size: int = 200) -> int:
+        """Publish every committed, unpublished row; returns how many were published."""
+        published = 0
+        while True:
+            # The relay's own polling is not part of any request's trace.
+            with suppress_instrumentation():
+                async with self._pool.acquire() as conn, conn.transaction():
+                    rows = await conn.fetch(
+                        "SELECT position, subject, headers, payload, trace_context FROM outbox "
+                        "WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
+                        batch_size,
+                    )
+                    for row in rows:
+                        await self._publish(row)
+                    if rows:
+                        await conn.execute(
+                            "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])",
+                            [row["position"] for row in rows],
+                        )
+            published += len(rows)
+            if len(rows) < batch_size:
+                return published
+
+    async def _publish(self, row: asyncpg.Record) -> None:
+        subject: str = row["subject"]
+        token = otel_context.attach(trace_context_from(row["trace_context"]))
+        try:
+            with _tracer.start_as_current_span(f"outbox relay {subject}", kind=trace.SpanKind.PRODUCER):
+                await self._broker.publish(
+                    row["payload"],
+                    subject=subject,
+                    headers=dict(row["headers"]),
+                    stream=stream_for(subject).name,
+                )
+        finally:
+            otel_context.detach(token)

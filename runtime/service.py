@@ -1,0 +1,86 @@
+"""What a service process holds besides its domain: pool, migrations, broker, outbox relay, HTTP app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncpg
+import uvicorn
+from fastapi import APIRouter, FastAPI
+
+from runtime.broker import create_broker, ensure_streams
+from runtime.consumer import EventConsumer
+from runtime.database import MESSAGING_MIGRATIONS, create_pool, migrate
+from runtime.http import create_app
+from runtime.log import configure_logging
+from runtime.outbox import OutboxRelay
+from runtime.settings import Settings
+from runtime.telemetry import setup_telemetry
+
+__all__ = ["ServiceRuntime"]
+
+_log = logging.getLogger(__name__)
+
+
+class ServiceRuntime:
+    """One service's infrastructure. Its schema is named after the service."""
+
+    def __init__(self, name: str, migrations: Path, settings: Settings | None = None) -> None:
+        self.name = name
+        self.settings = settings or Settings()
+        configure_logging(name, self.settings.log_level)
+        self.tracer_provider = setup_telemetry(name, self.settings)
+        self.broker = create_broker(self.settings.require_nats(), name, self.tracer_provider)
+        self.consumer = EventConsumer(self.broker, name, self.settings.max_deliver)
+        self._migrations = migrations
+        self._pool: asyncpg.Pool | None = None
+        self._ready = False
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError(f"{self.name} has not started")
+        return self._pool
+
+    def is_ready(self) -> bool:
+        return self._ready
+
+    @asynccontextmanager
+    async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+        self._pool = await create_pool(self.settings.require_postgres(), self.name)
+        applied = await migrate(self._pool, self.name, [MESSAGING_MIGRATIONS, self._migrations])
+        if applied:
+            _log.info("applied migrations %s", ", ".join(applied))
+        await self.broker.connect()
+        await ensure_streams(self.broker)
+        relay = OutboxRelay(self._pool, self.broker, self.name, self.settings.relay_poll_seconds)
+        await relay.start()
+        await self.broker.start()
+        self._ready = True
+        _log.info("%s ready", self.name)
+        try:
+            yield
+        finally:
+            self._ready = False
+            await self.broker.stop()
+            await relay.stop()
+            await self._pool.close()
+            self._pool = None
+
+    def app(self, title: str, description: str, routers: Sequence[APIRouter]) -> FastAPI:
+        app = create_app(title, description, self.lifespan, self.tracer_provider, self.is_ready)
+        for router in routers:
+            app.include_router(router)
+        return app
+
+    def serve(self, app: FastAPI) -> None:
+        uvicorn.run(
+            app,
+            host=self.settings.host,
+            port=self.settings.port_of(self.name),
+            log_config=None,
+            access_log=False,
+        )

@@ -1,0 +1,1 @@
+"""Circles: reflective and practice discussion circles in each school (this slice keeps the enrolled schools)."""

@@ -1,0 +1,1 @@
+"""Enrolment: cohorts, the schools in them and (later) their staff."""

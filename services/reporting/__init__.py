@@ -1,0 +1,1 @@
+"""Reporting: read models built from the event streams, the API over them and the dashboard."""

@@ -1,0 +1,31 @@
+"""Reporting's composition root: wires the read models into the API, the dashboard and the subscribers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from runtime.service import ServiceRuntime
+from runtime.settings import Settings
+from services.reporting.adapters.postgres import PostgresReportingUnitOfWork
+from services.reporting.entrypoints import subscribers
+from services.reporting.entrypoints.dashboard import build_dashboard
+from services.reporting.entrypoints.http import build_router
+
+__all__ = ["bootstrap"]
+
+
+def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
+    runtime = ServiceRuntime("reporting", Path(__file__).parent / "migrations", settings)
+
+    def unit_of_work() -> PostgresReportingUnitOfWork:
+        return PostgresReportingUnitOfWork(runtime.pool)
+
+    subscribers.subscribe(runtime.consumer, unit_of_work)
+    app = runtime.app(
+        "RSP reporting",
+        "Progress of every school and cohort, projected from the programme's event streams.",
+        [build_router(unit_of_work), build_dashboard(unit_of_work)],
+    )
+    return runtime, app
