@@ -26,6 +26,8 @@ def create_broker(nats_url: str, process: str, tracer_provider: TracerProvider) 
         name=f"rsp-{process}",
         middlewares=[NatsTelemetryMiddleware(tracer_provider=tracer_provider)],
         logger=logging.getLogger(f"faststream.{process}"),
+        # Per-message "Received"/"Processed" lines go to DEBUG: at programme volumes they drown the log.
+        log_level=logging.DEBUG,
     )
 
 

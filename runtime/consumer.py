@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import asyncpg
 from faststream.middlewares import AckPolicy
-from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, NatsMessage
+from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, NatsMessage, PullSub
 from pydantic import ValidationError
 
 from contracts import DEAD_LETTER, Envelope, Event, InvalidEnvelope
@@ -28,6 +28,8 @@ E = TypeVar("E", bound=Event)
 Handler = Callable[[E, Envelope], Awaitable[None]]
 
 ACK_WAIT_SECONDS = 30.0
+PULL_BATCH = 50
+PULL_WAIT_SECONDS = 5.0
 
 
 async def claim_event(conn: asyncpg.Connection, consumer: str, envelope: Envelope) -> bool:
@@ -63,7 +65,8 @@ class EventConsumer:
             event_type.subject,
             stream=JStream(stream_for(event_type.subject).name, declare=False),
             durable=durable,
-            queue=durable,
+            # Pull consumers share the work between replicas and, fetched in batches, beat push throughput.
+            pull_sub=PullSub(batch_size=PULL_BATCH, timeout=PULL_WAIT_SECONDS),
             deliver_policy=DeliverPolicy.ALL,
             config=ConsumerConfig(ack_wait=ACK_WAIT_SECONDS, max_deliver=-1),
             ack_policy=AckPolicy.MANUAL,

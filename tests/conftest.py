@@ -1,0 +1,94 @@
+"""Session fixtures: the real local stack (Postgres, NATS, Temporal and the platform's processes), started once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import nats
+import pytest
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from temporalio.client import Client
+
+from runtime.local.endpoints import Endpoints
+from runtime.local.stack import LocalStack
+from runtime.settings import Settings
+
+
+def stack_settings(data_dir: Path) -> Settings:
+    """Settings for a test stack: its own data folder and ports the kernel picks, so it never meets a dev stack."""
+    return Settings(
+        data_dir=data_dir,
+        postgres_dsn=None,
+        nats_url=None,
+        temporal_address=None,
+        otlp_endpoint=None,
+        traces_file=None,
+        enrolment_port=0,
+        learning_port=0,
+        circles_port=0,
+        reporting_port=0,
+        nats_port=0,
+        nats_monitor_port=0,
+        temporal_port=0,
+        temporal_ui_port=0,
+        relay_poll_seconds=1.0,
+        max_deliver=5,
+    )
+
+
+@pytest.fixture(scope="session")
+def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+async def stack(stack_dir: Path) -> AsyncIterator[Endpoints]:
+    local = LocalStack(stack_settings(stack_dir), echo=None)
+    endpoints = await local.start()
+    try:
+        yield endpoints
+    finally:
+        await local.stop()
+
+
+@pytest.fixture(scope="session")
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=10) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def nats_client(stack: Endpoints) -> AsyncIterator[NatsClient]:
+    client = await nats.connect(stack.nats_url)
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+@pytest.fixture(scope="session")
+def js(nats_client: NatsClient) -> JetStreamContext:
+    return nats_client.jetstream()
+
+
+@pytest.fixture(scope="session")
+async def temporal(stack: Endpoints) -> Client:
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    return await Client.connect(
+        stack.temporal_address, namespace=stack.temporal_namespace, data_converter=pydantic_data_converter
+    )
+
+
+@pytest.fixture(scope="session")
+async def db(stack: Endpoints) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(stack.postgres_dsn, min_size=1, max_size=4)
+    assert pool is not None
+    try:
+        yield pool
+    finally:
+        await pool.close()

@@ -1,0 +1,94 @@
+"""One request is one trace: HTTP edge -> outbox relay -> JetStream -> bridge -> workflow signal, and projection."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from runtime.local.endpoints import Endpoints
+from tests.support import eventually, next_urn
+
+COHORT = "e2e-tracing"
+
+
+def _spans(stack_dir: Path) -> list[dict[str, Any]]:
+    spans: list[dict[str, Any]] = []
+    for path in (stack_dir / "traces").glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                span = json.loads(line)
+                span["process"] = path.stem
+                spans.append(span)
+    return spans
+
+
+async def test_module_completion_is_one_trace_from_request_to_signal_and_projection(
+    stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient
+) -> None:
+    cohort = {"cohort_id": COHORT, "name": "Tracing", "starts_on": "2026-09-01"}
+    assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=cohort)).status_code in (201, 409)
+    urn = next_urn()
+    body = {"urn": urn, "name": "Traced School", "cohort_id": COHORT}
+    assert (await http.post(f"{stack.url('enrolment')}/schools", json=body)).status_code == 201
+
+    async def learning_knows() -> bool:
+        return (await http.get(f"{stack.url('learning')}/schools/{urn}/completions")).status_code == 200
+
+    await eventually(learning_knows)
+
+    trace_id = secrets.token_hex(16)
+    answer = await http.post(
+        f"{stack.url('learning')}/completions",
+        json={"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 5},
+        headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
+    )
+    assert answer.status_code == 201
+
+    def in_trace() -> list[dict[str, Any]]:
+        return [s for s in _spans(stack_dir) if s["context"]["trace_id"] == f"0x{trace_id}"]
+
+    def named(spans: list[dict[str, Any]], process: str, name: str) -> dict[str, Any] | None:
+        return next((s for s in spans if s["process"] == process and s["name"] == name), None)
+
+    async def whole_trace() -> list[dict[str, Any]] | None:
+        spans = in_trace()
+        wanted = [
+            ("learning", "POST /completions"),
+            ("learning", "outbox relay rsp.learning.module.completed.v1"),
+            ("learning", "rsp.learning.module.completed.v1 publish"),
+            ("bridge", "rsp.learning.module.completed.v1 process"),
+            ("bridge", "SignalWorkflow:module_completed"),
+            ("reporting", "rsp.learning.module.completed.v1 process"),
+        ]
+        return spans if all(named(spans, *w) for w in wanted) else None
+
+    spans = await eventually(whole_trace, within=30)
+
+    by_id = {s["context"]["span_id"]: s for s in spans}
+    # Every span in the trace descends from the HTTP request, with no gap between processes.
+    root = named(spans, "learning", "POST /completions")
+    assert root is not None
+    for span in spans:
+        ancestor = span
+        while ancestor is not root and ancestor["parent_id"] in by_id:
+            ancestor = by_id[ancestor["parent_id"]]
+        assert ancestor is root, f"{span['process']}:{span['name']} is cut off from the request"
+
+    # Temporal runs the signal handler inside the workflow's own trace and links it to the sender's span.
+    signal = named(spans, "bridge", "SignalWorkflow:module_completed")
+    assert signal is not None
+
+    async def handled() -> bool:
+        return any(
+            s["process"] == "worker"
+            and s["name"] == "HandleSignal:module_completed"
+            and any(link["context"]["span_id"] == signal["context"]["span_id"] for link in s["links"])
+            for s in _spans(stack_dir)
+        )
+
+    await eventually(handled, within=30)

@@ -1,0 +1,140 @@
+"""In-memory stand-ins for the Postgres units of work, for handler unit tests only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+from uuid import UUID, uuid4
+
+from contracts import Envelope, Event
+from services.enrolment.domain.model import Cohort, SchoolEnrolment
+from services.learning.domain.model import EnrolledSchool, ModuleCompletion
+
+
+class FakeUnitOfWork:
+    """Stages changes and applies them only on commit, like a transaction."""
+
+    def __init__(self) -> None:
+        self.published: list[Event] = []
+        self.inbox: set[tuple[str, UUID]] = set()
+        self.commits = 0
+        self._staged_events: list[Event] = []
+        self._staged_inbox: set[tuple[str, UUID]] = set()
+
+    async def __aenter__(self) -> Self:
+        self._staged_events, self._staged_inbox = [], set()
+        self._begin()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._staged_events, self._staged_inbox = [], set()
+        self._rollback()
+
+    def _begin(self) -> None: ...
+    def _rollback(self) -> None: ...
+    def _apply(self) -> None: ...
+
+    async def record(self, event: Event) -> Envelope:
+        self._staged_events.append(event)
+        return Envelope(id=uuid4(), source=event.source, type=event.subject, time=datetime.now(UTC))
+
+    async def claim(self, consumer: str, envelope: Envelope) -> bool:
+        key = (consumer, envelope.id)
+        if key in self.inbox or key in self._staged_inbox:
+            return False
+        self._staged_inbox.add(key)
+        return True
+
+    async def commit(self) -> None:
+        self.published.extend(self._staged_events)
+        self.inbox |= self._staged_inbox
+        self._apply()
+        self._staged_events, self._staged_inbox = [], set()
+        self.commits += 1
+
+
+class FakeCohorts:
+    def __init__(self) -> None:
+        self.rows: dict[str, Cohort] = {}
+        self.staged: dict[str, Cohort] = {}
+
+    async def get(self, cohort_id: str) -> Cohort | None:
+        return self.staged.get(cohort_id) or self.rows.get(cohort_id)
+
+    async def add(self, cohort: Cohort) -> None:
+        self.staged[cohort.cohort_id] = cohort
+
+
+class FakeSchools:
+    def __init__(self) -> None:
+        self.rows: list[SchoolEnrolment] = []
+        self.staged: list[SchoolEnrolment] = []
+
+    async def current(self, urn: str) -> SchoolEnrolment | None:
+        mine = [s for s in [*self.rows, *self.staged] if s.urn == urn]
+        active = [s for s in mine if s.status == "active"]
+        return (active or mine or [None])[-1]
+
+    async def add(self, enrolment: SchoolEnrolment) -> None:
+        self.staged.append(enrolment)
+
+    async def in_cohort(self, cohort_id: str) -> list[SchoolEnrolment]:
+        return [s for s in self.rows if s.cohort_id == cohort_id]
+
+    def withdraw(self, urn: str) -> None:
+        self.rows = [replace(s, status="withdrawn") if s.urn == urn else s for s in self.rows]
+
+
+class FakeEnrolmentUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cohorts = FakeCohorts()
+        self.schools = FakeSchools()
+
+    def _rollback(self) -> None:
+        self.cohorts.staged, self.schools.staged = {}, []
+
+    def _apply(self) -> None:
+        self.cohorts.rows.update(self.cohorts.staged)
+        self.schools.rows.extend(self.schools.staged)
+        self._rollback()
+
+
+class FakeLearningSchools:
+    def __init__(self) -> None:
+        self.rows: dict[str, EnrolledSchool] = {}
+
+    async def get(self, urn: str) -> EnrolledSchool | None:
+        return self.rows.get(urn)
+
+    async def save(self, school: EnrolledSchool) -> None:
+        self.rows[school.urn] = school
+
+
+class FakeCompletions:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[UUID, int], ModuleCompletion] = {}
+
+    async def find(self, staff_id: UUID, module_number: int) -> ModuleCompletion | None:
+        return self.rows.get((staff_id, module_number))
+
+    async def add(self, completion: ModuleCompletion) -> bool:
+        key = (completion.staff_id, completion.module_number)
+        if key in self.rows:
+            return False
+        self.rows[key] = completion
+        return True
+
+    async def of_school(self, urn: str) -> list[ModuleCompletion]:
+        return [c for c in self.rows.values() if c.urn == urn]
+
+
+class FakeLearningUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.schools = FakeLearningSchools()
+        self.completions = FakeCompletions()
