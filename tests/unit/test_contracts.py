@@ -61,7 +61,8 @@ def test_events_refuse_a_bad_urn_and_unknown_fields() -> None:
 def test_every_event_subject_follows_the_naming_rule_and_has_a_stream() -> None:
     for subject, event in EVENT_TYPES.items():
         service, *_, version = subject.split(".")[1:]
-        assert subject.startswith(f"rsp.{service}.") and version == "v1"
+        assert subject.startswith(f"rsp.{service}.")
+        assert version == "v1"
         assert event.source == f"/rsp/{service}"
         assert stream_for(subject).name == f"RSP_{service.upper()}"
 
