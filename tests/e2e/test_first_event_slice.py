@@ -44,7 +44,8 @@ async def _event_about(js: JetStreamContext, stream: str, urn: str) -> tuple[dic
 
 async def _journey(temporal: Client, urn: str) -> JourneyProgress:
     handle = temporal.get_workflow_handle(journey_id(COHORT, urn))
-    return await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
+    progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
+    return progress
 
 
 async def _learning_knows(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> bool:

@@ -77,7 +77,8 @@ class FakeSchools:
     async def current(self, urn: str) -> SchoolEnrolment | None:
         mine = [s for s in [*self.rows, *self.staged] if s.urn == urn]
         active = [s for s in mine if s.status == "active"]
-        return (active or mine or [None])[-1]
+        chosen = active or mine
+        return chosen[-1] if chosen else None
 
     async def add(self, enrolment: SchoolEnrolment) -> None:
         self.staged.append(enrolment)
