@@ -39,7 +39,9 @@ async def stream_messages(
     """Every message still in `stream` (optionally only on `subject`), as (headers, data)."""
     info = await js.stream_info(stream)
     found: list[tuple[dict[str, str], bytes]] = []
-    for sequence in range(info.state.first_seq, info.state.last_seq + 1):
+    if not info.state.messages:
+        return found
+    for sequence in range(max(info.state.first_seq, 1), info.state.last_seq + 1):
         try:
             message = await js.get_msg(stream, sequence)
         except NotFoundError:
