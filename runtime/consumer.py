@@ -12,12 +12,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-import asyncpg
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, NatsMessage, PullSub
 from pydantic import ValidationError
 
 from contracts import DEAD_LETTER, Envelope, Event, InvalidEnvelope
+from runtime.database import AnyConnection
 from runtime.errors import PlatformError
 
 __all__ = ["EventConsumer", "claim_event"]
@@ -32,7 +32,7 @@ PULL_BATCH = 50
 PULL_WAIT_SECONDS = 5.0
 
 
-async def claim_event(conn: asyncpg.Connection, consumer: str, envelope: Envelope) -> bool:
+async def claim_event(conn: AnyConnection, consumer: str, envelope: Envelope) -> bool:
     """Record the event in the inbox; False if this consumer has already applied it.
 
     Call inside the transaction that applies the effect, so the record and the effect commit together.

@@ -6,8 +6,12 @@ import json
 from pathlib import Path
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
-__all__ = ["MESSAGING_MIGRATIONS", "create_pool", "migrate"]
+__all__ = ["MESSAGING_MIGRATIONS", "AnyConnection", "create_pool", "migrate"]
+
+# A plain connection or one lent by a pool: both run queries the same way.
+AnyConnection = asyncpg.Connection | PoolConnectionProxy
 
 MESSAGING_MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -20,6 +20,7 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 
 from contracts import Envelope, Event, stream_for
+from runtime.database import AnyConnection
 from runtime.telemetry import current_trace_carrier, trace_context_from
 
 __all__ = ["OutboxRelay", "record_event"]
@@ -28,7 +29,7 @@ _log = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
 
 
-async def record_event(conn: asyncpg.Connection, event: Event) -> Envelope:
+async def record_event(conn: AnyConnection, event: Event) -> Envelope:
     """Add `event` to the outbox inside the caller's transaction and return its envelope."""
     envelope = Envelope(
         id=uuid4(), source=event.source, type=event.subject, time=datetime.now(UTC), subject=event.entity()

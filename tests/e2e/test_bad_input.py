@@ -18,6 +18,7 @@ COHORT = "e2e-bad-input"
 
 async def _counts(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
     return (
+        await db.fetchval("SELECT count(*) FROM enrolment.cohorts"),
         await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),
         await db.fetchval("SELECT count(*) FROM enrolment.outbox"),
         await db.fetchval("SELECT count(*) FROM learning.module_completions"),
@@ -42,30 +43,90 @@ async def enrolled_urn(stack: Endpoints, http: httpx.AsyncClient) -> str:
     return urn
 
 
-BAD_ENROLMENTS: list[tuple[str, dict[str, Any], int, str]] = [
-    ("urn of five digits", {"urn": "12345", "name": "A", "cohort_id": COHORT}, 422, "urn"),
-    ("urn with letters", {"urn": "12345a", "name": "A", "cohort_id": COHORT}, 422, "urn"),
-    ("missing name", {"urn": "654321", "cohort_id": COHORT}, 422, "name"),
-    ("unknown cohort", {"urn": "654321", "name": "A", "cohort_id": "no-such-cohort"}, 404, "no-such-cohort"),
-    ("extra field", {"urn": "654321", "name": "A", "cohort_id": COHORT, "role": "admin"}, 422, "role"),
+KNOWN = "<the enrolled school>"  # stands for the URN the fixture enrols
+
+BAD_WRITES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
+    ("urn of five digits", "enrolment", "/schools", {"urn": "12345", "name": "A", "cohort_id": COHORT}, 422, "urn"),
+    ("urn with letters", "enrolment", "/schools", {"urn": "12345a", "name": "A", "cohort_id": COHORT}, 422, "urn"),
+    ("missing school name", "enrolment", "/schools", {"urn": "654321", "cohort_id": COHORT}, 422, "name"),
+    ("unknown cohort", "enrolment", "/schools", {"urn": "654321", "name": "A", "cohort_id": "no-such"}, 404, "no-such"),
+    (
+        "extra field",
+        "enrolment",
+        "/schools",
+        {"urn": "654321", "name": "A", "cohort_id": COHORT, "role": "x"},
+        422,
+        "role",
+    ),
+    (
+        "cohort id with spaces",
+        "enrolment",
+        "/cohorts",
+        {"cohort_id": "Oxon 26", "name": "A", "starts_on": "2026-09-01"},
+        422,
+        "cohort_id",
+    ),
+    ("missing cohort start", "enrolment", "/cohorts", {"cohort_id": "oxon-bad", "name": "A"}, 422, "starts_on"),
+    (
+        "impossible start date",
+        "enrolment",
+        "/cohorts",
+        {"cohort_id": "oxon-bad", "name": "A", "starts_on": "2026-02-30"},
+        422,
+        "starts_on",
+    ),
+    (
+        "existing cohort id",
+        "enrolment",
+        "/cohorts",
+        {"cohort_id": COHORT, "name": "B", "starts_on": "2026-09-01"},
+        409,
+        COHORT,
+    ),
+    ("module 16", "learning", "/completions", {"urn": KNOWN, "module_number": 16}, 422, "module_number"),
+    ("module 0", "learning", "/completions", {"urn": KNOWN, "module_number": 0}, 422, "module_number"),
+    (
+        "staff id not a uuid",
+        "learning",
+        "/completions",
+        {"urn": KNOWN, "staff_id": "jane@school.example"},
+        422,
+        "staff_id",
+    ),
+    ("unknown school", "learning", "/completions", {"urn": "999999"}, 404, "999999"),
+    (
+        "time without zone",
+        "learning",
+        "/completions",
+        {"urn": KNOWN, "completed_at": "2026-11-01T10:00:00"},
+        422,
+        "completed_at",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "body", "status", "named"), BAD_ENROLMENTS, ids=[c[0] for c in BAD_ENROLMENTS])
-async def test_bad_enrolment_is_refused_and_writes_nothing(
+@pytest.mark.parametrize(
+    ("case", "service", "path", "body", "status", "named"), BAD_WRITES, ids=[c[0] for c in BAD_WRITES]
+)
+async def test_bad_write_is_refused_naming_the_problem_and_writes_nothing(
     stack: Endpoints,
     http: httpx.AsyncClient,
     db: asyncpg.Pool,
     js: JetStreamContext,
     enrolled_urn: str,
     case: str,
+    service: str,
+    path: str,
     body: dict[str, Any],
     status: int,
     named: str,
 ) -> None:
+    if path == "/completions":
+        body = {"staff_id": str(uuid.uuid4()), "module_number": 2, **body}
+    body = {key: enrolled_urn if value == KNOWN else value for key, value in body.items()}
     before = await _counts(db, js)
 
-    answer = await http.post(f"{stack.url('enrolment')}/schools", json=body)
+    answer = await http.post(f"{stack.url(service)}{path}", json=body)
 
     assert answer.status_code == status, answer.text
     assert named in answer.text
@@ -83,40 +144,6 @@ async def test_school_enrolled_twice_gets_409_naming_its_cohort(
 
     assert answer.status_code == 409
     assert answer.json()["detail"] == f"school {enrolled_urn} is already enrolled in active cohort {COHORT!r}"
-    assert await _counts(db, js) == before
-
-
-def _completion(enrolled_urn: str, changes: dict[str, Any]) -> dict[str, Any]:
-    return {"staff_id": str(uuid.uuid4()), "urn": enrolled_urn, "module_number": 2, **changes}
-
-
-@pytest.mark.parametrize(
-    ("case", "changes", "status", "named"),
-    [
-        ("module 16", {"module_number": 16}, 422, "module_number"),
-        ("module 0", {"module_number": 0}, 422, "module_number"),
-        ("staff id not a uuid", {"staff_id": "jane.smith@school.example"}, 422, "staff_id"),
-        ("unknown school", {"urn": "999999"}, 404, "999999"),
-        ("completion time without zone", {"completed_at": "2026-11-01T10:00:00"}, 422, "completed_at"),
-    ],
-)
-async def test_bad_completion_is_refused_and_writes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
-    db: asyncpg.Pool,
-    js: JetStreamContext,
-    enrolled_urn: str,
-    case: str,
-    changes: dict[str, Any],
-    status: int,
-    named: str,
-) -> None:
-    before = await _counts(db, js)
-
-    answer = await http.post(f"{stack.url('learning')}/completions", json=_completion(enrolled_urn, changes))
-
-    assert answer.status_code == status, answer.text
-    assert named in answer.text
     assert await _counts(db, js) == before
 
 

@@ -143,6 +143,7 @@ async def test_redelivered_event_changes_nothing(
 
     # The same event again, as a redelivery would bring it (a new JetStream message id gets past de-duplication).
     await js.publish("rsp.learning.module.completed.v1", data, headers={**headers, "Nats-Msg-Id": str(uuid.uuid4())})
+
     async def duplicate_consumed() -> bool:
         pending = 0
         for durable in ("bridge-rsp-learning-module-completed-v1", "reporting-rsp-learning-module-completed-v1"):
