@@ -43,10 +43,9 @@ async def ensure_streams(broker: NatsBroker) -> None:
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
         )
         try:
-            await js.add_stream(config)
+            await js.add_stream(config)  # succeeds unchanged when the same stream already exists
         except BadRequestError as exists:
-            # Stream names are unique: an existing stream with the same name is ours. Keep it up to date.
             if exists.err_code != 10058:
                 raise
-            await js.update_stream(config)
-            _log.debug("stream %s already present", spec.name)
+            # It exists with other settings (an operator raised its replicas, say): changing it is their call.
+            _log.info("stream %s exists with its own settings; left as it is", spec.name)
