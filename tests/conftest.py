@@ -14,30 +14,7 @@ from nats.js import JetStreamContext
 from temporalio.client import Client
 
 from runtime.local.endpoints import Endpoints
-from runtime.local.stack import LocalStack
-from runtime.settings import Settings
-
-
-def stack_settings(data_dir: Path) -> Settings:
-    """Settings for a test stack: its own data folder and ports the kernel picks, so it never meets a dev stack."""
-    return Settings(
-        data_dir=data_dir,
-        postgres_dsn=None,
-        nats_url=None,
-        temporal_address=None,
-        otlp_endpoint=None,
-        traces_file=None,
-        enrolment_port=0,
-        learning_port=0,
-        circles_port=0,
-        reporting_port=0,
-        nats_port=0,
-        nats_monitor_port=0,
-        temporal_port=0,
-        temporal_ui_port=0,
-        relay_poll_seconds=1.0,
-        max_deliver=5,
-    )
+from runtime.local.stack import LocalStack, isolated_settings
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +24,7 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 async def stack(stack_dir: Path) -> AsyncIterator[Endpoints]:
-    local = LocalStack(stack_settings(stack_dir), echo=None)
+    local = LocalStack(isolated_settings(stack_dir), echo=None)
     endpoints = await local.start()
     try:
         yield endpoints

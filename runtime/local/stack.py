@@ -30,7 +30,7 @@ from runtime.local.servers import (
 from runtime.readiness import READY_FILE_VARIABLE
 from runtime.settings import SERVICE_NAMES, Settings
 
-__all__ = ["LocalStack", "StackAlreadyRunning"]
+__all__ = ["LocalStack", "StackAlreadyRunning", "isolated_settings"]
 
 _log = logging.getLogger(__name__)
 
@@ -39,6 +39,29 @@ PLATFORM_PROCESSES: tuple[tuple[str, str], ...] = (
     ("worker", "workflows.worker"),
     ("bridge", "workflows.bridge"),
 )
+
+
+def isolated_settings(data_dir: Path) -> Settings:
+    """A stack of its own (tests, benchmarks): its own data folder, local servers, ports the kernel picks.
+
+    It ignores RSP_ variables of the calling shell so that it never meets a developer's running stack.
+    """
+    return Settings(
+        data_dir=data_dir,
+        postgres_dsn=None,
+        nats_url=None,
+        temporal_address=None,
+        otlp_endpoint=None,
+        traces_file=None,
+        enrolment_port=0,
+        learning_port=0,
+        circles_port=0,
+        reporting_port=0,
+        nats_port=0,
+        nats_monitor_port=0,
+        temporal_port=0,
+        temporal_ui_port=0,
+    )
 
 
 class StackAlreadyRunning(RuntimeError):
@@ -93,7 +116,13 @@ class LocalStack:
     async def _start(self) -> Endpoints:
         settings, data, logs = self.settings, self.data_dir, self.data_dir / "logs"
         taken: set[int] = set()
-        base_env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # Children see exactly this stack's settings, not whatever RSP_ variables the calling shell holds.
+        base_env = {key: value for key, value in os.environ.items() if not key.startswith("RSP_")}
+        base_env["PYTHONUNBUFFERED"] = "1"
+        base_env.update(
+            {f"RSP_{name.upper()}": str(value) for name, value in settings.model_dump().items() if value is not None}
+        )
+        base_env["RSP_DATA_DIR"] = str(data)
 
         nats_url, nats_monitor = settings.nats_url, None
         if nats_url is None:
