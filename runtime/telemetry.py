@@ -7,7 +7,6 @@ request is one trace from the HTTP edge through the outbox relay, the bridge and
 from __future__ import annotations
 
 import atexit
-import json
 from typing import IO
 
 from opentelemetry import trace
@@ -25,7 +24,8 @@ _provider: TracerProvider | None = None
 
 
 def _one_line(span: ReadableSpan) -> str:
-    return json.dumps(json.loads(span.to_json()), separators=(",", ":")) + "\n"
+    line: str = span.to_json(indent=None)
+    return line + "\n"
 
 
 def _exporter(settings: Settings, process: str) -> SpanExporter:
