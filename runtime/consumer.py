@@ -16,7 +16,7 @@ from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, NatsMessage, PullSub
 from pydantic import ValidationError
 
-from contracts import DEAD_LETTER, Envelope, Event, InvalidEnvelope
+from contracts import DEAD_LETTER, Envelope, Event, InvalidEnvelope, stream_for
 from runtime.database import AnyConnection
 from runtime.errors import PlatformError
 
@@ -54,8 +54,6 @@ class EventConsumer:
         self._max_deliver = max_deliver
 
     def subscribe(self, event_type: type[E], handler: Handler[E]) -> None:
-        from contracts import stream_for
-
         durable = f"{self.consumer}-{event_type.subject.replace('.', '-')}"
 
         async def on_message(msg: NatsMessage) -> None:
