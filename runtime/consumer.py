@@ -45,6 +45,14 @@ async def claim_event(conn: AnyConnection, consumer: str, envelope: Envelope) ->
     return bool(claimed)
 
 
+def _problems(error: ValidationError) -> str:
+    """Which fields are wrong and why, without their values: a malformed event may hold anything."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
+        for problem in error.errors(include_input=False, include_url=False)
+    )
+
+
 class EventConsumer:
     """Subscribes one process's handlers to JetStream under durable consumer names."""
 
@@ -78,8 +86,11 @@ class EventConsumer:
             if envelope.type != event_type.subject:
                 raise InvalidEnvelope(f"ce-type {envelope.type!r} is not {event_type.subject!r}")
             event = event_type.model_validate_json(msg.body)
-        except (InvalidEnvelope, ValidationError) as bad:
+        except InvalidEnvelope as bad:
             await self._dead_letter(msg, f"not a valid {event_type.__name__}: {bad}")
+            return
+        except ValidationError as bad:
+            await self._dead_letter(msg, f"not a valid {event_type.__name__}: {_problems(bad)}")
             return
         attempt = msg.raw_message.metadata.num_delivered or 1
         try:
