@@ -11,6 +11,7 @@ from asyncpg.transaction import Transaction
 
 from contracts import Envelope, Event
 from runtime.consumer import claim_event
+from runtime.database import AnyConnection
 from runtime.outbox import record_event
 
 __all__ = ["PostgresUnitOfWork", "UnitOfWork"]
@@ -41,12 +42,12 @@ class PostgresUnitOfWork:
         self.events: list[Envelope] = []
 
     @property
-    def connection(self) -> asyncpg.Connection:
+    def connection(self) -> AnyConnection:
         if self._conn is None:
             raise RuntimeError("unit of work used outside `async with`")
-        return self._conn  # type: ignore[return-value]
+        return self._conn
 
-    def _open_repositories(self, conn: asyncpg.Connection) -> None:
+    def _open_repositories(self, conn: AnyConnection) -> None:
         """Hook for subclasses: build repositories on the transaction's connection."""
 
     async def __aenter__(self) -> Self:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncpg
-
+from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
 from services.circles.domain.model import CircleSchool
 
@@ -11,7 +10,7 @@ __all__ = ["PostgresCirclesUnitOfWork"]
 
 
 class PostgresSchoolRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: AnyConnection) -> None:
         self._conn = conn
 
     async def get(self, urn: str) -> CircleSchool | None:
@@ -31,5 +30,5 @@ class PostgresSchoolRepository:
 class PostgresCirclesUnitOfWork(PostgresUnitOfWork):
     schools: PostgresSchoolRepository
 
-    def _open_repositories(self, conn: asyncpg.Connection) -> None:
+    def _open_repositories(self, conn: AnyConnection) -> None:
         self.schools = PostgresSchoolRepository(conn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
 from services.enrolment.domain.errors import SchoolAlreadyEnrolled
 from services.enrolment.domain.model import Cohort, SchoolEnrolment
@@ -12,7 +13,7 @@ __all__ = ["PostgresEnrolmentUnitOfWork"]
 
 
 class PostgresCohortRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: AnyConnection) -> None:
         self._conn = conn
 
     async def get(self, cohort_id: str) -> Cohort | None:
@@ -31,7 +32,7 @@ class PostgresCohortRepository:
 
 
 class PostgresSchoolRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: AnyConnection) -> None:
         self._conn = conn
 
     @staticmethod
@@ -80,6 +81,6 @@ class PostgresEnrolmentUnitOfWork(PostgresUnitOfWork):
     cohorts: PostgresCohortRepository
     schools: PostgresSchoolRepository
 
-    def _open_repositories(self, conn: asyncpg.Connection) -> None:
+    def _open_repositories(self, conn: AnyConnection) -> None:
         self.cohorts = PostgresCohortRepository(conn)
         self.schools = PostgresSchoolRepository(conn)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
+from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
 from services.learning.domain.model import EnrolledSchool, ModuleCompletion
 
@@ -15,7 +16,7 @@ _COMPLETION_COLUMNS = "completion_id, staff_id, urn, cohort_id, module_number, c
 
 
 class PostgresSchoolRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: AnyConnection) -> None:
         self._conn = conn
 
     async def get(self, urn: str) -> EnrolledSchool | None:
@@ -33,7 +34,7 @@ class PostgresSchoolRepository:
 
 
 class PostgresCompletionRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: AnyConnection) -> None:
         self._conn = conn
 
     @staticmethod
@@ -80,6 +81,6 @@ class PostgresLearningUnitOfWork(PostgresUnitOfWork):
     schools: PostgresSchoolRepository
     completions: PostgresCompletionRepository
 
-    def _open_repositories(self, conn: asyncpg.Connection) -> None:
+    def _open_repositories(self, conn: AnyConnection) -> None:
         self.schools = PostgresSchoolRepository(conn)
         self.completions = PostgresCompletionRepository(conn)

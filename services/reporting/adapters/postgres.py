@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from uuid import UUID
 
-import asyncpg
-
 from contracts import ModuleCompleted, SchoolEnrolled
+from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
 from services.reporting.domain.progress import ReportedSchool
 
@@ -15,7 +14,7 @@ __all__ = ["PostgresReportingUnitOfWork"]
 
 
 class PostgresProgressReadModel:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: AnyConnection) -> None:
         self._conn = conn
 
     async def add_school(self, event: SchoolEnrolled) -> None:
@@ -71,5 +70,5 @@ class PostgresProgressReadModel:
 class PostgresReportingUnitOfWork(PostgresUnitOfWork):
     progress: PostgresProgressReadModel
 
-    def _open_repositories(self, conn: asyncpg.Connection) -> None:
+    def _open_repositories(self, conn: AnyConnection) -> None:
         self.progress = PostgresProgressReadModel(conn)
