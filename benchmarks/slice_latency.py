@@ -564,14 +564,15 @@ def _say(message: str) -> None:
     print(f"[slice_latency] {message}", file=sys.stderr, flush=True)
 
 
-async def _measure(endpoints: Endpoints, data_dir: Path, options: BenchmarkOptions) -> list[RunResult]:
+async def _measure(endpoints: Endpoints, data_dir: Path, options: BenchmarkOptions, token: str) -> list[RunResult]:
     temporal = await Client.connect(
         endpoints.temporal_address, namespace=endpoints.temporal_namespace, data_converter=pydantic_data_converter
     )
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    headers = {"Authorization": f"Bearer {token}"}
     async with (
-        httpx.AsyncClient(timeout=options.deadline_seconds, limits=limits) as sender,
-        httpx.AsyncClient(timeout=options.deadline_seconds, limits=limits) as observer,
+        httpx.AsyncClient(timeout=options.deadline_seconds, limits=limits, headers=headers) as sender,
+        httpx.AsyncClient(timeout=options.deadline_seconds, limits=limits, headers=headers) as observer,
     ):
         bench = Bench(
             endpoints=endpoints, sender=sender, observer=observer, temporal=temporal, cpu=CpuMeter(endpoints, data_dir)
@@ -606,7 +607,7 @@ async def run_benchmark(options: BenchmarkOptions) -> list[RunResult]:
     try:
         _say(f"starting the local stack in {data_dir}")
         endpoints = await stack.start()
-        return await _measure(endpoints, stack.data_dir, options)
+        return await _measure(endpoints, stack.data_dir, options, stack.token())
     finally:
         _say("stopping the local stack")
         await stack.stop()

@@ -13,12 +13,15 @@ import contextlib
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
+from runtime.auth import Role, mint_token
 from runtime.errors import ConfigurationError
 from runtime.local.endpoints import Endpoints
+from runtime.local.signing_key import load_or_create_signing_key
 from runtime.local.stack import LocalStack, StackAlreadyRunning
 from runtime.log import configure_logging
 from runtime.settings import Settings
@@ -28,11 +31,14 @@ __all__ = ["main"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _summary(endpoints: Endpoints) -> str:
+def _summary(endpoints: Endpoints, admin_token: str | None = None) -> str:
     lines = ["", "Relational Schools Programme platform is up:"]
     for name, service in endpoints.services.items():
         lines.append(f"  {name:<10} {service.url}   (API docs {service.docs})")
-    lines.append(f"  dashboard  {endpoints.dashboard}")
+    if admin_token:
+        lines.append(f"  dashboard  {endpoints.dashboard}/login?token={admin_token}")
+    else:
+        lines.append(f"  dashboard  {endpoints.dashboard}")
     if endpoints.temporal_ui:
         lines.append(f"  Temporal   UI {endpoints.temporal_ui}   (frontend {endpoints.temporal_address})")
     else:
@@ -66,11 +72,12 @@ async def _up(demo: bool) -> int:
         return 130
     stopping.cancel()
     endpoints = starting.result()
-    print(_summary(endpoints), flush=True)
+    admin_token = stack.token()
+    print(_summary(endpoints, admin_token), flush=True)
     if demo:
         from runtime.local.demo import seed_demo
 
-        print(await seed_demo(endpoints), flush=True)
+        print(await seed_demo(endpoints, admin_token), flush=True)
     failure = asyncio.create_task(stack.first_failure())
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({failure, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -118,6 +125,20 @@ def status() -> int:
     return 0 if healthy else 1
 
 
+def token(role: str, schools: list[str], subject: str, minutes: int | None) -> int:
+    settings = Settings()
+    key = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    if key is None:
+        key = load_or_create_signing_key(settings.data_dir.resolve())
+    lifetime = timedelta(minutes=minutes or settings.token_minutes)
+    try:
+        print(mint_token(key, Role(role), subject, schools, lifetime))
+    except ValueError as refused:
+        print(f"rsp: {refused}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def test(pytest_args: list[str]) -> int:
     python = sys.executable
     steps = [
@@ -140,6 +161,11 @@ def main(argv: list[str] | None = None) -> None:
     up_command = commands.add_parser("up", help="run the whole platform locally until Ctrl-C")
     up_command.add_argument("--demo", action="store_true", help="seed a small demo cohort")
     commands.add_parser("status", help="health and addresses of the running stack")
+    token_command = commands.add_parser("token", help="mint a bearer token signed with the stack's key")
+    token_command.add_argument("--role", choices=[role.value for role in Role], default=Role.PROGRAMME_ADMIN.value)
+    token_command.add_argument("--urn", action="append", default=[], help="a school the token reaches (repeat)")
+    token_command.add_argument("--subject", default="local-user", help="who the token is for (an id, not a name)")
+    token_command.add_argument("--minutes", type=int, default=None, help="lifetime (default RSP_TOKEN_MINUTES)")
     test_command = commands.add_parser("test", help="lint, type-check and run every test")
     test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     args = parser.parse_args(argv)
@@ -148,4 +174,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(up(args.demo))
     if args.command == "status":
         sys.exit(status())
+    if args.command == "token":
+        sys.exit(token(args.role, args.urn, args.subject, args.minutes))
     sys.exit(test(args.pytest_args))

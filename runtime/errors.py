@@ -1,12 +1,22 @@
 """The exception hierarchy every service's own errors derive from, so the edges translate them the same way.
 
-- `NotFound` -> HTTP 404, `Conflict` -> HTTP 409, `Invalid` -> HTTP 422 (each with its message as `detail`).
+- `Unauthenticated` -> HTTP 401, `Forbidden` -> HTTP 403, `NotFound` -> HTTP 404, `Conflict` -> HTTP 409,
+  `Invalid` -> HTTP 422 (each with its message as `detail`).
 - In subscribers any `PlatformError` is permanent: the event is dead-lettered rather than retried.
 """
 
 from __future__ import annotations
 
-__all__ = ["ConfigurationError", "Conflict", "Invalid", "NotFound", "PlatformError", "RetryLater"]
+__all__ = [
+    "ConfigurationError",
+    "Conflict",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "PlatformError",
+    "RetryLater",
+    "Unauthenticated",
+]
 
 
 class PlatformError(Exception):
@@ -15,6 +25,14 @@ class PlatformError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class Unauthenticated(PlatformError):
+    """No valid bearer token: missing, malformed, badly signed or expired."""
+
+
+class Forbidden(PlatformError):
+    """The caller's role may not do this at all."""
 
 
 class NotFound(PlatformError):

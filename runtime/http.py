@@ -10,17 +10,24 @@ from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 
-from runtime.errors import Conflict, Invalid, NotFound, PlatformError
+from runtime.errors import Conflict, Forbidden, Invalid, NotFound, PlatformError, Unauthenticated
 
 __all__ = ["create_app"]
 
-_STATUS: tuple[tuple[type[PlatformError], int], ...] = ((NotFound, 404), (Conflict, 409), (Invalid, 422))
+_STATUS: tuple[tuple[type[PlatformError], int], ...] = (
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Invalid, 422),
+)
 
 
 async def _platform_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, PlatformError)
     status = next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
-    return JSONResponse({"detail": error.message}, status_code=status)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": error.message}, status_code=status, headers=headers)
 
 
 def create_app(

@@ -11,6 +11,7 @@ import asyncpg
 import uvicorn
 from fastapi import APIRouter, FastAPI
 
+from runtime.auth import Authenticator
 from runtime.broker import create_broker, ensure_streams
 from runtime.consumer import EventConsumer
 from runtime.database import MESSAGING_MIGRATIONS, create_pool, migrate
@@ -35,6 +36,7 @@ class ServiceRuntime:
         self.tracer_provider = setup_telemetry(name, self.settings)
         self.broker = create_broker(self.settings.require_nats(), name, self.tracer_provider)
         self.consumer = EventConsumer(self.broker, name, self.settings.max_deliver)
+        self.authenticate = Authenticator(self.settings.require_jwt_secret())
         self._migrations = migrations
         self._pool: asyncpg.Pool | None = None
         self._ready = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from runtime.errors import ConfigurationError
@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     temporal_port: int = 17233
     temporal_ui_port: int = 18233
 
+    jwt_secret: SecretStr | None = Field(default=None, description="Key that signs bearer tokens (HS256)")
+    token_minutes: int = Field(default=480, gt=0, description="How long a minted token lasts")
+
     otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint; unset: console")
     traces_file: Path | None = Field(default=None, description="Write console spans here, one JSON per line")
     log_level: str = "INFO"
@@ -48,6 +51,11 @@ class Settings(BaseSettings):
         if not isinstance(port, int):
             raise ConfigurationError(f"unknown service {service!r}")
         return port
+
+    def require_jwt_secret(self) -> str:
+        if self.jwt_secret is None or not self.jwt_secret.get_secret_value():
+            raise ConfigurationError("RSP_JWT_SECRET is not set (run through `rsp up`, or set the signing key)")
+        return self.jwt_secret.get_secret_value()
 
     def require_postgres(self) -> str:
         if not self.postgres_dsn:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import asyncpg
@@ -23,18 +23,36 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-async def stack(stack_dir: Path) -> AsyncIterator[Endpoints]:
+async def local_stack(stack_dir: Path) -> AsyncIterator[LocalStack]:
     local = LocalStack(isolated_settings(stack_dir), echo=None)
-    endpoints = await local.start()
+    await local.start()
     try:
-        yield endpoints
+        yield local
     finally:
         await local.stop()
 
 
 @pytest.fixture(scope="session")
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
+def stack(local_stack: LocalStack) -> Endpoints:
+    assert local_stack.endpoints is not None
+    return local_stack.endpoints
+
+
+@pytest.fixture(scope="session")
+def mint(local_stack: LocalStack) -> Callable[..., str]:
+    """Tokens signed with the test stack's key: `mint(Role.SCHOOL, schools=("123456",))`."""
+    return local_stack.token
+
+
+@pytest.fixture(scope="session")
+def admin_token(local_stack: LocalStack) -> str:
+    return local_stack.token()
+
+
+@pytest.fixture(scope="session")
+async def http(admin_token: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client acting as the programme team (a programme_admin token)."""
+    async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {admin_token}"}) as client:
         yield client
 
 

@@ -32,9 +32,10 @@ async def _post(client: httpx.AsyncClient, url: str, body: dict[str, object], at
     return 404
 
 
-async def seed_demo(endpoints: Endpoints) -> str:
+async def seed_demo(endpoints: Endpoints, admin_token: str) -> str:
     enrolment, learning = endpoints.url("enrolment"), endpoints.url("learning")
-    async with httpx.AsyncClient(timeout=10) as client:
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    async with httpx.AsyncClient(timeout=10, headers=headers) as client:
         await client.post(f"{enrolment}/cohorts", json=DEMO_COHORT)
         for urn, name in DEMO_SCHOOLS:
             await client.post(

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TextIO
 
 import httpx
+from pydantic import SecretStr
 
+from runtime.auth import Role, mint_token
 from runtime.local.endpoints import Endpoints, ServiceEndpoint
 from runtime.local.ports import choose_port
 from runtime.local.processes import ManagedProcess
@@ -27,6 +29,7 @@ from runtime.local.servers import (
     wait_for_temporal,
     wait_until,
 )
+from runtime.local.signing_key import load_or_create_signing_key
 from runtime.readiness import READY_FILE_VARIABLE
 from runtime.settings import SERVICE_NAMES, Settings
 
@@ -82,8 +85,10 @@ class LocalStack:
     """Starts, watches and stops everything; `endpoints` says where it all is once `start` returns."""
 
     def __init__(self, settings: Settings, echo: TextIO | None = sys.stdout) -> None:
-        self.settings = settings
         self.data_dir = settings.data_dir.resolve()
+        if settings.jwt_secret is None:
+            settings = settings.model_copy(update={"jwt_secret": SecretStr(load_or_create_signing_key(self.data_dir))})
+        self.settings = settings
         self._echo = echo
         self._postgres: EmbeddedPostgres | None = None
         self._servers: list[ManagedProcess] = []
@@ -122,6 +127,7 @@ class LocalStack:
         base_env.update(
             {f"RSP_{name.upper()}": str(value) for name, value in settings.model_dump().items() if value is not None}
         )
+        base_env["RSP_JWT_SECRET"] = settings.require_jwt_secret()
         base_env["RSP_DATA_DIR"] = str(data)
 
         nats_url, nats_monitor = settings.nats_url, None
@@ -193,6 +199,12 @@ class LocalStack:
         )
         self.endpoints.write(data)
         return self.endpoints
+
+    def token(
+        self, role: Role = Role.PROGRAMME_ADMIN, subject: str = "local-admin", schools: tuple[str, ...] = ()
+    ) -> str:
+        """A bearer token signed with this stack's key."""
+        return mint_token(self.settings.require_jwt_secret(), role, subject, schools)
 
     async def _wait_ready(self, process: ManagedProcess, urls: dict[str, str]) -> None:
         died = lambda: process.returncode is not None  # noqa: E731

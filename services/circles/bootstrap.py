@@ -25,6 +25,6 @@ def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI
     app = runtime.app(
         "RSP circles",
         "Reflective and practice discussion circles in each school.",
-        [build_router(unit_of_work)],
+        [build_router(unit_of_work, runtime.authenticate)],
     )
     return runtime, app

@@ -19,6 +19,6 @@ def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI
     app = runtime.app(
         "RSP enrolment",
         "Cohorts of the Relational Schools Programme and the schools enrolled in them.",
-        [build_router(lambda: PostgresEnrolmentUnitOfWork(runtime.pool))],
+        [build_router(lambda: PostgresEnrolmentUnitOfWork(runtime.pool), runtime.authenticate)],
     )
     return runtime, app

@@ -25,6 +25,6 @@ def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI
     app = runtime.app(
         "RSP learning",
         "The Trauma Informed Relational Practice modules: who completed what.",
-        [build_router(unit_of_work)],
+        [build_router(unit_of_work, runtime.authenticate)],
     )
     return runtime, app

@@ -26,6 +26,6 @@ def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI
     app = runtime.app(
         "RSP reporting",
         "Progress of every school and cohort, projected from the programme's event streams.",
-        [build_router(unit_of_work), build_dashboard(unit_of_work)],
+        [build_router(unit_of_work, runtime.authenticate), build_dashboard(unit_of_work, runtime.authenticate)],
     )
     return runtime, app

@@ -16,10 +16,11 @@ COHORT = "e2e-external"
 
 
 async def test_platform_runs_against_existing_postgres_nats_and_temporal(
-    stack: Endpoints, tmp_path: Path, http: httpx.AsyncClient, temporal: Client
+    local_stack: LocalStack, stack: Endpoints, tmp_path: Path, http: httpx.AsyncClient, temporal: Client
 ) -> None:
     settings = isolated_settings(tmp_path).model_copy(
         update={
+            "jwt_secret": local_stack.settings.jwt_secret,
             "postgres_dsn": stack.postgres_dsn,
             "nats_url": stack.nats_url,
             "temporal_address": stack.temporal_address,

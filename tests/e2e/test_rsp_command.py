@@ -14,8 +14,10 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from runtime.auth import Role, mint_token
 from runtime.local.demo import DEMO_COHORT, DEMO_SCHOOLS
 from runtime.local.endpoints import Endpoints
+from runtime.local.signing_key import load_or_create_signing_key
 from tests.support import eventually
 
 RSP = str(Path(sys.executable).parent / "rsp")
@@ -72,7 +74,8 @@ def _alive(pid: int) -> bool:
 async def test_rsp_up_runs_the_demo_stops_cleanly_and_finds_its_data_again(data_dir: Path) -> None:
     first = RunningStack(data_dir, "--demo")
     endpoints = await first.endpoints()
-    async with httpx.AsyncClient(timeout=10) as http:
+    admin = {"Authorization": f"Bearer {mint_token(load_or_create_signing_key(data_dir), Role.PROGRAMME_ADMIN, 't')}"}
+    async with httpx.AsyncClient(timeout=10, headers=admin) as http:
 
         async def demo_cohort_enrolled() -> bool:
             answer = await http.get(f"{endpoints.url('enrolment')}/cohorts/{DEMO_COHORT['cohort_id']}")
@@ -94,7 +97,8 @@ async def test_rsp_up_runs_the_demo_stops_cleanly_and_finds_its_data_again(data_
     second = RunningStack(data_dir)
     try:
         endpoints = await second.endpoints()
-        async with httpx.AsyncClient(timeout=10) as http:
+        # The signing key was kept: a token from the first run still works.
+        async with httpx.AsyncClient(timeout=10, headers=admin) as http:
             urn = DEMO_SCHOOLS[0][0]
             answer = await http.get(f"{endpoints.url('enrolment')}/schools/{urn}")
             assert answer.status_code == 200

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel
 
 from contracts.identifiers import URN_PATTERN
-from runtime.errors import NotFound
+from runtime.auth import Authenticator, Principal
+from services.circles.domain.errors import SchoolNotKnown
+from services.circles.entrypoints.authorisation import POLICY
 from services.circles.service_layer.unit_of_work import CirclesUnitOfWork
 
 __all__ = ["build_router"]
@@ -21,16 +23,13 @@ class CircleSchoolView(BaseModel):
     enrolled_on: date
 
 
-class SchoolNotKnown(NotFound):
-    def __init__(self, urn: str) -> None:
-        super().__init__(f"school {urn} is not enrolled, so it cannot hold programme circles")
-
-
-def build_router(unit_of_work: Callable[[], CirclesUnitOfWork]) -> APIRouter:
+def build_router(unit_of_work: Callable[[], CirclesUnitOfWork], authenticate: Authenticator) -> APIRouter:
     router = APIRouter()
+    caller_of = Depends(authenticate)
 
     @router.get("/schools/{urn}", tags=["schools"], summary="A school that may hold circles")
-    async def read_school(urn: str = Path(pattern=URN_PATTERN)) -> CircleSchoolView:
+    async def read_school(caller: Principal = caller_of, urn: str = Path(pattern=URN_PATTERN)) -> CircleSchoolView:
+        POLICY.check(caller, "read_school", urn)
         async with unit_of_work() as uow:
             school = await uow.schools.get(urn)
         if school is None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import journey_id
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
+from runtime.auth import Authenticator, Principal
 from services.enrolment.domain.errors import CohortNotFound, SchoolNotFound
 from services.enrolment.domain.model import Cohort, SchoolEnrolment
+from services.enrolment.entrypoints.authorisation import POLICY
 from services.enrolment.service_layer import handlers
 from services.enrolment.service_layer.commands import CreateCohort, EnrolSchool
 from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
@@ -78,18 +80,21 @@ class CohortView(BaseModel):
 _URN_PATH = Path(pattern=URN_PATTERN, description="The school's six-digit URN")
 
 
-def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork]) -> APIRouter:
+def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: Authenticator) -> APIRouter:
     router = APIRouter()
+    caller_of = Depends(authenticate)
 
     @router.post("/cohorts", status_code=status.HTTP_201_CREATED, tags=["cohorts"], summary="Create a cohort")
-    async def create_cohort(body: NewCohort) -> CohortView:
+    async def create_cohort(body: NewCohort, caller: Principal = caller_of) -> CohortView:
+        POLICY.check(caller, "create_cohort")
         cohort = await handlers.create_cohort(
             unit_of_work(), CreateCohort(cohort_id=body.cohort_id, name=body.name, starts_on=body.starts_on)
         )
         return CohortView.of(cohort, [])
 
     @router.get("/cohorts/{cohort_id}", tags=["cohorts"], summary="A cohort and its schools")
-    async def read_cohort(cohort_id: str) -> CohortView:
+    async def read_cohort(cohort_id: str, caller: Principal = caller_of) -> CohortView:
+        POLICY.check(caller, "read_cohort")
         async with unit_of_work() as uow:
             cohort = await uow.cohorts.get(cohort_id)
             if cohort is None:
@@ -97,7 +102,8 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork]) -> APIRouter:
             return CohortView.of(cohort, await uow.schools.in_cohort(cohort_id))
 
     @router.post("/schools", status_code=status.HTTP_201_CREATED, tags=["schools"], summary="Enrol a school")
-    async def enrol_school(body: NewEnrolment) -> SchoolView:
+    async def enrol_school(body: NewEnrolment, caller: Principal = caller_of) -> SchoolView:
+        POLICY.check(caller, "enrol_school", body.urn)
         enrolment = await handlers.enrol_school(
             unit_of_work(),
             EnrolSchool(
@@ -110,7 +116,8 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork]) -> APIRouter:
         return SchoolView.of(enrolment)
 
     @router.get("/schools/{urn}", tags=["schools"], summary="A school's current enrolment")
-    async def read_school(urn: str = _URN_PATH) -> SchoolView:
+    async def read_school(caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
+        POLICY.check(caller, "read_school", urn)
         async with unit_of_work() as uow:
             enrolment = await uow.schools.current(urn)
         if enrolment is None:

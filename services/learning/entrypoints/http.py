@@ -6,13 +6,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.events.learning import MODULE_COUNT
 from contracts.identifiers import URN_PATTERN
+from runtime.auth import Authenticator, Principal
 from services.learning.domain.errors import SchoolNotEnrolled
 from services.learning.domain.model import ModuleCompletion
+from services.learning.entrypoints.authorisation import POLICY
 from services.learning.service_layer import handlers
 from services.learning.service_layer.commands import RecordModuleCompletion
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
@@ -51,8 +53,9 @@ class CompletionView(BaseModel):
         )
 
 
-def build_router(unit_of_work: Callable[[], LearningUnitOfWork]) -> APIRouter:
+def build_router(unit_of_work: Callable[[], LearningUnitOfWork], authenticate: Authenticator) -> APIRouter:
     router = APIRouter()
+    caller_of = Depends(authenticate)
 
     @router.post(
         "/completions",
@@ -61,7 +64,10 @@ def build_router(unit_of_work: Callable[[], LearningUnitOfWork]) -> APIRouter:
         summary="Record that a staff member completed a module",
         responses={200: {"description": "Already recorded: the first completion, unchanged"}},
     )
-    async def record_completion(body: NewCompletion, response: Response) -> CompletionView:
+    async def record_completion(
+        body: NewCompletion, response: Response, caller: Principal = caller_of
+    ) -> CompletionView:
+        POLICY.check(caller, "record_module_completion", body.urn)
         completion, is_new = await handlers.record_module_completion(
             unit_of_work(),
             RecordModuleCompletion(
@@ -77,8 +83,10 @@ def build_router(unit_of_work: Callable[[], LearningUnitOfWork]) -> APIRouter:
 
     @router.get("/schools/{urn}/completions", tags=["modules"], summary="A school's module completions")
     async def school_completions(
+        caller: Principal = caller_of,
         urn: str = Path(pattern=URN_PATTERN, description="The school's six-digit URN"),
     ) -> list[CompletionView]:
+        POLICY.check(caller, "read_module_completions", urn)
         async with unit_of_work() as uow:
             if await uow.schools.get(urn) is None:
                 raise SchoolNotEnrolled(urn)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import Annotated
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contracts.events.learning import MODULE_COUNT
+from runtime.auth import SESSION_COOKIE, Authenticator, Principal
 from services.reporting.domain.progress import SchoolProgress
+from services.reporting.entrypoints.authorisation import POLICY
+from services.reporting.entrypoints.http import in_reach
 from services.reporting.service_layer.queries import progress_of
 from services.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 
@@ -41,12 +45,22 @@ def _row(progress: SchoolProgress) -> str:
     return "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
 
 
-def build_dashboard(unit_of_work: Callable[[], ReportingUnitOfWork]) -> APIRouter:
+def build_dashboard(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: Authenticator) -> APIRouter:
     router = APIRouter()
+    viewer_of = Depends(authenticate.with_cookie())
+
+    @router.get("/dashboard/login", tags=["dashboard"], summary="Open the dashboard with a token (kept in a cookie)")
+    async def login(token: Annotated[str, Query(description="A token from `rsp token`")]) -> RedirectResponse:
+        principal = authenticate.principal_of(token)  # refuses a bad token before any cookie is set
+        POLICY.check(principal, "open_dashboard")
+        page = RedirectResponse("/dashboard", status_code=303)
+        page.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", path="/dashboard")
+        return page
 
     @router.get("/dashboard", response_class=HTMLResponse, tags=["dashboard"], summary="The progress dashboard")
-    async def dashboard() -> HTMLResponse:
-        rows = "".join(_row(p) for p in await progress_of(unit_of_work()))
+    async def dashboard(caller: Principal = viewer_of) -> HTMLResponse:
+        POLICY.check(caller, "open_dashboard")
+        rows = "".join(_row(p) for p in in_reach(caller, await progress_of(unit_of_work())))
         empty = '<tr><td colspan="6">No schools enrolled yet.</td></tr>'
         return HTMLResponse(_PAGE.format(rows=rows or empty, modules=MODULE_COUNT))
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
-from runtime.errors import NotFound
+from runtime.auth import Authenticator, Principal
+from services.reporting.domain.errors import NoSuchSchool
 from services.reporting.domain.progress import SchoolProgress
+from services.reporting.entrypoints.authorisation import POLICY
 from services.reporting.service_layer.queries import progress_of
 from services.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 
-__all__ = ["build_router"]
+__all__ = ["build_router", "in_reach"]
 
 
 class ModulesView(BaseModel):
@@ -48,18 +50,22 @@ class SchoolProgressView(BaseModel):
         )
 
 
-class NoSuchSchool(NotFound):
-    def __init__(self, urn: str) -> None:
-        super().__init__(f"school {urn} has no progress recorded (not enrolled, or its enrolment is not yet seen)")
+def in_reach(caller: Principal, progress: list[SchoolProgress]) -> list[SchoolProgress]:
+    """Only the schools the caller may see."""
+    reach = POLICY.schools_in_reach(caller)
+    return progress if reach is None else [p for p in progress if p.school.urn in reach]
 
 
-def build_router(unit_of_work: Callable[[], ReportingUnitOfWork]) -> APIRouter:
+def build_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: Authenticator) -> APIRouter:
     router = APIRouter()
+    caller_of = Depends(authenticate)
 
     @router.get("/schools/{urn}/progress", tags=["progress"], summary="One school's progress")
     async def school_progress(
+        caller: Principal = caller_of,
         urn: str = Path(pattern=URN_PATTERN, description="The school's six-digit URN"),
     ) -> SchoolProgressView:
+        POLICY.check(caller, "read_school_progress", urn)
         found = await progress_of(unit_of_work(), urn=urn)
         if not found:
             raise NoSuchSchool(urn)
@@ -67,8 +73,11 @@ def build_router(unit_of_work: Callable[[], ReportingUnitOfWork]) -> APIRouter:
 
     @router.get("/progress", tags=["progress"], summary="Progress of every school, or of one cohort's")
     async def all_progress(
+        caller: Principal = caller_of,
         cohort_id: str | None = Query(default=None, pattern=COHORT_ID_PATTERN, description="Only this cohort"),
     ) -> list[SchoolProgressView]:
-        return [SchoolProgressView.of(p) for p in await progress_of(unit_of_work(), cohort_id=cohort_id)]
+        POLICY.check(caller, "read_progress")
+        found = await progress_of(unit_of_work(), cohort_id=cohort_id)
+        return [SchoolProgressView.of(p) for p in in_reach(caller, found)]
 
     return router
