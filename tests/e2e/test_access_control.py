@@ -1,0 +1,237 @@
+"""Who may do what, against the real running services: every endpoint x every role x own/other school.
+
+Missing or bad tokens get 401, a role without the action 403, another school's data 404 (as if it did not
+exist), and a refused write leaves no row and no event behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from nats.js import JetStreamContext
+
+from runtime.auth import SESSION_COOKIE, Role, mint_token
+from runtime.local.endpoints import Endpoints
+from runtime.local.stack import LocalStack
+from tests.support import eventually, next_urn
+
+COHORT = "e2e-access"
+ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One HTTP endpoint, the roles its service allows, and whether it is about one school."""
+
+    name: str
+    service: str
+    method: str
+    path: str  # `{urn}` stands for the school asked about
+    allowed: frozenset[Role]
+    school_scoped: bool
+    body: Callable[[str], dict[str, Any]] | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.method == "POST"
+
+
+ENDPOINTS = [
+    Endpoint("create cohort", "enrolment", "POST", "/cohorts", frozenset({ADMIN}), False,
+             lambda urn: {"cohort_id": f"access-{uuid.uuid4().hex[:8]}", "name": "A", "starts_on": "2026-09-01"}),
+    Endpoint("read cohort", "enrolment", "GET", f"/cohorts/{COHORT}", frozenset({ADMIN, FACILITATOR, VIEWER}), False),
+    Endpoint("enrol school", "enrolment", "POST", "/schools", frozenset({ADMIN}), True,
+             lambda urn: {"urn": next_urn(), "name": "New School", "cohort_id": COHORT}),
+    Endpoint("read school", "enrolment", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("record completion", "learning", "POST", "/completions", frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
+             lambda urn: {"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 7}),
+    Endpoint("read completions", "learning", "GET", "/schools/{urn}/completions",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("read circle school", "circles", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("read school progress", "reporting", "GET", "/schools/{urn}/progress", frozenset(Role), True),
+    Endpoint("read all progress", "reporting", "GET", "/progress", frozenset(Role), False),
+    Endpoint("open dashboard", "reporting", "GET", "/dashboard", frozenset(Role), False),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Schools:
+    own: str
+    other: str
+
+
+@pytest.fixture(scope="module")
+async def schools(stack: Endpoints, http: httpx.AsyncClient) -> Schools:
+    cohort = {"cohort_id": COHORT, "name": "Access control", "starts_on": "2026-09-01"}
+    assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=cohort)).status_code == 201
+    pair = Schools(own=next_urn(), other=next_urn())
+    for urn in (pair.own, pair.other):
+        body = {"urn": urn, "name": f"School {urn}", "cohort_id": COHORT}
+        assert (await http.post(f"{stack.url('enrolment')}/schools", json=body)).status_code == 201
+
+        async def everyone_knows(urn: str = urn) -> bool:
+            answers = [
+                await http.get(f"{stack.url('learning')}/schools/{urn}/completions"),
+                await http.get(f"{stack.url('circles')}/schools/{urn}"),
+                await http.get(f"{stack.url('reporting')}/schools/{urn}/progress"),
+            ]
+            return all(a.status_code == 200 for a in answers)
+
+        await eventually(everyone_knows)
+    return pair
+
+
+def _token(local_stack: LocalStack, role: Role, own: str) -> str:
+    # Facilitators and schools reach only the school they are given; admins and viewers need none.
+    return local_stack.token(role, f"test-{role.value}", (own,) if role in (SCHOOL, FACILITATOR) else ())
+
+
+async def _call(stack: Endpoints, endpoint: Endpoint, urn: str, token: str | None) -> httpx.Response:
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    url = f"{stack.url(endpoint.service)}{endpoint.path.format(urn=urn)}"
+    body = endpoint.body(urn) if endpoint.body else None
+    async with httpx.AsyncClient(timeout=10) as anonymous:  # no default admin header
+        return await anonymous.request(endpoint.method, url, json=body, headers=headers)
+
+
+async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
+    return (
+        await db.fetchval("SELECT count(*) FROM enrolment.cohorts"),
+        await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),
+        await db.fetchval("SELECT count(*) FROM learning.module_completions"),
+        (await js.stream_info("RSP_ENROLMENT")).state.messages,
+        (await js.stream_info("RSP_LEARNING")).state.messages,
+    )
+
+
+def _expected(endpoint: Endpoint, role: Role, whose: str) -> int:
+    if role not in endpoint.allowed:
+        return 403
+    if endpoint.school_scoped and whose == "other" and role in (SCHOOL, FACILITATOR):
+        return 404
+    return 201 if endpoint.writes else 200
+
+
+CASES = [(e, r, w) for e in ENDPOINTS for r in Role for w in ("own", "other")]
+
+
+@pytest.mark.parametrize(("endpoint", "role", "whose"), CASES, ids=[f"{e.name}-{r.value}-{w}" for e, r, w in CASES])
+async def test_every_endpoint_answers_each_role_for_own_and_other_school(
+    local_stack: LocalStack,
+    stack: Endpoints,
+    http: httpx.AsyncClient,
+    db: asyncpg.Pool,
+    js: JetStreamContext,
+    schools: Schools,
+    endpoint: Endpoint,
+    role: Role,
+    whose: str,
+) -> None:
+    urn = schools.own if whose == "own" else schools.other
+    expected = _expected(endpoint, role, whose)
+    before = await _written(db, js)
+
+    answer = await _call(stack, endpoint, urn, _token(local_stack, role, schools.own))
+
+    assert answer.status_code == expected, answer.text
+    if expected >= 400:
+        assert answer.json()["detail"]
+        if endpoint.writes:
+            assert await _written(db, js) == before
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.name for e in ENDPOINTS])
+async def test_no_token_gets_401_and_writes_nothing(
+    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, schools: Schools,
+    endpoint: Endpoint,
+) -> None:  # fmt: skip
+    before = await _written(db, js)
+
+    answer = await _call(stack, endpoint, schools.own, None)
+
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"] == "Bearer"
+    assert "bearer token is required" in answer.json()["detail"]
+    assert await _written(db, js) == before
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        (lambda key: mint_token("not the stack's key" * 3, ADMIN, "forger"), "not valid"),
+        (lambda key: mint_token(key, ADMIN, "old", now=datetime.now(UTC) - timedelta(days=2)), "expired"),
+        (lambda key: "Bearer-but-not-a-jwt", "not valid"),
+    ],
+    ids=["forged", "expired", "malformed"],
+)
+async def test_bad_token_gets_401_saying_why_and_writes_nothing(
+    local_stack: LocalStack,
+    stack: Endpoints,
+    http: httpx.AsyncClient,
+    db: asyncpg.Pool,
+    js: JetStreamContext,
+    schools: Schools,
+    token: Callable[[str], str],
+    message: str,
+) -> None:
+    record = next(e for e in ENDPOINTS if e.name == "record completion")
+    before = await _written(db, js)
+
+    answer = await _call(stack, record, schools.own, token(local_stack.settings.require_jwt_secret()))
+
+    assert answer.status_code == 401
+    assert message in answer.json()["detail"]
+    assert await _written(db, js) == before
+
+
+async def test_health_needs_no_token(stack: Endpoints) -> None:
+    async with httpx.AsyncClient(timeout=10) as anonymous:
+        for service in stack.services.values():
+            assert (await anonymous.get(f"{service.url}/health")).status_code == 200
+
+
+async def test_school_sees_only_itself_in_progress_and_on_the_dashboard(
+    local_stack: LocalStack, stack: Endpoints, schools: Schools
+) -> None:
+    token = _token(local_stack, SCHOOL, schools.own)
+    reporting = stack.url("reporting")
+    async with httpx.AsyncClient(timeout=10) as browser:
+        progress = await browser.get(f"{reporting}/progress", headers={"Authorization": f"Bearer {token}"})
+        login = await browser.get(f"{reporting}/dashboard/login", params={"token": token})
+        page = await browser.get(f"{reporting}/dashboard")  # the cookie set by the login, no header
+
+    assert [school["urn"] for school in progress.json()] == [schools.own]
+    assert login.status_code == 303
+    assert page.status_code == 200
+    assert schools.own in page.text
+    assert schools.other not in page.text
+
+
+async def test_dashboard_cookie_opens_no_api(local_stack: LocalStack, stack: Endpoints) -> None:
+    cookies = {SESSION_COOKIE: local_stack.token()}
+    async with httpx.AsyncClient(timeout=10, cookies=cookies) as browser:
+        answer = await browser.get(f"{stack.url('reporting')}/progress")
+
+    assert answer.status_code == 401
+
+
+async def test_school_cannot_grant_itself_another_school_by_extra_fields(
+    local_stack: LocalStack, stack: Endpoints, db: asyncpg.Pool, js: JetStreamContext, schools: Schools
+) -> None:
+    token = _token(local_stack, SCHOOL, schools.own)
+    before = await _written(db, js)
+    body = {"staff_id": str(uuid.uuid4()), "urn": schools.own, "module_number": 1, "role": "programme_admin"}
+
+    async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {token}"}) as school:
+        answer = await school.post(f"{stack.url('learning')}/completions", json=body)
+
+    assert answer.status_code == 422
+    assert "role" in answer.text
+    assert await _written(db, js) == before
