@@ -15,6 +15,7 @@ import httpx
 from temporalio.client import Client
 
 from contracts.search_attributes import SEARCH_ATTRIBUTES
+from runtime.database_roles import dsn_for_role, ensure_service_role
 from runtime.errors import ConfigurationError
 from runtime.local.processes import ManagedProcess
 
@@ -76,8 +77,8 @@ class EmbeddedPostgres:
         self._server = get_server(self._pgdata, cleanup_mode="stop")
         return str(self._server.get_uri())
 
-    async def start(self) -> str:
-        """Start (or find running) and return the DSN of the platform's database, creating it if needed."""
+    async def start(self, services: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+        """Start (or find running); return the platform database's DSN and each service's own-role DSN."""
         self._pgdata.parent.mkdir(parents=True, exist_ok=True)
         self.server_dsn = await asyncio.to_thread(self._start_blocking)
         conn = await asyncpg.connect(self.server_dsn)
@@ -86,7 +87,13 @@ class EmbeddedPostgres:
                 await conn.execute(f"CREATE DATABASE {DATABASE}")
         finally:
             await conn.close()
-        return self.server_dsn.replace("/postgres?", f"/{DATABASE}?", 1)
+        dsn = self.server_dsn.replace("/postgres?", f"/{DATABASE}?", 1)
+        conn = await asyncpg.connect(dsn)
+        try:
+            roles = {service: await ensure_service_role(conn, DATABASE, service) for service in services}
+        finally:
+            await conn.close()
+        return dsn, {service: dsn_for_role(dsn, role) for service, role in roles.items()}
 
     async def stop(self) -> None:
         if self._server is not None:

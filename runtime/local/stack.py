@@ -94,6 +94,7 @@ class LocalStack:
         self._servers: list[ManagedProcess] = []
         self._platform: list[ManagedProcess] = []
         self.endpoints: Endpoints | None = None
+        self.service_dsns: dict[str, str] = {}
         self._lock = self.data_dir / "run" / "stack.pid"
 
     @property
@@ -152,9 +153,11 @@ class LocalStack:
             temporal_address, temporal_ui = f"127.0.0.1:{port}", f"http://127.0.0.1:{ui_port}"
 
         postgres_dsn = settings.postgres_dsn
+        # A configured Postgres is used with its DSN as given; the local one gives each service its own role.
+        self.service_dsns = {name: postgres_dsn for name in SERVICE_NAMES if postgres_dsn}
         if postgres_dsn is None:
             self._postgres = EmbeddedPostgres(data / "postgres", data / "run")
-            postgres_dsn = await self._postgres.start()
+            postgres_dsn, self.service_dsns = await self._postgres.start(SERVICE_NAMES)
 
         if nats_monitor is not None:
             await wait_for_nats(nats_monitor, self._servers[0])
@@ -173,6 +176,10 @@ class LocalStack:
         }
         for name, module in PLATFORM_PROCESSES:
             child_env = dict(env)
+            if name in self.service_dsns:
+                child_env["RSP_POSTGRES_DSN"] = self.service_dsns[name]
+            else:
+                child_env.pop("RSP_POSTGRES_DSN", None)  # the worker and the bridge keep no tables
             if not settings.otlp_endpoint and settings.traces_file is None:
                 # Spans go to one file per process so the console stays readable.
                 child_env["RSP_TRACES_FILE"] = str(data / "traces" / f"{name}.jsonl")
