@@ -17,8 +17,9 @@ from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, 
 from pydantic import ValidationError
 
 from contracts import DEAD_LETTER, Envelope, Event, InvalidEnvelope, stream_for
+from contracts.subscriptions import CONSUMES, durable_name
 from runtime.database import AnyConnection
-from runtime.errors import PlatformError
+from runtime.errors import ConfigurationError, PlatformError
 
 __all__ = ["EventConsumer", "claim_event"]
 
@@ -62,7 +63,10 @@ class EventConsumer:
         self._max_deliver = max_deliver
 
     def subscribe(self, event_type: type[E], handler: Handler[E]) -> None:
-        durable = f"{self.consumer}-{event_type.subject.replace('.', '-')}"
+        if event_type not in CONSUMES.get(self.consumer, ()):
+            # NATS permissions are generated from CONSUMES: a subscription missing there could never be served.
+            raise ConfigurationError(f"{self.consumer} consumes {event_type.__name__}: add it to contracts.CONSUMES")
+        durable = durable_name(self.consumer, event_type)
 
         async def on_message(msg: NatsMessage) -> None:
             await self._deliver(msg, event_type, handler)

@@ -57,8 +57,10 @@ async def http(admin_token: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="session")
-async def nats_client(stack: Endpoints) -> AsyncIterator[NatsClient]:
-    client = await nats.connect(stack.nats_url)
+async def nats_client(local_stack: LocalStack) -> AsyncIterator[NatsClient]:
+    """Connected as the stack's unrestricted operator user (each platform process has a restricted one)."""
+    assert local_stack.nats_operator_url is not None
+    client = await nats.connect(local_stack.nats_operator_url)
     try:
         yield client
     finally:

@@ -102,12 +102,18 @@ class EmbeddedPostgres:
 
 
 def nats_process(
-    data_dir: Path, port: int, monitor_port: int, env: dict[str, str], log_dir: Path, echo: TextIO | None
+    data_dir: Path,
+    config: Path,
+    port: int,
+    monitor_port: int,
+    env: dict[str, str],
+    log_dir: Path,
+    echo: TextIO | None,
 ) -> ManagedProcess:
     data_dir.mkdir(parents=True, exist_ok=True)
     argv = [
         _binary("nats-server"),
-        "-c", str(Path(__file__).parent / "nats.conf"),
+        "-c", str(config),
         "-a", "127.0.0.1",
         "-p", str(port),
         "-m", str(monitor_port),

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from runtime.auth import Role, mint_token
 from runtime.local.endpoints import Endpoints, ServiceEndpoint
+from runtime.local.nats_users import OPERATOR, write_server_config
 from runtime.local.ports import choose_port
 from runtime.local.processes import ManagedProcess
 from runtime.local.servers import (
@@ -95,6 +96,8 @@ class LocalStack:
         self._platform: list[ManagedProcess] = []
         self.endpoints: Endpoints | None = None
         self.service_dsns: dict[str, str] = {}
+        self.nats_urls: dict[str, str] = {}
+        self.nats_operator_url: str | None = None
         self._lock = self.data_dir / "run" / "stack.pid"
 
     @property
@@ -132,13 +135,20 @@ class LocalStack:
         base_env["RSP_DATA_DIR"] = str(data)
 
         nats_url, nats_monitor = settings.nats_url, None
+        # A configured NATS is used with its URL as given; the local one gives each process its own user.
+        self.nats_urls = {name: nats_url for name, _ in PLATFORM_PROCESSES if nats_url}
+        self.nats_operator_url = nats_url
         if nats_url is None:
             port = choose_port(settings.nats_port, taken)
             monitor = choose_port(settings.nats_monitor_port, taken)
-            nats = nats_process(data / "nats", port, monitor, base_env, logs, self._echo)
+            config = data / "run" / "nats-server.conf"
+            users = write_server_config(config, tuple(name for name, _ in PLATFORM_PROCESSES))
+            nats = nats_process(data / "nats", config, port, monitor, base_env, logs, self._echo)
             self._servers.append(nats)
             await nats.start()
             nats_url, nats_monitor = f"nats://127.0.0.1:{port}", f"http://127.0.0.1:{monitor}"
+            self.nats_urls = {name: users[name].url("127.0.0.1", port) for name, _ in PLATFORM_PROCESSES}
+            self.nats_operator_url = users[OPERATOR].url("127.0.0.1", port)
 
         temporal_address, temporal_ui = settings.temporal_address, None
         temporal: ManagedProcess | None = None
@@ -176,6 +186,7 @@ class LocalStack:
         }
         for name, module in PLATFORM_PROCESSES:
             child_env = dict(env)
+            child_env["RSP_NATS_URL"] = self.nats_urls[name]
             if name in self.service_dsns:
                 child_env["RSP_POSTGRES_DSN"] = self.service_dsns[name]
             else:

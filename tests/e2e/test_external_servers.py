@@ -22,7 +22,7 @@ async def test_platform_runs_against_existing_postgres_nats_and_temporal(
         update={
             "jwt_secret": local_stack.settings.jwt_secret,
             "postgres_dsn": stack.postgres_dsn,
-            "nats_url": stack.nats_url,
+            "nats_url": local_stack.nats_operator_url,
             "temporal_address": stack.temporal_address,
         }
     )
@@ -32,7 +32,7 @@ async def test_platform_runs_against_existing_postgres_nats_and_temporal(
         assert set(endpoints.pids) == {"enrolment", "learning", "circles", "reporting", "worker", "bridge"}
         assert (endpoints.postgres_dsn, endpoints.nats_url, endpoints.temporal_address) == (
             stack.postgres_dsn,
-            stack.nats_url,
+            local_stack.nats_operator_url,
             stack.temporal_address,
         )
         cohort = {"cohort_id": COHORT, "name": "External servers", "starts_on": "2026-09-01"}

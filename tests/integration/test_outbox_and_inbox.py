@@ -16,6 +16,7 @@ from contracts import Envelope, ModuleCompleted, SchoolEnrolled
 from runtime.broker import create_broker
 from runtime.database import MESSAGING_MIGRATIONS, create_pool, migrate
 from runtime.local.endpoints import Endpoints
+from runtime.local.stack import LocalStack
 from runtime.outbox import OutboxRelay, record_event
 from tests.support import eventually, next_urn, stream_messages
 
@@ -53,12 +54,13 @@ async def test_event_of_a_rolled_back_transaction_never_reaches_the_outbox(probe
 
 
 async def test_relay_republishing_after_a_crash_leaves_one_message(
-    stack: Endpoints, probe_pool: asyncpg.Pool, js: JetStreamContext
+    local_stack: LocalStack, probe_pool: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     urn = next_urn()
     async with probe_pool.acquire() as conn, conn.transaction():
         envelope = await record_event(conn, _enrolled(urn))
-    broker = create_broker(stack.nats_url, "outbox-probe", TracerProvider())
+    assert local_stack.nats_operator_url is not None
+    broker = create_broker(local_stack.nats_operator_url, "outbox-probe", TracerProvider())
     await broker.connect()
     relay = OutboxRelay(probe_pool, broker, PROBE_SCHEMA, poll_seconds=60)
     try:
