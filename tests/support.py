@@ -8,8 +8,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import httpx
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+
+from runtime.local.endpoints import Endpoints
 
 T = TypeVar("T")
 
@@ -49,3 +52,25 @@ async def stream_messages(
         if subject is None or message.subject == subject:
             found.append((dict(message.headers or {}), message.data or b""))
     return found
+
+
+async def enrolled_school(http: httpx.AsyncClient, stack: Endpoints, cohort_id: str) -> str:
+    """Enrol a new school into `cohort_id` (created if missing) as the programme team; return its URN once
+    learning, circles and reporting have all seen the enrolment."""
+    cohort = {"cohort_id": cohort_id, "name": f"Cohort {cohort_id}", "starts_on": "2026-09-01"}
+    assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=cohort)).status_code in (201, 409)
+    urn = next_urn()
+    body = {"urn": urn, "name": f"School {urn}", "cohort_id": cohort_id}
+    answer = await http.post(f"{stack.url('enrolment')}/schools", json=body)
+    assert answer.status_code == 201, answer.text
+
+    async def everyone_knows() -> bool:
+        answers = [
+            await http.get(f"{stack.url('learning')}/schools/{urn}/completions"),
+            await http.get(f"{stack.url('circles')}/schools/{urn}"),
+            await http.get(f"{stack.url('reporting')}/schools/{urn}/progress"),
+        ]
+        return all(a.status_code == 200 for a in answers)
+
+    await eventually(everyone_knows)
+    return urn

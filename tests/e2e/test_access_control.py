@@ -20,7 +20,7 @@ from nats.js import JetStreamContext
 from runtime.auth import SESSION_COOKIE, Role, mint_token
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from tests.support import eventually, next_urn
+from tests.support import enrolled_school, next_urn
 
 COHORT = "e2e-access"
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
@@ -69,23 +69,7 @@ class Schools:
 
 @pytest.fixture(scope="module")
 async def schools(stack: Endpoints, http: httpx.AsyncClient) -> Schools:
-    cohort = {"cohort_id": COHORT, "name": "Access control", "starts_on": "2026-09-01"}
-    assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=cohort)).status_code == 201
-    pair = Schools(own=next_urn(), other=next_urn())
-    for urn in (pair.own, pair.other):
-        body = {"urn": urn, "name": f"School {urn}", "cohort_id": COHORT}
-        assert (await http.post(f"{stack.url('enrolment')}/schools", json=body)).status_code == 201
-
-        async def everyone_knows(urn: str = urn) -> bool:
-            answers = [
-                await http.get(f"{stack.url('learning')}/schools/{urn}/completions"),
-                await http.get(f"{stack.url('circles')}/schools/{urn}"),
-                await http.get(f"{stack.url('reporting')}/schools/{urn}/progress"),
-            ]
-            return all(a.status_code == 200 for a in answers)
-
-        await eventually(everyone_knows)
-    return pair
+    return Schools(own=await enrolled_school(http, stack, COHORT), other=await enrolled_school(http, stack, COHORT))
 
 
 def _token(local_stack: LocalStack, role: Role, own: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from runtime.local.endpoints import Endpoints
-from tests.support import eventually, next_urn
+from tests.support import enrolled_school
 
 COHORT = "e2e-bad-input"
 
@@ -30,17 +30,7 @@ async def _counts(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
 
 @pytest.fixture(scope="module")
 async def enrolled_urn(stack: Endpoints, http: httpx.AsyncClient) -> str:
-    cohort = {"cohort_id": COHORT, "name": "Bad input", "starts_on": "2026-09-01"}
-    assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=cohort)).status_code == 201
-    urn = next_urn()
-    body = {"urn": urn, "name": "Known School", "cohort_id": COHORT}
-    assert (await http.post(f"{stack.url('enrolment')}/schools", json=body)).status_code == 201
-
-    async def learning_knows() -> bool:
-        return (await http.get(f"{stack.url('learning')}/schools/{urn}/completions")).status_code == 200
-
-    await eventually(learning_knows)
-    return urn
+    return await enrolled_school(http, stack, COHORT)
 
 
 KNOWN = "<the enrolled school>"  # stands for the URN the fixture enrols

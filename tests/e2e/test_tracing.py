@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from runtime.local.endpoints import Endpoints
-from tests.support import eventually, next_urn
+from tests.support import enrolled_school, eventually
 
 COHORT = "e2e-tracing"
 
@@ -30,16 +30,7 @@ def _spans(stack_dir: Path) -> list[dict[str, Any]]:
 async def test_module_completion_is_one_trace_from_request_to_signal_and_projection(
     stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient
 ) -> None:
-    cohort = {"cohort_id": COHORT, "name": "Tracing", "starts_on": "2026-09-01"}
-    assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=cohort)).status_code in (201, 409)
-    urn = next_urn()
-    body = {"urn": urn, "name": "Traced School", "cohort_id": COHORT}
-    assert (await http.post(f"{stack.url('enrolment')}/schools", json=body)).status_code == 201
-
-    async def learning_knows() -> bool:
-        return (await http.get(f"{stack.url('learning')}/schools/{urn}/completions")).status_code == 200
-
-    await eventually(learning_knows)
+    urn = await enrolled_school(http, stack, COHORT)
 
     trace_id = secrets.token_hex(16)
     answer = await http.post(
