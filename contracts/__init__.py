@@ -6,7 +6,15 @@ This package imports nothing else from the repository, so services, workflows an
 from __future__ import annotations
 
 from contracts.envelope import Envelope, InvalidEnvelope
-from contracts.events import EVENT_TYPES, Event, ModuleCompleted, SchoolEnrolled
+from contracts.events import (
+    EVENT_TYPES,
+    Event,
+    ModuleCompleted,
+    SchoolEnrolled,
+    SchoolWithdrawn,
+    StaffLeft,
+    StaffRegistered,
+)
 from contracts.identifiers import URN_PATTERN, journey_id
 from contracts.streams import ALL_STREAMS, DEAD_LETTER, StreamSpec, stream_for
 
@@ -20,6 +28,9 @@ __all__ = [
     "InvalidEnvelope",
     "ModuleCompleted",
     "SchoolEnrolled",
+    "SchoolWithdrawn",
+    "StaffLeft",
+    "StaffRegistered",
     "StreamSpec",
     "journey_id",
     "stream_for",

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from contracts.events.base import Event
-from contracts.events.enrolment import SchoolEnrolled
+from contracts.events.enrolment import SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
 from contracts.events.learning import ModuleCompleted
 
-__all__ = ["EVENT_TYPES", "Event", "ModuleCompleted", "SchoolEnrolled"]
+__all__ = [
+    "EVENT_TYPES",
+    "Event",
+    "ModuleCompleted",
+    "SchoolEnrolled",
+    "SchoolWithdrawn",
+    "StaffLeft",
+    "StaffRegistered",
+]
 
-EVENT_TYPES: dict[str, type[Event]] = {event.subject: event for event in (SchoolEnrolled, ModuleCompleted)}
+EVENT_TYPES: dict[str, type[Event]] = {
+    event.subject: event for event in (SchoolEnrolled, SchoolWithdrawn, StaffRegistered, StaffLeft, ModuleCompleted)
+}

@@ -9,7 +9,7 @@ from typing import Self
 from uuid import UUID, uuid4
 
 from contracts import Envelope, Event
-from services.enrolment.domain.model import Cohort, SchoolEnrolment
+from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
 from services.learning.domain.model import EnrolledSchool, ModuleCompletion
 
 
@@ -86,8 +86,45 @@ class FakeSchools:
     async def in_cohort(self, cohort_id: str) -> list[SchoolEnrolment]:
         return [s for s in self.rows if s.cohort_id == cohort_id]
 
-    def withdraw(self, urn: str) -> None:
-        self.rows = [replace(s, status="withdrawn") if s.urn == urn else s for s in self.rows]
+    async def end(self, enrolment: SchoolEnrolment, reason: str) -> None:
+        self.staged.append(enrolment)  # replaces the active row on commit
+
+    async def ended(self) -> list[SchoolEnrolment]:
+        return [s for s in self.rows if s.status != "active"]
+
+    def apply(self) -> None:
+        for change in self.staged:
+            same = [i for i, s in enumerate(self.rows) if (s.urn, s.cohort_id) == (change.urn, change.cohort_id)]
+            if same:
+                self.rows[same[0]] = change
+            else:
+                self.rows.append(change)
+        self.staged = []
+
+
+class FakeStaff:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, StaffMember] = {}
+        self.staged: dict[UUID, StaffMember] = {}
+
+    async def add(self, member: StaffMember) -> None:
+        self.staged[member.staff_id] = member
+
+    async def get(self, urn: str, staff_id: UUID) -> StaffMember | None:
+        member = self.staged.get(staff_id) or self.rows.get(staff_id)
+        return member if member is not None and member.urn == urn else None
+
+    async def of_school(self, urn: str) -> list[StaffMember]:
+        return [m for m in self.rows.values() if m.urn == urn]
+
+    async def record_leaving(self, member: StaffMember) -> None:
+        self.staged[member.staff_id] = member
+
+    async def erase_personal_data(self, urns: list[str]) -> int:
+        erased = [m for m in self.rows.values() if m.urn in urns and m.name is not None]
+        for member in erased:
+            self.staged[member.staff_id] = replace(member, name=None, email=None)
+        return len(erased)
 
 
 class FakeEnrolmentUnitOfWork(FakeUnitOfWork):
@@ -95,13 +132,15 @@ class FakeEnrolmentUnitOfWork(FakeUnitOfWork):
         super().__init__()
         self.cohorts = FakeCohorts()
         self.schools = FakeSchools()
+        self.staff = FakeStaff()
 
     def _rollback(self) -> None:
-        self.cohorts.staged, self.schools.staged = {}, []
+        self.cohorts.staged, self.schools.staged, self.staff.staged = {}, [], {}
 
     def _apply(self) -> None:
         self.cohorts.rows.update(self.cohorts.staged)
-        self.schools.rows.extend(self.schools.staged)
+        self.schools.apply()
+        self.staff.rows.update(self.staff.staged)
         self._rollback()
 
 

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from contracts import SchoolEnrolled
-from services.enrolment.domain.errors import CohortAlreadyExists, CohortNotFound, SchoolAlreadyEnrolled
-from services.enrolment.service_layer.commands import CreateCohort, EnrolSchool
-from services.enrolment.service_layer.handlers import create_cohort, enrol_school
+from contracts import SchoolEnrolled, StaffLeft, StaffRegistered
+from services.enrolment.domain.errors import (
+    CohortAlreadyExists,
+    CohortNotFound,
+    LeavingBeforeStarting,
+    SchoolAlreadyEnrolled,
+    SchoolNotActive,
+    StaffAlreadyLeft,
+)
+from services.enrolment.service_layer.commands import (
+    CreateCohort,
+    EnrolSchool,
+    EraseExpiredPersonalData,
+    RecordStaffLeaving,
+    RegisterStaff,
+    WithdrawSchool,
+)
+from services.enrolment.service_layer.handlers import (
+    create_cohort,
+    enrol_school,
+    erase_expired_personal_data,
+    record_staff_leaving,
+    register_staff,
+    withdraw_school,
+)
 from tests.unit.fakes import FakeEnrolmentUnitOfWork
 
 TODAY = date(2026, 9, 7)
@@ -57,7 +78,7 @@ async def test_withdrawn_school_can_join_a_later_cohort() -> None:
     uow = await _with_cohort()
     await create_cohort(uow, CreateCohort(cohort_id="oxon-2027", name="Oxfordshire 2027", starts_on=TODAY))
     await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2026", TODAY))
-    uow.schools.withdraw("123456")
+    await withdraw_school(uow, WithdrawSchool("123456", "moved to another programme", TODAY))
 
     later = await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2027", TODAY))
 
@@ -69,3 +90,68 @@ async def test_cohort_ids_are_unique() -> None:
 
     with pytest.raises(CohortAlreadyExists):
         await create_cohort(uow, CreateCohort(cohort_id="oxon-2026", name="Again", starts_on=TODAY))
+
+
+async def _with_school() -> FakeEnrolmentUnitOfWork:
+    uow = await _with_cohort()
+    await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2026", TODAY))
+    return uow
+
+
+async def test_registered_staff_are_published_by_id_and_role_only() -> None:
+    uow = await _with_school()
+
+    member = await register_staff(
+        uow, RegisterStaff("123456", "Ada Lovelace", "ada@cherwell.example", "teacher", TODAY)
+    )
+
+    event = uow.published[-1]
+    assert event == StaffRegistered(
+        staff_id=member.staff_id, urn="123456", cohort_id="oxon-2026", role="teacher", starts_on=TODAY
+    )
+    assert "Ada" not in event.model_dump_json()
+    assert "ada@" not in event.model_dump_json()
+
+
+async def test_staff_cannot_join_a_withdrawn_school() -> None:
+    uow = await _with_school()
+    await withdraw_school(uow, WithdrawSchool("123456", "closing", TODAY))
+
+    with pytest.raises(SchoolNotActive, match="withdrawn"):
+        await register_staff(uow, RegisterStaff("123456", "Ada Lovelace", "ada@cherwell.example", "teacher", TODAY))
+
+
+async def test_staff_leave_once_and_never_before_they_started() -> None:
+    uow = await _with_school()
+    member = await register_staff(uow, RegisterStaff("123456", "Ada", "ada@cherwell.example", "teacher", TODAY))
+
+    with pytest.raises(LeavingBeforeStarting, match="left_on"):
+        await record_staff_leaving(uow, RecordStaffLeaving("123456", member.staff_id, TODAY - timedelta(days=1)))
+    left = await record_staff_leaving(uow, RecordStaffLeaving("123456", member.staff_id, TODAY + timedelta(days=30)))
+    with pytest.raises(StaffAlreadyLeft):
+        await record_staff_leaving(uow, RecordStaffLeaving("123456", member.staff_id, TODAY + timedelta(days=31)))
+
+    assert left.left_on == TODAY + timedelta(days=30)
+    assert uow.published[-1] == StaffLeft(staff_id=member.staff_id, urn="123456", left_on=left.left_on)
+
+
+async def test_personal_data_is_erased_only_once_the_school_ended_long_enough_ago() -> None:
+    uow = await _with_school()
+    member = await register_staff(uow, RegisterStaff("123456", "Ada", "ada@cherwell.example", "teacher", TODAY))
+    await withdraw_school(uow, WithdrawSchool("123456", "closing", TODAY))
+
+    too_soon = await erase_expired_personal_data(uow, EraseExpiredPersonalData(TODAY + timedelta(days=30), 30))
+    in_time = await erase_expired_personal_data(uow, EraseExpiredPersonalData(TODAY + timedelta(days=31), 30))
+
+    assert too_soon == ([], 0)
+    assert in_time == (["123456"], 1)
+    erased = await uow.staff.get("123456", member.staff_id)
+    assert erased is not None
+    assert (erased.name, erased.email, erased.role) == (None, None, "teacher")
+
+
+async def test_active_school_keeps_its_staff_personal_data() -> None:
+    uow = await _with_school()
+    await register_staff(uow, RegisterStaff("123456", "Ada", "ada@cherwell.example", "teacher", TODAY))
+
+    assert await erase_expired_personal_data(uow, EraseExpiredPersonalData(TODAY + timedelta(days=9999), 0)) == ([], 0)

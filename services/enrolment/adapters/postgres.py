@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import asyncpg
 
 from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
-from services.enrolment.domain.errors import SchoolAlreadyEnrolled
-from services.enrolment.domain.model import Cohort, SchoolEnrolment
+from services.enrolment.domain.errors import SchoolAlreadyEnrolled, StaffAlreadyRegistered
+from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
 
 __all__ = ["PostgresEnrolmentUnitOfWork"]
+
+
+_SCHOOL_COLUMNS = "urn, school_name, cohort_id, enrolled_on, status, ended_on"
+_STAFF_COLUMNS = "staff_id, urn, name, email, role, starts_on, left_on"
 
 
 class PostgresCohortRepository:
@@ -43,11 +49,12 @@ class PostgresSchoolRepository:
             cohort_id=row["cohort_id"],
             enrolled_on=row["enrolled_on"],
             status=row["status"],
+            ended_on=row["ended_on"],
         )
 
     async def current(self, urn: str) -> SchoolEnrolment | None:
         row = await self._conn.fetchrow(
-            "SELECT urn, school_name, cohort_id, enrolled_on, status FROM school_enrolments "
+            f"SELECT {_SCHOOL_COLUMNS} FROM school_enrolments "
             "WHERE urn = $1 ORDER BY (status = 'active') DESC, enrolment_id DESC LIMIT 1",
             urn,
         )
@@ -68,19 +75,88 @@ class PostgresSchoolRepository:
             # Lost a race with a concurrent enrolment of the same school.
             raise SchoolAlreadyEnrolled(enrolment.urn, enrolment.cohort_id) from None
 
+    async def end(self, enrolment: SchoolEnrolment, reason: str) -> None:
+        await self._conn.execute(
+            "UPDATE school_enrolments SET status = $1, ended_on = $2, end_reason = $3 "
+            "WHERE urn = $4 AND cohort_id = $5 AND status = 'active'",
+            enrolment.status,
+            enrolment.ended_on,
+            reason,
+            enrolment.urn,
+            enrolment.cohort_id,
+        )
+
+    async def ended(self) -> list[SchoolEnrolment]:
+        rows = await self._conn.fetch(f"SELECT {_SCHOOL_COLUMNS} FROM school_enrolments WHERE status <> 'active'")
+        return [self._from_row(row) for row in rows]
+
     async def in_cohort(self, cohort_id: str) -> list[SchoolEnrolment]:
         rows = await self._conn.fetch(
-            "SELECT urn, school_name, cohort_id, enrolled_on, status FROM school_enrolments "
-            "WHERE cohort_id = $1 ORDER BY urn",
+            f"SELECT {_SCHOOL_COLUMNS} FROM school_enrolments WHERE cohort_id = $1 ORDER BY urn",
             cohort_id,
         )
         return [self._from_row(row) for row in rows]
 
 
+class PostgresStaffRepository:
+    def __init__(self, conn: AnyConnection) -> None:
+        self._conn = conn
+
+    @staticmethod
+    def _from_row(row: asyncpg.Record) -> StaffMember:
+        return StaffMember(
+            staff_id=row["staff_id"],
+            urn=row["urn"],
+            name=row["name"],
+            email=row["email"],
+            role=row["role"],
+            starts_on=row["starts_on"],
+            left_on=row["left_on"],
+        )
+
+    async def add(self, member: StaffMember) -> None:
+        try:
+            await self._conn.execute(
+                f"INSERT INTO staff ({_STAFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                member.staff_id,
+                member.urn,
+                member.name,
+                member.email,
+                member.role,
+                member.starts_on,
+                member.left_on,
+            )
+        except asyncpg.UniqueViolationError:
+            raise StaffAlreadyRegistered(member.urn) from None
+
+    async def get(self, urn: str, staff_id: UUID) -> StaffMember | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_STAFF_COLUMNS} FROM staff WHERE urn = $1 AND staff_id = $2", urn, staff_id
+        )
+        return None if row is None else self._from_row(row)
+
+    async def of_school(self, urn: str) -> list[StaffMember]:
+        rows = await self._conn.fetch(f"SELECT {_STAFF_COLUMNS} FROM staff WHERE urn = $1 ORDER BY registered_at", urn)
+        return [self._from_row(row) for row in rows]
+
+    async def record_leaving(self, member: StaffMember) -> None:
+        await self._conn.execute("UPDATE staff SET left_on = $1 WHERE staff_id = $2", member.left_on, member.staff_id)
+
+    async def erase_personal_data(self, urns: list[str]) -> int:
+        erased = await self._conn.fetchval(
+            "WITH erased AS (UPDATE staff SET name = NULL, email = NULL, erased_on = current_date "
+            "WHERE urn = ANY($1::text[]) AND erased_on IS NULL RETURNING 1) SELECT count(*) FROM erased",
+            urns,
+        )
+        return int(erased)
+
+
 class PostgresEnrolmentUnitOfWork(PostgresUnitOfWork):
     cohorts: PostgresCohortRepository
     schools: PostgresSchoolRepository
+    staff: PostgresStaffRepository
 
     def _open_repositories(self, conn: AnyConnection) -> None:
         self.cohorts = PostgresCohortRepository(conn)
         self.schools = PostgresSchoolRepository(conn)
+        self.staff = PostgresStaffRepository(conn)

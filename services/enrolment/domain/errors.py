@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from runtime.errors import Conflict, NotFound, PlatformError
+from datetime import date
+from uuid import UUID
+
+from runtime.errors import Conflict, Invalid, NotFound, PlatformError
 
 __all__ = [
     "CohortAlreadyExists",
@@ -35,3 +38,28 @@ class SchoolNotFound(EnrolmentError, NotFound):
 class SchoolAlreadyEnrolled(EnrolmentError, Conflict):
     def __init__(self, urn: str, cohort_id: str) -> None:
         super().__init__(f"school {urn} is already enrolled in active cohort {cohort_id!r}")
+
+
+class SchoolNotActive(EnrolmentError, Conflict):
+    def __init__(self, urn: str, status: str) -> None:
+        super().__init__(f"school {urn} is {status}, not active in the programme")
+
+
+class StaffNotFound(EnrolmentError, NotFound):
+    def __init__(self, staff_id: UUID) -> None:
+        super().__init__(f"staff member {staff_id} is not registered at this school")
+
+
+class StaffAlreadyLeft(EnrolmentError, Conflict):
+    def __init__(self, staff_id: UUID, left_on: date) -> None:
+        super().__init__(f"staff member {staff_id} already left on {left_on.isoformat()}")
+
+
+class LeavingBeforeStarting(EnrolmentError, Invalid):
+    def __init__(self, left_on: date, starts_on: date) -> None:
+        super().__init__(f"left_on {left_on.isoformat()} is before the start date {starts_on.isoformat()}")
+
+
+class StaffAlreadyRegistered(EnrolmentError, Conflict):
+    def __init__(self, urn: str) -> None:
+        super().__init__(f"a staff member with this email is already registered at school {urn}")

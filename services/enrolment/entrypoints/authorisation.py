@@ -15,6 +15,11 @@ POLICY = Policy(
         "read_cohort": frozenset({ADMIN, FACILITATOR, VIEWER}),
         "enrol_school": frozenset({ADMIN}),
         "read_school": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        "withdraw_school": frozenset({ADMIN}),
+        "register_staff": frozenset({ADMIN, SCHOOL}),
+        "read_staff": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        "record_staff_leaving": frozenset({ADMIN, SCHOOL}),
+        "erase_expired_personal_data": frozenset({ADMIN}),
     },
     hidden_school=SchoolNotFound,
 )
