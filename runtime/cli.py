@@ -139,6 +139,33 @@ def token(role: str, schools: list[str], subject: str, minutes: int | None) -> i
     return 0
 
 
+def erase_personal_data(keep_days: int | None) -> int:
+    """Ask enrolment to erase staff names and emails of schools that ended more than `keep_days` ago."""
+    settings = Settings()
+    endpoints = Endpoints.read(settings.data_dir.resolve())
+    if endpoints is None:
+        print("rsp: no running stack found (start it with `./rsp up`)", file=sys.stderr)
+        return 1
+    key = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    admin = mint_token(key or load_or_create_signing_key(settings.data_dir.resolve()), Role.PROGRAMME_ADMIN, "rsp-cli")
+    days = settings.personal_data_keep_days if keep_days is None else keep_days
+    answer = httpx.post(
+        f"{endpoints.url('enrolment')}/personal-data-erasures",
+        json={"keep_days": days},
+        headers={"Authorization": f"Bearer {admin}"},
+        timeout=60,
+    )
+    if answer.status_code != 200:
+        print(f"rsp: enrolment refused the erasure ({answer.status_code}): {answer.text}", file=sys.stderr)
+        return 1
+    report = answer.json()
+    print(
+        f"erased the personal data of {report['staff_erased']} staff at {len(report['schools'])} schools "
+        f"that ended more than {days} days ago: {', '.join(report['schools']) or 'none'}"
+    )
+    return 0
+
+
 def test(pytest_args: list[str]) -> int:
     python = sys.executable
     steps = [
@@ -166,6 +193,15 @@ def main(argv: list[str] | None = None) -> None:
     token_command.add_argument("--urn", action="append", default=[], help="a school the token reaches (repeat)")
     token_command.add_argument("--subject", default="local-user", help="who the token is for (an id, not a name)")
     token_command.add_argument("--minutes", type=int, default=None, help="lifetime (default RSP_TOKEN_MINUTES)")
+    erase_command = commands.add_parser(
+        "erase-personal-data", help="erase staff names and emails of schools that ended long enough ago"
+    )
+    erase_command.add_argument(
+        "--keep-days",
+        type=int,
+        default=None,
+        help="days to keep after a school ends (default RSP_PERSONAL_DATA_KEEP_DAYS)",
+    )
     test_command = commands.add_parser("test", help="lint, type-check and run every test")
     test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     args = parser.parse_args(argv)
@@ -174,6 +210,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(up(args.demo))
     if args.command == "status":
         sys.exit(status())
+    if args.command == "erase-personal-data":
+        sys.exit(erase_personal_data(args.keep_days))
     if args.command == "token":
         sys.exit(token(args.role, args.urn, args.subject, args.minutes))
     sys.exit(test(args.pytest_args))

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
 
     jwt_secret: SecretStr | None = Field(default=None, description="Key that signs bearer tokens (HS256)")
     token_minutes: int = Field(default=480, gt=0, description="How long a minted token lasts")
+    personal_data_keep_days: int = Field(
+        default=365, ge=0, description="Days staff names and emails are kept after a school withdraws or completes"
+    )
 
     otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint; unset: console")
     traces_file: Path | None = Field(default=None, description="Write console spans here, one JSON per line")
