@@ -85,4 +85,7 @@ class ServiceRuntime:
             port=self.settings.port_of(self.name),
             log_config=None,
             access_log=False,
+            # Outlast clients' idle connections (httpx keeps them 5 s), so a client never sends a request on a
+            # connection the server is closing at that moment.
+            timeout_keep_alive=75,
         )

@@ -52,7 +52,8 @@ def admin_token(local_stack: LocalStack) -> str:
 @pytest.fixture(scope="session")
 async def http(admin_token: str) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client acting as the programme team (a programme_admin token)."""
-    async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {admin_token}"}) as client:
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    async with httpx.AsyncClient(timeout=10, headers=headers, limits=httpx.Limits(keepalive_expiry=2)) as client:
         yield client
 
 
