@@ -33,10 +33,12 @@ class Endpoint:
     name: str
     service: str
     method: str
-    path: str  # `{urn}` stands for the school asked about
+    path: str  # `{urn}` stands for the school asked about, `{staff_id}` for someone registered there
     allowed: frozenset[Role]
     school_scoped: bool
     body: Callable[[str], dict[str, Any]] | None = None
+    succeeds_with: int = 200
+    fresh_schools: bool = False  # it changes the school for good (withdrawal): give each case its own schools
 
     @property
     def writes(self) -> bool:
@@ -45,18 +47,24 @@ class Endpoint:
 
 ENDPOINTS = [
     Endpoint("create cohort", "enrolment", "POST", "/cohorts", frozenset({ADMIN}), False,
-             lambda urn: {"cohort_id": f"access-{uuid.uuid4().hex[:8]}", "name": "A", "starts_on": "2026-09-01"}),
+             lambda urn: {"cohort_id": f"access-{uuid.uuid4().hex[:8]}", "name": "A", "starts_on": "2026-09-01"},
+             succeeds_with=201),
     Endpoint("read cohort", "enrolment", "GET", f"/cohorts/{COHORT}", frozenset({ADMIN, FACILITATOR, VIEWER}), False),
     Endpoint("enrol school", "enrolment", "POST", "/schools", frozenset({ADMIN}), True,
-             lambda urn: {"urn": next_urn(), "name": "New School", "cohort_id": COHORT}),
+             lambda urn: {"urn": next_urn(), "name": "New School", "cohort_id": COHORT}, succeeds_with=201),
+    Endpoint("withdraw school", "enrolment", "POST", "/schools/{urn}/withdrawal", frozenset({ADMIN}), True,
+             lambda urn: {"reason": "matrix"}, fresh_schools=True),
     Endpoint("read school", "enrolment", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
     Endpoint("register staff", "enrolment", "POST", "/schools/{urn}/staff", frozenset({ADMIN, SCHOOL}), True,
-             lambda urn: {"name": "Matrix Person", "email": f"{uuid.uuid4().hex}@school.example", "role": "teacher"}),
+             lambda urn: {"name": "Matrix Person", "email": f"{uuid.uuid4().hex}@school.example", "role": "teacher"},
+             succeeds_with=201),
     Endpoint("read staff", "enrolment", "GET", "/schools/{urn}/staff", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("record staff leaving", "enrolment", "POST", "/schools/{urn}/staff/{staff_id}/departure",
+             frozenset({ADMIN, SCHOOL}), True, lambda urn: {"left_on": "2027-07-20"}),
     Endpoint("erase expired personal data", "enrolment", "POST", "/personal-data-erasures", frozenset({ADMIN}), False,
              lambda urn: {"keep_days": 36500}),
     Endpoint("record completion", "learning", "POST", "/completions", frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
-             lambda urn: {"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 7}),
+             lambda urn: {"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 7}, succeeds_with=201),
     Endpoint("read completions", "learning", "GET", "/schools/{urn}/completions",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
     Endpoint("read circle school", "circles", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
@@ -82,9 +90,11 @@ def _token(local_stack: LocalStack, role: Role, own: str) -> str:
     return local_stack.token(role, f"test-{role.value}", (own,) if role in (SCHOOL, FACILITATOR) else ())
 
 
-async def _call(stack: Endpoints, endpoint: Endpoint, urn: str, token: str | None) -> httpx.Response:
+async def _call(
+    stack: Endpoints, endpoint: Endpoint, urn: str, token: str | None, staff_id: str = ""
+) -> httpx.Response:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    url = f"{stack.url(endpoint.service)}{endpoint.path.format(urn=urn)}"
+    url = f"{stack.url(endpoint.service)}{endpoint.path.format(urn=urn, staff_id=staff_id or uuid.uuid4())}"
     body = endpoint.body(urn) if endpoint.body else None
     async with httpx.AsyncClient(timeout=10) as anonymous:  # no default admin header
         return await anonymous.request(endpoint.method, url, json=body, headers=headers)
@@ -106,8 +116,7 @@ def _expected(endpoint: Endpoint, role: Role, whose: str) -> int:
         return 403
     if endpoint.school_scoped and whose == "other" and role in (SCHOOL, FACILITATOR):
         return 404
-    creates = endpoint.writes and endpoint.name != "erase expired personal data"
-    return 201 if creates else 200
+    return endpoint.succeeds_with
 
 
 CASES = [(e, r, w) for e in ENDPOINTS for r in Role for w in ("own", "other")]
@@ -125,11 +134,18 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
     role: Role,
     whose: str,
 ) -> None:
-    urn = schools.own if whose == "own" else schools.other
+    own, other = schools.own, schools.other
+    if endpoint.fresh_schools:
+        own, other = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
+    urn = own if whose == "own" else other
+    staff_id = ""
+    if "{staff_id}" in endpoint.path:
+        member = {"name": "Leaver", "email": f"{uuid.uuid4().hex}@school.example", "role": "teacher"}
+        staff_id = (await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)).json()["staff_id"]
     expected = _expected(endpoint, role, whose)
     before = await _written(db, js)
 
-    answer = await _call(stack, endpoint, urn, _token(local_stack, role, schools.own))
+    answer = await _call(stack, endpoint, urn, _token(local_stack, role, own), staff_id)
 
     assert answer.status_code == expected, answer.text
     if expected >= 400:
