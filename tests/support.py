@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import asyncpg
 import httpx
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
@@ -74,3 +75,21 @@ async def enrolled_school(http: httpx.AsyncClient, stack: Endpoints, cohort_id: 
 
     await eventually(everyone_knows)
     return urn
+
+
+async def quiet_outboxes(db: asyncpg.Pool) -> None:
+    """Wait until every service's outbox is published, so stream counts taken next are settled.
+
+    A row is marked published only after JetStream acknowledged it, so after this the streams hold every event
+    committed so far.
+    """
+
+    async def drained() -> bool:
+        pending = await db.fetchval(
+            "SELECT (SELECT count(*) FROM enrolment.outbox WHERE published_at IS NULL)"
+            " + (SELECT count(*) FROM learning.outbox WHERE published_at IS NULL)"
+            " + (SELECT count(*) FROM circles.outbox WHERE published_at IS NULL)"
+        )
+        return bool(pending == 0)
+
+    await eventually(drained)

@@ -20,7 +20,7 @@ from nats.js import JetStreamContext
 from runtime.auth import SESSION_COOKIE, Role, mint_token
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from tests.support import enrolled_school, next_urn
+from tests.support import enrolled_school, next_urn, quiet_outboxes
 
 COHORT = "e2e-access"
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
@@ -101,6 +101,7 @@ async def _call(
 
 
 async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
+    await quiet_outboxes(db)
     return (
         await db.fetchval("SELECT count(*) FROM enrolment.cohorts"),
         await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),

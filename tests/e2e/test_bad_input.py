@@ -11,12 +11,13 @@ import pytest
 from nats.js import JetStreamContext
 
 from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school
+from tests.support import enrolled_school, quiet_outboxes
 
 COHORT = "e2e-bad-input"
 
 
 async def _counts(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
+    await quiet_outboxes(db)
     return (
         await db.fetchval("SELECT count(*) FROM enrolment.cohorts"),
         await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),

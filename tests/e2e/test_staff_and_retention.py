@@ -22,7 +22,7 @@ from contracts import journey_id
 from runtime.auth import Role
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from tests.support import enrolled_school, eventually, stream_messages
+from tests.support import enrolled_school, eventually, quiet_outboxes, stream_messages
 
 COHORT = "e2e-staff"
 RSP = str(Path(sys.executable).parent / "rsp")
@@ -32,6 +32,7 @@ PROBE_EMAIL = "zebedee.quillfeather@pii-probe.example"
 
 
 async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
+    await quiet_outboxes(db)
     return (
         await db.fetchval("SELECT count(*) FROM enrolment.staff"),
         await db.fetchval("SELECT count(*) FROM enrolment.outbox"),
