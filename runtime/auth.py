@@ -138,7 +138,3 @@ class Policy:
         if principal.role in (Role.PROGRAMME_ADMIN, Role.VIEWER):
             return None
         return principal.schools
-
-    @property
-    def actions(self) -> Mapping[str, frozenset[Role]]:
-        return self._allowed
