@@ -21,7 +21,7 @@ import httpx
 from runtime.auth import Role, mint_token
 from runtime.errors import ConfigurationError
 from runtime.local.endpoints import Endpoints
-from runtime.local.signing_key import load_or_create_signing_key
+from runtime.local.signing_key import with_signing_key
 from runtime.local.stack import LocalStack, StackAlreadyRunning
 from runtime.log import configure_logging
 from runtime.settings import Settings
@@ -126,13 +126,10 @@ def status() -> int:
 
 
 def token(role: str, schools: list[str], subject: str, minutes: int | None) -> int:
-    settings = Settings()
-    key = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
-    if key is None:
-        key = load_or_create_signing_key(settings.data_dir.resolve())
+    settings = with_signing_key(Settings())
     lifetime = timedelta(minutes=minutes or settings.token_minutes)
     try:
-        print(mint_token(key, Role(role), subject, schools, lifetime))
+        print(mint_token(settings.require_jwt_secret(), Role(role), subject, schools, lifetime))
     except ValueError as refused:
         print(f"rsp: {refused}", file=sys.stderr)
         return 2
@@ -141,13 +138,12 @@ def token(role: str, schools: list[str], subject: str, minutes: int | None) -> i
 
 def erase_personal_data(keep_days: int | None) -> int:
     """Ask enrolment to erase staff names and emails of schools that ended more than `keep_days` ago."""
-    settings = Settings()
+    settings = with_signing_key(Settings())
     endpoints = Endpoints.read(settings.data_dir.resolve())
     if endpoints is None:
         print("rsp: no running stack found (start it with `./rsp up`)", file=sys.stderr)
         return 1
-    key = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
-    admin = mint_token(key or load_or_create_signing_key(settings.data_dir.resolve()), Role.PROGRAMME_ADMIN, "rsp-cli")
+    admin = mint_token(settings.require_jwt_secret(), Role.PROGRAMME_ADMIN, "rsp-cli")
     days = settings.personal_data_keep_days if keep_days is None else keep_days
     answer = httpx.post(
         f"{endpoints.url('enrolment')}/personal-data-erasures",

@@ -6,7 +6,11 @@ import os
 import secrets
 from pathlib import Path
 
-__all__ = ["load_or_create_signing_key"]
+from pydantic import SecretStr
+
+from runtime.settings import Settings
+
+__all__ = ["load_or_create_signing_key", "with_signing_key"]
 
 
 def load_or_create_signing_key(data_dir: Path) -> str:
@@ -20,3 +24,11 @@ def load_or_create_signing_key(data_dir: Path) -> str:
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         out.write(key)
     return key
+
+
+def with_signing_key(settings: Settings) -> Settings:
+    """`settings` as given when RSP_JWT_SECRET is set, else with the local stack's key from its data folder."""
+    if settings.jwt_secret is not None:
+        return settings
+    key = load_or_create_signing_key(settings.data_dir.resolve())
+    return settings.model_copy(update={"jwt_secret": SecretStr(key)})

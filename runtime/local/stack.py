@@ -11,11 +11,11 @@ import contextlib
 import logging
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
 import httpx
-from pydantic import SecretStr
 
 from runtime.auth import Role, mint_token
 from runtime.local.endpoints import Endpoints, ServiceEndpoint
@@ -30,7 +30,7 @@ from runtime.local.servers import (
     wait_for_temporal,
     wait_until,
 )
-from runtime.local.signing_key import load_or_create_signing_key
+from runtime.local.signing_key import with_signing_key
 from runtime.readiness import READY_FILE_VARIABLE
 from runtime.settings import SERVICE_NAMES, Settings
 
@@ -87,9 +87,7 @@ class LocalStack:
 
     def __init__(self, settings: Settings, echo: TextIO | None = sys.stdout) -> None:
         self.data_dir = settings.data_dir.resolve()
-        if settings.jwt_secret is None:
-            settings = settings.model_copy(update={"jwt_secret": SecretStr(load_or_create_signing_key(self.data_dir))})
-        self.settings = settings
+        self.settings = settings = with_signing_key(settings)
         self._echo = echo
         self._postgres: EmbeddedPostgres | None = None
         self._servers: list[ManagedProcess] = []
@@ -221,8 +219,9 @@ class LocalStack:
     def token(
         self, role: Role = Role.PROGRAMME_ADMIN, subject: str = "local-admin", schools: tuple[str, ...] = ()
     ) -> str:
-        """A bearer token signed with this stack's key."""
-        return mint_token(self.settings.require_jwt_secret(), role, subject, schools)
+        """A bearer token signed with this stack's key, valid for `token_minutes`."""
+        lifetime = timedelta(minutes=self.settings.token_minutes)
+        return mint_token(self.settings.require_jwt_secret(), role, subject, schools, lifetime)
 
     async def _wait_ready(self, process: ManagedProcess, urls: dict[str, str]) -> None:
         died = lambda: process.returncode is not None  # noqa: E731

@@ -17,7 +17,7 @@ from temporalio.client import Client
 
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
-from tests.support import eventually, next_urn, stream_messages
+from tests.support import enrolled_school, eventually, next_urn, stream_messages
 from workflows.journey.messages import QUERY_PROGRESS, JourneyProgress
 
 COHORT = "e2e-slice"
@@ -46,10 +46,6 @@ async def _journey(temporal: Client, urn: str) -> JourneyProgress:
     handle = temporal.get_workflow_handle(journey_id(COHORT, urn))
     progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
     return progress
-
-
-async def _learning_knows(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> bool:
-    return (await http.get(f"{stack.url('learning')}/schools/{urn}/completions")).status_code == 200
 
 
 async def test_enrolled_school_gets_a_journey_admins_find_by_urn(
@@ -82,10 +78,7 @@ async def test_enrolled_school_gets_a_journey_admins_find_by_urn(
 async def test_module_completion_reaches_the_journey_and_reporting_once(
     stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client
 ) -> None:
-    await _ensure_cohort(http, stack)
-    urn, staff_id = next_urn(), str(uuid.uuid4())
-    assert (await _enrol(http, stack, urn)).status_code == 201
-    await eventually(lambda: _learning_knows(http, stack, urn))
+    urn, staff_id = await enrolled_school(http, stack, COHORT), str(uuid.uuid4())
 
     completion = {"staff_id": staff_id, "urn": urn, "module_number": 3}
     first = await http.post(f"{stack.url('learning')}/completions", json=completion)
@@ -122,10 +115,7 @@ async def test_module_completion_reaches_the_journey_and_reporting_once(
 async def test_redelivered_event_changes_nothing(
     stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client, db: asyncpg.Pool
 ) -> None:
-    await _ensure_cohort(http, stack)
-    urn = next_urn()
-    assert (await _enrol(http, stack, urn)).status_code == 201
-    await eventually(lambda: _learning_knows(http, stack, urn))
+    urn = await enrolled_school(http, stack, COHORT)
     answer = await http.post(
         f"{stack.url('learning')}/completions", json={"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 1}
     )

@@ -147,6 +147,10 @@ class ErasureReport(BaseModel):
     staff_erased: int = Field(description="Staff records emptied by this request")
 
 
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
 _URN_PATH = Path(pattern=URN_PATTERN, description="The school's six-digit URN")
 
 
@@ -180,7 +184,7 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
                 urn=body.urn,
                 school_name=body.name,
                 cohort_id=body.cohort_id,
-                enrolled_on=datetime.now(UTC).date(),
+                enrolled_on=_today(),
             ),
         )
         return SchoolView.of(enrolment)
@@ -193,9 +197,6 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
         if enrolment is None:
             raise SchoolNotFound(urn)
         return SchoolView.of(enrolment)
-
-    def _today() -> date:
-        return datetime.now(UTC).date()
 
     @router.post("/schools/{urn}/withdrawal", tags=["schools"], summary="Withdraw a school from the programme")
     async def withdraw_school(body: Withdrawal, caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
