@@ -16,6 +16,7 @@ from runtime.broker import create_broker, ensure_streams
 from runtime.consumer import EventConsumer
 from runtime.database import MESSAGING_MIGRATIONS, create_pool, migrate
 from runtime.http import create_app
+from runtime.idempotency import IdempotencyMiddleware, document_idempotency
 from runtime.log import configure_logging
 from runtime.outbox import OutboxRelay
 from runtime.settings import Settings
@@ -76,6 +77,13 @@ class ServiceRuntime:
         app = create_app(title, description, self.lifespan, self.tracer_provider, self.is_ready)
         for router in routers:
             app.include_router(router)
+        app.add_middleware(
+            IdempotencyMiddleware,
+            pool=lambda: self.pool,
+            principal_of=self.authenticate.principal_of,
+            keep_hours=self.settings.idempotency_keep_hours,
+        )
+        document_idempotency(app)
         return app
 
     def serve(self, app: FastAPI) -> None:

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         default=365, ge=0, description="Days staff names and emails are kept after a school withdraws or completes"
     )
 
+    idempotency_keep_hours: float = Field(
+        default=24, gt=0, description="Hours an Idempotency-Key and its answer are kept for retries"
+    )
+
     otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint; unset: console")
     traces_file: Path | None = Field(default=None, description="Write console spans here, one JSON per line")
     log_level: str = "INFO"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -12,6 +13,7 @@ from asyncpg.transaction import Transaction
 from contracts import Envelope, Event
 from runtime.consumer import claim_event
 from runtime.database import AnyConnection
+from runtime.idempotency import claim_key
 from runtime.outbox import record_event
 
 __all__ = ["PostgresUnitOfWork", "UnitOfWork"]
@@ -40,6 +42,7 @@ class PostgresUnitOfWork:
         self._conn: PoolConnectionProxy | None = None
         self._transaction: Transaction | None = None
         self.events: list[Envelope] = []
+        self._on_commit: Callable[[], None] | None = None
 
     @property
     def connection(self) -> AnyConnection:
@@ -56,6 +59,11 @@ class PostgresUnitOfWork:
         await self._transaction.start()
         self.events = []
         self._open_repositories(self.connection)
+        try:
+            self._on_commit = await claim_key(self.connection)
+        except BaseException:
+            await self.__aexit__(None, None, None)
+            raise
         return self
 
     async def __aexit__(
@@ -84,3 +92,6 @@ class PostgresUnitOfWork:
             raise RuntimeError("nothing to commit")
         await self._transaction.commit()
         self._transaction = None
+        if self._on_commit is not None:
+            self._on_commit()
+            self._on_commit = None

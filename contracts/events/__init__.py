@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 from contracts.events.base import Event
-from contracts.events.enrolment import SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts.events.enrolment import (
+    CohortCreated,
+    LeadershipDayRescheduled,
+    SchoolCompleted,
+    SchoolEnrolled,
+    SchoolUrnChanged,
+    SchoolWithdrawn,
+    StaffLeft,
+    StaffRegistered,
+)
 from contracts.events.learning import ModuleCompleted
 
 __all__ = [
     "EVENT_TYPES",
+    "CohortCreated",
     "Event",
+    "LeadershipDayRescheduled",
     "ModuleCompleted",
+    "SchoolCompleted",
     "SchoolEnrolled",
+    "SchoolUrnChanged",
     "SchoolWithdrawn",
     "StaffLeft",
     "StaffRegistered",
 ]
 
 EVENT_TYPES: dict[str, type[Event]] = {
-    event.subject: event for event in (SchoolEnrolled, SchoolWithdrawn, StaffRegistered, StaffLeft, ModuleCompleted)
+    event.subject: event
+    for event in (
+        CohortCreated,
+        LeadershipDayRescheduled,
+        SchoolEnrolled,
+        SchoolWithdrawn,
+        SchoolCompleted,
+        SchoolUrnChanged,
+        StaffRegistered,
+        StaffLeft,
+        ModuleCompleted,
+    )
 }

@@ -1,0 +1,164 @@
+"""Every write honours `Idempotency-Key`: a retry gets the first answer and nothing is written twice."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+import httpx
+from nats.js import JetStreamContext
+
+from runtime.auth import Role
+from runtime.local.endpoints import Endpoints
+from tests.support import enrolled_school, next_urn, quiet_outboxes, stream_messages
+
+COHORT = "e2e-idempotency"
+
+
+async def _cohort(http: httpx.AsyncClient, stack: Endpoints) -> None:
+    body = {"cohort_id": COHORT, "name": "Idempotency cohort", "starts_on": "2026-09-01"}
+    assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=body)).status_code in (201, 409)
+
+
+async def _events_about(db: asyncpg.Pool, js: JetStreamContext, subject: str, urn: str) -> int:
+    await quiet_outboxes(db)
+    return sum(1 for _, data in await stream_messages(js, "RSP_ENROLMENT", subject) if json.loads(data)["urn"] == urn)
+
+
+async def test_retried_enrolment_gets_the_first_answer_and_enrols_once(
+    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    await _cohort(http, stack)
+    urn = next_urn()
+    body = {"urn": urn, "name": "Retry Primary", "cohort_id": COHORT}
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+
+    first = await http.post(f"{stack.url('enrolment')}/schools", json=body, headers=key)
+    again = await http.post(f"{stack.url('enrolment')}/schools", json=body, headers=key)
+
+    assert first.status_code == again.status_code == 201, (first.text, again.text)
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", urn) == 1
+    assert await _events_about(db, js, "rsp.enrolment.school.enrolled.v1", urn) == 1
+
+
+async def test_retried_staff_registration_returns_the_same_staff_id(
+    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
+) -> None:
+    urn = await enrolled_school(http, stack, COHORT)
+    body = {"name": "Grace Hopper", "email": f"{uuid.uuid4().hex[:8]}@school.example", "role": "teacher"}
+    key = {"Idempotency-Key": f"register-{uuid.uuid4()}"}
+
+    answers = [await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=body, headers=key) for _ in "ab"]
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json()["staff_id"] == answers[1].json()["staff_id"]
+    assert await db.fetchval("SELECT count(*) FROM enrolment.staff WHERE urn = $1", urn) == 1
+
+
+async def test_concurrent_retries_write_once_and_all_get_the_same_answer(
+    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    await _cohort(http, stack)
+    urn = next_urn()
+    body = {"urn": urn, "name": "Racing Academy", "cohort_id": COHORT}
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+
+    answers = await asyncio.gather(
+        *(http.post(f"{stack.url('enrolment')}/schools", json=body, headers=key) for _ in range(6))
+    )
+
+    assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
+    assert len({a.text for a in answers}) == 1
+    assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", urn) == 1
+    assert await _events_about(db, js, "rsp.enrolment.school.enrolled.v1", urn) == 1
+
+
+async def test_key_reused_for_a_different_request_is_refused_and_writes_nothing(
+    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
+) -> None:
+    await _cohort(http, stack)
+    first_urn, second_urn = next_urn(), next_urn()
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    url = f"{stack.url('enrolment')}/schools"
+    assert (await http.post(url, json={"urn": first_urn, "name": "A", "cohort_id": COHORT}, headers=key)).is_success
+
+    reused = await http.post(url, json={"urn": second_urn, "name": "B", "cohort_id": COHORT}, headers=key)
+
+    assert reused.status_code == 422
+    assert "Idempotency-Key" in reused.json()["detail"]
+    assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", second_urn) == 0
+
+
+async def test_refused_request_leaves_its_key_free_for_the_corrected_one(
+    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
+) -> None:
+    await _cohort(http, stack)
+    urn = next_urn()
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    url = f"{stack.url('enrolment')}/schools"
+
+    wrong = await http.post(url, json={"urn": urn, "name": "A", "cohort_id": "no-such-cohort"}, headers=key)
+    corrected = await http.post(url, json={"urn": urn, "name": "A", "cohort_id": COHORT}, headers=key)
+
+    assert wrong.status_code == 404
+    assert corrected.status_code == 201, corrected.text
+    assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", urn) == 1
+
+
+async def test_keys_belong_to_their_caller(
+    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], db: asyncpg.Pool
+) -> None:
+    await _cohort(http, stack)
+    key = str(uuid.uuid4())
+    url = f"{stack.url('enrolment')}/schools"
+    other_admin = {"Authorization": f"Bearer {mint(Role.PROGRAMME_ADMIN, subject='another-admin')}"}
+    first_urn, second_urn = next_urn(), next_urn()
+
+    mine = await http.post(
+        url, json={"urn": first_urn, "name": "A", "cohort_id": COHORT}, headers={"Idempotency-Key": key}
+    )
+    theirs = await http.post(
+        url,
+        json={"urn": second_urn, "name": "B", "cohort_id": COHORT},
+        headers={**other_admin, "Idempotency-Key": key},
+    )
+
+    assert mine.status_code == theirs.status_code == 201
+    assert theirs.json()["urn"] == second_urn
+
+
+async def test_malformed_key_is_refused_before_anything_is_written(
+    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
+) -> None:
+    await _cohort(http, stack)
+    urn = next_urn()
+
+    for bad in ("", "x" * 256, "has space"):
+        answer = await http.post(
+            f"{stack.url('enrolment')}/schools",
+            json={"urn": urn, "name": "A", "cohort_id": COHORT},
+            headers={"Idempotency-Key": bad},
+        )
+        assert answer.status_code == 422, bad
+        assert "Idempotency-Key" in answer.json()["detail"]
+    assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", urn) == 0
+
+
+async def test_every_write_of_every_service_documents_the_key(stack: Endpoints, http: httpx.AsyncClient) -> None:
+    writes: list[str] = []
+    for service in ("enrolment", "learning", "circles", "reporting"):
+        document: dict[str, Any] = (await http.get(f"{stack.url(service)}/openapi.json")).json()
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                if method in ("post", "put", "patch", "delete"):
+                    names = [p["name"] for p in operation.get("parameters", [])]
+                    assert "Idempotency-Key" in names, f"{service} {method} {path}"
+                    writes.append(f"{service} {method} {path}")
+    assert any(w.startswith("learning post /completions") for w in writes)
