@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from contracts.events import Event, ModuleCompleted, SchoolEnrolled
+from contracts.events import (
+    CohortCreated,
+    Event,
+    ModuleCompleted,
+    SchoolCompleted,
+    SchoolEnrolled,
+    SchoolWithdrawn,
+    StaffLeft,
+    StaffRegistered,
+)
 
 __all__ = ["CONSUMES", "PRODUCES", "durable_name"]
 
@@ -18,7 +27,7 @@ PRODUCES: dict[str, str] = {
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
     "learning": (SchoolEnrolled,),
-    "circles": (SchoolEnrolled,),
+    "circles": (SchoolEnrolled, SchoolWithdrawn, SchoolCompleted, StaffRegistered, StaffLeft, CohortCreated),
     "reporting": (SchoolEnrolled, ModuleCompleted),
     "bridge": (SchoolEnrolled, ModuleCompleted),
 }

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
         default=365, ge=0, description="Days staff names and emails are kept after a school withdraws or completes"
     )
 
+    half_terms_file: Path | None = Field(default=None, description="Half-term dates for circles; unset: England's")
     idempotency_keep_hours: float = Field(
         default=24, gt=0, description="Hours an Idempotency-Key and its answer are kept for retries"
     )

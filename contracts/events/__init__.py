@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts.events.base import Event
+from contracts.events.circles import CircleCancelled, CircleHeld, CircleRescheduled, CircleScheduled
 from contracts.events.enrolment import (
     CohortCreated,
     LeadershipDayRescheduled,
@@ -17,6 +18,10 @@ from contracts.events.learning import ModuleCompleted
 
 __all__ = [
     "EVENT_TYPES",
+    "CircleCancelled",
+    "CircleHeld",
+    "CircleRescheduled",
+    "CircleScheduled",
     "CohortCreated",
     "Event",
     "LeadershipDayRescheduled",
@@ -41,5 +46,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         StaffRegistered,
         StaffLeft,
         ModuleCompleted,
+        CircleScheduled,
+        CircleHeld,
+        CircleCancelled,
+        CircleRescheduled,
     )
 }

@@ -1,18 +1,171 @@
-"""Circles' handlers."""
+"""Circles' handlers: plain functions over a unit of work.
+
+Writes refuse anything impossible before touching storage, so a refused request leaves no row and no event.
+"""
 
 from __future__ import annotations
 
-from contracts import Envelope, SchoolEnrolled
-from services.circles.domain.model import CircleSchool
+from uuid import UUID, uuid4
+
+from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts.events import CohortCreated, SchoolCompleted
+from runtime.errors import RetryLater
+from services.circles.domain.calendar import HalfTermCalendar
+from services.circles.domain.circle import Circle, HeldRecord, plan_circle
+from services.circles.domain.errors import CircleNotFound, SchoolNotKnown
+from services.circles.domain.model import CircleSchool, CohortDates, check_on_roster
+from services.circles.service_layer.commands import CancelCircle, RecordCircleHeld, RescheduleCircle, ScheduleCircle
 from services.circles.service_layer.unit_of_work import CirclesUnitOfWork
 
-__all__ = ["note_school_enrolled"]
+__all__ = [
+    "cancel_circle",
+    "note_cohort_created",
+    "note_school_ended",
+    "note_school_enrolled",
+    "note_staff_left",
+    "note_staff_registered",
+    "record_circle_held",
+    "reschedule_circle",
+    "schedule_circle",
+]
 
 CONSUMER = "circles"
 
 
+async def _active_school(uow: CirclesUnitOfWork, urn: str) -> tuple[CircleSchool, CohortDates | None]:
+    school = await uow.schools.get(urn)
+    if school is None:
+        raise SchoolNotKnown(urn)
+    school.require_active()
+    return school, await uow.cohorts.get(school.cohort_id)
+
+
+async def _circle(uow: CirclesUnitOfWork, urn: str, circle_id: UUID) -> Circle:
+    circle = await uow.circles.get(urn, circle_id, for_update=True)
+    if circle is None:
+        raise CircleNotFound(urn, circle_id)
+    return circle
+
+
+async def schedule_circle(uow: CirclesUnitOfWork, command: ScheduleCircle) -> Circle:
+    async with uow:
+        school, cohort = await _active_school(uow, command.urn)
+        circle = plan_circle(
+            uuid4(),
+            school.urn,
+            school.cohort_id,
+            command.kind,
+            command.module_number,
+            command.scheduled_for,
+            command.facilitator_staff_id,
+        )
+        school.check_date("scheduled_for", command.scheduled_for, cohort)
+        facilitator = [command.facilitator_staff_id]
+        roster = await uow.roster.find(facilitator)
+        check_on_roster("facilitator_staff_id", facilitator, school.urn, circle.scheduled_for, roster)
+        await uow.circles.add(circle)
+        await uow.record(circle.scheduled_event())
+        await uow.commit()
+    return circle
+
+
+async def record_circle_held(uow: CirclesUnitOfWork, calendar: HalfTermCalendar, command: RecordCircleHeld) -> Circle:
+    async with uow:
+        school, cohort = await _active_school(uow, command.urn)
+        circle = await _circle(uow, command.urn, command.circle_id)
+        record = HeldRecord(
+            held_on=command.held_on or circle.scheduled_for,
+            participant_count=command.participant_count,
+            participant_staff_ids=command.participant_staff_ids,
+            facilitator_staff_id=command.facilitator_staff_id or circle.facilitator_staff_id,
+            themes=tuple(dict.fromkeys(command.themes)),
+            reflection=command.reflection,
+        )
+        half_term = calendar.half_term_of(record.held_on)
+        held, event = circle.hold(record, half_term.half_term_id if half_term else None, command.today)
+        school.check_date("held_on", record.held_on, cohort)
+        roster = await uow.roster.find([record.facilitator_staff_id, *record.participant_staff_ids])
+        check_on_roster("facilitator_staff_id", [record.facilitator_staff_id], school.urn, record.held_on, roster)
+        check_on_roster("participant_staff_ids", record.participant_staff_ids, school.urn, record.held_on, roster)
+        await uow.circles.save(held)
+        await uow.record(event)
+        await uow.commit()
+    return held
+
+
+async def cancel_circle(uow: CirclesUnitOfWork, command: CancelCircle) -> Circle:
+    async with uow:
+        await _active_school(uow, command.urn)
+        circle = await _circle(uow, command.urn, command.circle_id)
+        cancelled, event = circle.cancel(command.today)
+        await uow.circles.save(cancelled)
+        await uow.record(event)
+        await uow.commit()
+    return cancelled
+
+
+async def reschedule_circle(uow: CirclesUnitOfWork, command: RescheduleCircle) -> Circle:
+    async with uow:
+        school, cohort = await _active_school(uow, command.urn)
+        circle = await _circle(uow, command.urn, command.circle_id)
+        moved, event = circle.reschedule(command.scheduled_for, command.facilitator_staff_id)
+        school.check_date("scheduled_for", moved.scheduled_for, cohort)
+        field = "facilitator_staff_id" if command.facilitator_staff_id else "scheduled_for (the facilitator)"
+        roster = await uow.roster.find([moved.facilitator_staff_id])
+        check_on_roster(field, [moved.facilitator_staff_id], school.urn, moved.scheduled_for, roster)
+        await uow.circles.save(moved)
+        await uow.record(event)
+        await uow.commit()
+    return moved
+
+
 async def note_school_enrolled(uow: CirclesUnitOfWork, event: SchoolEnrolled, envelope: Envelope) -> None:
+    """Keep circles' copy of the school's current enrolment; a school re-enrolled in a later cohort moves there."""
     async with uow:
         if await uow.claim(CONSUMER, envelope):
             await uow.schools.save(CircleSchool(event.urn, event.cohort_id, event.enrolled_on))
+            await uow.commit()
+
+
+async def note_school_ended(
+    uow: CirclesUnitOfWork, event: SchoolWithdrawn | SchoolCompleted, envelope: Envelope
+) -> None:
+    """A withdrawn or completed school is no longer in an active cohort: its circles stop changing."""
+    async with uow:
+        if not await uow.claim(CONSUMER, envelope):
+            return
+        school = await uow.schools.get(event.urn)
+        if school is None:
+            # Enrolment and withdrawal arrive through separate consumers; wait for the enrolment.
+            raise RetryLater(f"school {event.urn} ended before circles saw it enrolled")
+        if school.cohort_id == event.cohort_id:  # else it has since moved on to a later cohort
+            if isinstance(event, SchoolWithdrawn):
+                ended = CircleSchool(school.urn, school.cohort_id, school.enrolled_on, "withdrawn", event.withdrawn_on)
+            else:
+                ended = CircleSchool(school.urn, school.cohort_id, school.enrolled_on, "completed", event.completed_on)
+            await uow.schools.save(ended)
+        await uow.commit()
+
+
+async def note_cohort_created(uow: CirclesUnitOfWork, event: CohortCreated, envelope: Envelope) -> None:
+    """Keep the cohort's dates (circles outside them are refused) and how many circles it expects."""
+    async with uow:
+        if await uow.claim(CONSUMER, envelope):
+            cohort = CohortDates(event.cohort_id, event.starts_on, event.ends_on, event.plan.circles_per_half_term)
+            await uow.cohorts.save(cohort)
+            await uow.commit()
+
+
+async def note_staff_registered(uow: CirclesUnitOfWork, event: StaffRegistered, envelope: Envelope) -> None:
+    async with uow:
+        if await uow.claim(CONSUMER, envelope):
+            await uow.roster.register(event.staff_id, event.urn, event.starts_on)
+            await uow.commit()
+
+
+async def note_staff_left(uow: CirclesUnitOfWork, event: StaffLeft, envelope: Envelope) -> None:
+    """Kept even if the registration has not arrived yet (separate consumers): the two meet in one row."""
+    async with uow:
+        if await uow.claim(CONSUMER, envelope):
+            await uow.roster.record_leaving(event.staff_id, event.urn, event.left_on)
             await uow.commit()
