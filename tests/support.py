@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -93,3 +94,32 @@ async def quiet_outboxes(db: asyncpg.Pool) -> None:
         return bool(pending == 0)
 
     await eventually(drained)
+
+
+async def staff_on_circles_roster(
+    http: httpx.AsyncClient, stack: Endpoints, db: asyncpg.Pool, urn: str, **changes: str
+) -> str:
+    """Register a staff member at `urn` through enrolment; return their id once circles has them on its roster."""
+    member = {"name": "Circle Member", "email": f"{next(_urns)}@circles.school.example", "role": "teacher", **changes}
+    answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)
+    assert answer.status_code == 201, answer.text
+    staff_id: str = answer.json()["staff_id"]
+
+    async def on_roster() -> bool:
+        return bool(
+            await db.fetchval(
+                "SELECT true FROM circles.staff WHERE staff_id = $1 AND starts_on IS NOT NULL", uuid.UUID(staff_id)
+            )
+        )
+
+    await eventually(on_roster)
+    return staff_id
+
+
+async def scheduled_circle(http: httpx.AsyncClient, stack: Endpoints, urn: str, facilitator: str, on: str) -> str:
+    """Schedule a practice discussion circle at `urn` on `on` as the programme team; return its id."""
+    body = {"kind": "practice_discussion", "scheduled_for": on, "facilitator_staff_id": facilitator}
+    answer = await http.post(f"{stack.url('circles')}/schools/{urn}/circles", json=body)
+    assert answer.status_code == 201, answer.text
+    circle_id: str = answer.json()["circle_id"]
+    return circle_id

@@ -20,10 +20,12 @@ from nats.js import JetStreamContext
 from runtime.auth import SESSION_COOKIE, Role, mint_token
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from tests.support import enrolled_school, next_urn, quiet_outboxes
+from tests.support import enrolled_school, next_urn, quiet_outboxes, scheduled_circle, staff_on_circles_roster
 
 COHORT = "e2e-access"
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
+STAFF = "<the registered staff member>"  # in a body: the `{staff_id}` registered for the case
+TODAY = datetime.now(UTC).date()
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,13 @@ class Endpoint:
     name: str
     service: str
     method: str
-    path: str  # `{urn}` stands for the school asked about, `{staff_id}` for someone registered there
+    path: str  # `{urn}`: the school asked about, `{staff_id}`: someone registered there, `{circle_id}`: its circle
     allowed: frozenset[Role]
     school_scoped: bool
     body: Callable[[str], dict[str, Any]] | None = None
     succeeds_with: int = 200
     fresh_schools: bool = False  # it changes the school for good (withdrawal): give each case its own schools
+    staffed: bool = False  # its body names a staff member (STAFF) whom circles must already know
 
     @property
     def writes(self) -> bool:
@@ -68,6 +71,23 @@ ENDPOINTS = [
     Endpoint("read completions", "learning", "GET", "/schools/{urn}/completions",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
     Endpoint("read circle school", "circles", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("schedule circle", "circles", "POST", "/schools/{urn}/circles", frozenset({ADMIN, FACILITATOR, SCHOOL}),
+             True, lambda urn: {"kind": "practice_discussion", "scheduled_for": str(TODAY),
+                                "facilitator_staff_id": STAFF}, succeeds_with=201, staffed=True),
+    Endpoint("read circles", "circles", "GET", "/schools/{urn}/circles", frozenset(Role), True),
+    Endpoint("read circle", "circles", "GET", "/schools/{urn}/circles/{circle_id}", frozenset(Role), True),
+    Endpoint("record circle held", "circles", "POST", "/schools/{urn}/circles/{circle_id}/record",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
+             lambda urn: {"participant_count": 5, "themes": ["attachment"], "reflection": "matrix"}),
+    Endpoint("cancel circle", "circles", "POST", "/schools/{urn}/circles/{circle_id}/cancellation",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("reschedule circle", "circles", "POST", "/schools/{urn}/circles/{circle_id}/rescheduling",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
+             lambda urn: {"scheduled_for": str(TODAY + timedelta(days=1))}),
+    Endpoint("read school half-terms", "circles", "GET", "/schools/{urn}/half-terms", frozenset(Role), True),
+    Endpoint("read cohort half-terms", "circles", "GET", f"/cohorts/{COHORT}/half-terms", frozenset({ADMIN, VIEWER}),
+             False),
+    Endpoint("read half-term calendar", "circles", "GET", "/half-terms", frozenset(Role), False),
     Endpoint("read school progress", "reporting", "GET", "/schools/{urn}/progress", frozenset(Role), True),
     Endpoint("read all progress", "reporting", "GET", "/progress", frozenset(Role), False),
     Endpoint("open dashboard", "reporting", "GET", "/dashboard", frozenset(Role), False),
@@ -91,11 +111,14 @@ def _token(local_stack: LocalStack, role: Role, own: str) -> str:
 
 
 async def _call(
-    stack: Endpoints, endpoint: Endpoint, urn: str, token: str | None, staff_id: str = ""
+    stack: Endpoints, endpoint: Endpoint, urn: str, token: str | None, staff_id: str = "", circle_id: str = ""
 ) -> httpx.Response:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    url = f"{stack.url(endpoint.service)}{endpoint.path.format(urn=urn, staff_id=staff_id or uuid.uuid4())}"
+    path = endpoint.path.format(urn=urn, staff_id=staff_id or uuid.uuid4(), circle_id=circle_id or uuid.uuid4())
+    url = f"{stack.url(endpoint.service)}{path}"
     body = endpoint.body(urn) if endpoint.body else None
+    if body is not None:
+        body = {key: (staff_id or str(uuid.uuid4())) if value == STAFF else value for key, value in body.items()}
     async with httpx.AsyncClient(timeout=10) as anonymous:  # no default admin header
         return await anonymous.request(endpoint.method, url, json=body, headers=headers)
 
@@ -107,8 +130,11 @@ async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
         await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),
         await db.fetchval("SELECT count(*) FROM enrolment.staff"),
         await db.fetchval("SELECT count(*) FROM learning.module_completions"),
+        await db.fetchval("SELECT count(*) FROM circles.circles"),
+        await db.fetchval("SELECT count(*) FROM circles.outbox"),
         (await js.stream_info("RSP_ENROLMENT")).state.messages,
         (await js.stream_info("RSP_LEARNING")).state.messages,
+        (await js.stream_info("RSP_CIRCLES")).state.messages,
     )
 
 
@@ -143,10 +169,15 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
     if "{staff_id}" in endpoint.path:
         member = {"name": "Leaver", "email": f"{uuid.uuid4().hex}@school.example", "role": "teacher"}
         staff_id = (await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)).json()["staff_id"]
+    if endpoint.staffed or "{circle_id}" in endpoint.path:
+        staff_id = await staff_on_circles_roster(http, stack, db, urn)
+    circle_id = ""
+    if "{circle_id}" in endpoint.path:
+        circle_id = await scheduled_circle(http, stack, urn, staff_id, str(TODAY))
     expected = _expected(endpoint, role, whose)
     before = await _written(db, js)
 
-    answer = await _call(stack, endpoint, urn, _token(local_stack, role, own), staff_id)
+    answer = await _call(stack, endpoint, urn, _token(local_stack, role, own), staff_id, circle_id)
 
     assert answer.status_code == expected, answer.text
     if expected >= 400:
