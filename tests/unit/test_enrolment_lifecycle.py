@@ -15,6 +15,7 @@ from services.enrolment.domain.errors import (
     CohortEnded,
     CohortNotOver,
     LeadershipDayNotFound,
+    LeadershipDayOutOfPlace,
     PlanDoesNotFit,
     SameUrn,
     SchoolAlreadyEnrolled,
@@ -119,11 +120,11 @@ async def test_a_day_cannot_move_past_its_neighbour_or_out_of_the_programme() ->
     uow = FakeEnrolmentUnitOfWork()
     cohort = await create_cohort(uow, _cohort())
 
-    with pytest.raises(PlanDoesNotFit, match=r"leadership_days\[2\]"):
+    with pytest.raises(LeadershipDayOutOfPlace, match="is not before leadership day 3"):
         await reschedule_leadership_day(
             uow, RescheduleLeadershipDay("oxon-2026", 2, cohort.plan.leadership_days[2].held_on)
         )
-    with pytest.raises(PlanDoesNotFit, match="outside the programme"):
+    with pytest.raises(LeadershipDayOutOfPlace, match="held_on: 2028-03-01 is outside the programme"):
         await reschedule_leadership_day(uow, RescheduleLeadershipDay("oxon-2026", 10, date(2028, 3, 1)))
     with pytest.raises(LeadershipDayNotFound, match="1 to 10, not 11"):
         await reschedule_leadership_day(uow, RescheduleLeadershipDay("oxon-2026", 11, date(2027, 3, 1)))

@@ -14,6 +14,7 @@ __all__ = [
     "CohortNotOver",
     "EnrolmentError",
     "LeadershipDayNotFound",
+    "LeadershipDayOutOfPlace",
     "LeavingBeforeStarting",
     "PlanDoesNotFit",
     "SameUrn",
@@ -121,3 +122,8 @@ class UrnChangedBeforeEnrolment(EnrolmentError, Invalid):
         super().__init__(
             f"changed_on: {changed_on.isoformat()} is before the school enrolled on {enrolled_on.isoformat()}"
         )
+
+
+class LeadershipDayOutOfPlace(EnrolmentError, Invalid):
+    def __init__(self, held_on: date, problem: str) -> None:
+        super().__init__(f"held_on: {held_on.isoformat()} {problem}")

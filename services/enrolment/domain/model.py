@@ -21,6 +21,7 @@ from services.enrolment.domain.errors import (
     CohortEnded,
     CohortNotOver,
     LeadershipDayNotFound,
+    LeadershipDayOutOfPlace,
     LeavingBeforeStarting,
     PlanDoesNotFit,
     SameUrn,
@@ -74,14 +75,19 @@ class Cohort:
             raise LeadershipDayNotFound(self.cohort_id, number, len(self.plan.leadership_days))
         if day.held_on == held_on:
             return self, None
+        before = self.plan.leadership_day(number - 1)
+        after = self.plan.leadership_day(number + 1)
+        if not self.starts_on <= held_on <= self.ends_on:
+            raise LeadershipDayOutOfPlace(held_on, f"is outside the programme ({self.starts_on} to {self.ends_on})")
+        if before is not None and held_on <= before.held_on:
+            raise LeadershipDayOutOfPlace(held_on, f"is not after leadership day {before.number} ({before.held_on})")
+        if after is not None and held_on >= after.held_on:
+            raise LeadershipDayOutOfPlace(held_on, f"is not before leadership day {after.number} ({after.held_on})")
         days = [
             LeadershipDay(number=d.number, held_on=held_on) if d.number == number else d
             for d in self.plan.leadership_days
         ]
         moved = self.plan.model_copy(update={"leadership_days": days})
-        problems = moved.problems(self.starts_on)
-        if problems:
-            raise PlanDoesNotFit(problems)
         event = LeadershipDayRescheduled(
             cohort_id=self.cohort_id, day_number=number, previous_date=day.held_on, held_on=held_on
         )
