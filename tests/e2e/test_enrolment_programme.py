@@ -321,3 +321,11 @@ async def test_impossible_urn_change_is_refused_and_changes_nothing(
     assert answer.status_code == status
     assert says in answer.text
     assert await _written(db, js) == before
+
+
+async def test_every_service_serves_the_event_catalogue(stack: Endpoints) -> None:
+    async with httpx.AsyncClient(timeout=10) as anonymous:  # the catalogue holds no personal data
+        for service in ("enrolment", "learning", "circles", "reporting"):
+            document = (await anonymous.get(f"{stack.url(service)}/asyncapi.json")).json()
+            assert document["asyncapi"] == "3.0.0"
+            assert "rsp.enrolment.school.urn_changed.v1" in {c["address"] for c in document["channels"].values()}

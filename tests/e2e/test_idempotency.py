@@ -166,6 +166,25 @@ async def test_malformed_key_is_refused_before_anything_is_written(
     assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", urn) == 0
 
 
+async def test_retried_import_gets_the_first_report_not_a_report_of_nothing_new(
+    stack: Endpoints, http: httpx.AsyncClient
+) -> None:
+    await _cohort(http, stack)
+    urn = next_urn()
+    extract = (
+        "URN,EstablishmentName,LA (name),PhaseOfEducation (name),EstablishmentStatus (name),TypeOfEstablishment (name)"
+        f"\r\n{urn},Retry Infant School,Oxfordshire,Primary,Open,Community school\r\n"
+    ).encode("latin-1")
+    headers = {"Idempotency-Key": str(uuid.uuid4()), "Content-Type": "text/csv"}
+    url = f"{stack.url('enrolment')}/cohorts/{COHORT}/gias-imports"
+
+    first = await http.post(url, content=extract, headers=headers)
+    again = await http.post(url, content=extract, headers=headers)
+
+    assert [s["urn"] for s in first.json()["enrolled"]] == [urn]
+    assert again.json() == first.json()
+
+
 async def test_every_write_of_every_service_documents_the_key(stack: Endpoints, http: httpx.AsyncClient) -> None:
     writes: list[str] = []
     for service in ("enrolment", "learning", "circles", "reporting"):
