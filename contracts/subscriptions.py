@@ -8,6 +8,7 @@ from contracts.events import (
     ModuleCompleted,
     SchoolCompleted,
     SchoolEnrolled,
+    SchoolUrnChanged,
     SchoolWithdrawn,
     StaffLeft,
     StaffRegistered,
@@ -27,7 +28,15 @@ PRODUCES: dict[str, str] = {
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
     "learning": (SchoolEnrolled,),
-    "circles": (SchoolEnrolled, SchoolWithdrawn, SchoolCompleted, StaffRegistered, StaffLeft, CohortCreated),
+    "circles": (
+        SchoolEnrolled,
+        SchoolWithdrawn,
+        SchoolCompleted,
+        SchoolUrnChanged,
+        StaffRegistered,
+        StaffLeft,
+        CohortCreated,
+    ),
     "reporting": (SchoolEnrolled, ModuleCompleted),
     "bridge": (SchoolEnrolled, ModuleCompleted),
 }

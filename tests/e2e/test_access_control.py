@@ -132,7 +132,7 @@ async def _call(
     path = endpoint.path.format(urn=urn, staff_id=staff_id or uuid.uuid4(), circle_id=circle_id or uuid.uuid4())
     url = f"{stack.url(endpoint.service)}{path}"
     body = endpoint.body(urn) if endpoint.body else None
-    if body is not None:
+    if isinstance(body, dict):
         body = {key: (staff_id or str(uuid.uuid4())) if value == STAFF else value for key, value in body.items()}
     async with httpx.AsyncClient(timeout=10) as anonymous:  # no default admin header
         if isinstance(body, str):
@@ -210,7 +210,10 @@ _OPEN_TO_ALL = frozenset({"/health", "/asyncapi.json", "/dashboard/login"})
 
 
 async def test_the_matrix_covers_every_endpoint_of_every_service(stack: Endpoints, http: httpx.AsyncClient) -> None:
-    covered = [(e.service, e.method, e.path.format(urn="123456", staff_id=uuid.uuid4())) for e in ENDPOINTS]
+    covered = [
+        (e.service, e.method, e.path.format(urn="123456", staff_id=uuid.uuid4(), circle_id=uuid.uuid4()))
+        for e in ENDPOINTS
+    ]
     missing = []
     for service in ("enrolment", "learning", "circles", "reporting"):
         document = (await http.get(f"{stack.url(service)}/openapi.json")).json()

@@ -19,6 +19,7 @@ from runtime.local.endpoints import Endpoints
 from tests.support import (
     enrolled_school,
     eventually,
+    next_urn,
     quiet_outboxes,
     scheduled_circle,
     staff_on_circles_roster,
@@ -63,8 +64,14 @@ def _held(*participants: str, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-async def school(stack: Endpoints, http: httpx.AsyncClient) -> str:
-    return await enrolled_school(http, stack, COHORT)
+async def school(stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool) -> str:
+    urn = await enrolled_school(http, stack, COHORT)
+
+    async def cohort_known() -> bool:
+        return bool(await db.fetchval("SELECT true FROM circles.cohorts WHERE cohort_id = $1", COHORT))
+
+    await eventually(cohort_known)  # so its end date is checked
+    return urn
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +206,7 @@ BAD_WRITES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("module 16", "", {"module_number": 16}, 422, "module_number"),
     ("impossible date", "", {"scheduled_for": "2026-02-30"}, 422, "scheduled_for"),
     ("before the school joined", "", {"scheduled_for": "2025-09-10"}, 422, "scheduled_for"),
+    ("after the cohort's 18 months", "", {"scheduled_for": "2028-03-01"}, 422, "to 2028-02-29"),
     ("facilitator not a uuid", "", {"facilitator_staff_id": "head@school.example"}, 422, "facilitator_staff_id"),
     ("unknown facilitator", "", {"facilitator_staff_id": NO_ONE}, 422, NO_ONE),
     ("pupil named in an extra field", "", {"pupil_name": "A"}, 422, "pupil_name"),
@@ -395,3 +403,25 @@ async def test_unknown_cohort_half_terms_are_404(stack: Endpoints, http: httpx.A
 
     assert answer.status_code == 404
     assert "no-such-cohort" in answer.json()["detail"]
+
+
+async def test_school_that_changes_urn_keeps_its_circles_under_the_new_one(
+    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
+) -> None:
+    urn = await enrolled_school(http, stack, COHORT)
+    member = await staff_on_circles_roster(http, stack, db, urn)
+    circle_id = await scheduled_circle(http, stack, urn, member, str(TOMORROW))
+    successor = next_urn()
+
+    change = await http.post(f"{stack.url('enrolment')}/schools/{urn}/urn-change", json={"successor_urn": successor})
+    assert change.status_code == 200, change.text
+
+    async def followed() -> list[dict[str, Any]] | None:
+        answer = await http.get(f"{stack.url('circles')}/schools/{successor}/circles")
+        return answer.json() if answer.status_code == 200 else None
+
+    assert [c["circle_id"] for c in await eventually(followed)] == [circle_id]
+    held = await http.post(f"{stack.url('circles')}/schools/{successor}/circles/{circle_id}/record",
+                           json=_held(member, held_on=str(TODAY)))  # fmt: skip
+    assert held.status_code == 200, held.text
+    assert (await http.get(f"{stack.url('circles')}/schools/{urn}/circles")).status_code == 404

@@ -13,8 +13,9 @@ from tests.unit.fakes import FakeUnitOfWork
 
 
 class FakeCircleSchools:
-    def __init__(self) -> None:
+    def __init__(self, circles: FakeCircles, roster: FakeRoster) -> None:
         self.rows: dict[str, CircleSchool] = {}
+        self.circles, self.roster = circles, roster
 
     async def get(self, urn: str) -> CircleSchool | None:
         return self.rows.get(urn)
@@ -24,6 +25,15 @@ class FakeCircleSchools:
 
     async def in_cohort(self, cohort_id: str) -> list[CircleSchool]:
         return sorted((s for s in self.rows.values() if s.cohort_id == cohort_id), key=lambda s: s.urn)
+
+    async def change_urn(self, predecessor_urn: str, successor_urn: str) -> None:
+        self.rows[successor_urn] = replace(self.rows.pop(predecessor_urn), urn=successor_urn)
+        for circle_id, circle in list(self.circles.rows.items()):
+            if circle.urn == predecessor_urn:
+                self.circles.rows[circle_id] = replace(circle, urn=successor_urn)
+        for staff_id, member in list(self.roster.rows.items()):
+            if member.urn == predecessor_urn:
+                self.roster.rows[staff_id] = replace(member, urn=successor_urn)
 
 
 class FakeCohortDates:
@@ -85,10 +95,10 @@ class FakeCirclesUnitOfWork(FakeUnitOfWork):
 
     def __init__(self) -> None:
         super().__init__()
-        self.schools = FakeCircleSchools()
-        self.cohorts = FakeCohortDates()
         self.roster = FakeRoster()
         self.circles = FakeCircles()
+        self.schools = FakeCircleSchools(self.circles, self.roster)
+        self.cohorts = FakeCohortDates()
 
     def _rollback(self) -> None:
         self.circles.staged = {}

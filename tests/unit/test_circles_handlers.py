@@ -8,7 +8,14 @@ from uuid import UUID, uuid4
 import pytest
 
 from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
-from contracts.events import CircleCancelled, CircleHeld, CircleRescheduled, CircleScheduled, SchoolCompleted
+from contracts.events import (
+    CircleCancelled,
+    CircleHeld,
+    CircleRescheduled,
+    CircleScheduled,
+    SchoolCompleted,
+    SchoolUrnChanged,
+)
 from runtime.errors import Conflict, Invalid, NotFound, RetryLater
 from services.circles.adapters.calendar_file import load_half_terms
 from services.circles.domain.circle import Circle
@@ -329,3 +336,17 @@ async def test_departure_arriving_before_the_registration_is_kept(uow: FakeCircl
     )
 
     assert uow.roster.rows[staff_id] == RosterMember(staff_id, URN, date(2026, 9, 1), date(2026, 12, 18))
+
+
+async def test_school_that_changed_urn_keeps_its_circles_and_staff_under_the_new_one(
+    uow: FakeCirclesUnitOfWork,
+) -> None:
+    circle = await _scheduled(uow)
+    changed = SchoolUrnChanged(predecessor_urn=URN, successor_urn="777777", cohort_id=COHORT, changed_on=TODAY)
+
+    await handlers.note_school_urn_changed(uow, changed, _envelope())
+    moved = await handlers.schedule_circle(uow, _schedule(urn="777777"))
+
+    assert await uow.schools.get(URN) is None
+    assert (await uow.circles.get("777777", circle.circle_id)) is not None
+    assert moved.urn == "777777"

@@ -52,6 +52,17 @@ class PostgresSchoolRepository:
         )
         return [self._from_row(row) for row in rows]
 
+    async def change_urn(self, predecessor_urn: str, successor_urn: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO schools (urn, cohort_id, enrolled_on, status, ended_on) "
+            "SELECT $2, cohort_id, enrolled_on, status, ended_on FROM schools WHERE urn = $1",
+            predecessor_urn,
+            successor_urn,
+        )
+        await self._conn.execute("UPDATE circles SET urn = $2 WHERE urn = $1", predecessor_urn, successor_urn)
+        await self._conn.execute("UPDATE staff SET urn = $2 WHERE urn = $1", predecessor_urn, successor_urn)
+        await self._conn.execute("DELETE FROM schools WHERE urn = $1", predecessor_urn)
+
 
 class PostgresCohortRepository:
     def __init__(self, conn: AnyConnection) -> None:

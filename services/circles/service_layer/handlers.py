@@ -8,7 +8,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
-from contracts.events import CohortCreated, SchoolCompleted
+from contracts.events import CohortCreated, SchoolCompleted, SchoolUrnChanged
 from runtime.errors import RetryLater
 from services.circles.domain.calendar import HalfTermCalendar
 from services.circles.domain.circle import Circle, HeldRecord, plan_circle
@@ -22,6 +22,7 @@ __all__ = [
     "note_cohort_created",
     "note_school_ended",
     "note_school_enrolled",
+    "note_school_urn_changed",
     "note_staff_left",
     "note_staff_registered",
     "record_circle_held",
@@ -144,6 +145,17 @@ async def note_school_ended(
             else:
                 ended = CircleSchool(school.urn, school.cohort_id, school.enrolled_on, "completed", event.completed_on)
             await uow.schools.save(ended)
+        await uow.commit()
+
+
+async def note_school_urn_changed(uow: CirclesUnitOfWork, event: SchoolUrnChanged, envelope: Envelope) -> None:
+    """An academy conversion: the school, its circles and its staff carry on under the successor URN."""
+    async with uow:
+        if not await uow.claim(CONSUMER, envelope):
+            return
+        if await uow.schools.get(event.predecessor_urn) is None:
+            raise RetryLater(f"school {event.predecessor_urn} changed URN before circles saw it enrolled")
+        await uow.schools.change_urn(event.predecessor_urn, event.successor_urn)
         await uow.commit()
 
 
