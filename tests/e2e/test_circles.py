@@ -4,9 +4,11 @@ sees a reflection; who may appear in a circle; and which half-terms had one."""
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -425,3 +427,38 @@ async def test_school_that_changes_urn_keeps_its_circles_under_the_new_one(
                            json=_held(member, held_on=str(TODAY)))  # fmt: skip
     assert held.status_code == 200, held.text
     assert (await http.get(f"{stack.url('circles')}/schools/{urn}/circles")).status_code == 404
+
+
+async def test_reflection_reaches_no_stream_log_or_trace(
+    stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str,
+    facilitator: str,
+) -> None:  # fmt: skip
+    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
+    trace_id = secrets.token_hex(16)
+    traced = {"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}
+
+    held = await http.post(
+        f"{stack.url('circles')}/schools/{school}/circles/{circle_id}/record", json=_held(), headers=traced
+    )
+
+    assert held.status_code == 200, held.text
+
+    async def spans_written() -> bool:
+        path = stack_dir / "traces" / "circles.jsonl"
+        return path.exists() and f"0x{trace_id}" in path.read_text(encoding="utf-8")
+
+    await eventually(spans_written, within=30)
+    await quiet_outboxes(db)
+    leaks = [
+        f"stream {stream}"
+        for stream in ("RSP_CIRCLES", "RSP_JOURNEY", "RSP_DEAD_LETTER")
+        for headers, data in await stream_messages(js, stream)
+        if "marmaduke" in (json.dumps(headers) + data.decode()).lower()
+    ]
+    for path in [*(stack_dir / "logs").glob("*.log"), *(stack_dir / "traces").glob("*.jsonl")]:
+        if "marmaduke" in path.read_text(encoding="utf-8", errors="replace").lower():
+            leaks.append(str(path.relative_to(stack_dir)))
+    assert leaks == []
+    # The scan can see: the reflection is where it belongs.
+    stored = await db.fetchval("SELECT reflection FROM circles.circles WHERE circle_id = $1", uuid.UUID(circle_id))
+    assert stored == REFLECTION
