@@ -50,11 +50,13 @@ class Endpoint:
 
 ENDPOINTS = [
     Endpoint("create cohort", "enrolment", "POST", "/cohorts", frozenset({ADMIN}), False,
-             lambda urn: {"cohort_id": f"access-{uuid.uuid4().hex[:8]}", "name": "A", "starts_on": "2026-09-01"},
+             lambda urn: {"cohort_id": f"access-{uuid.uuid4().hex[:8]}", "name": "A", "local_authority": "Oxfordshire",
+                          "starts_on": "2026-09-01"},
              succeeds_with=201),
     Endpoint("read cohort", "enrolment", "GET", f"/cohorts/{COHORT}", frozenset({ADMIN, FACILITATOR, VIEWER}), False),
     Endpoint("enrol school", "enrolment", "POST", "/schools", frozenset({ADMIN}), True,
-             lambda urn: {"urn": next_urn(), "name": "New School", "cohort_id": COHORT}, succeeds_with=201),
+             lambda urn: {"urn": next_urn(), "name": "New School", "cohort_id": COHORT, "phase": "primary"},
+             succeeds_with=201),
     Endpoint("withdraw school", "enrolment", "POST", "/schools/{urn}/withdrawal", frozenset({ADMIN}), True,
              lambda urn: {"reason": "matrix"}, fresh_schools=True),
     Endpoint("read school", "enrolment", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
