@@ -17,6 +17,12 @@ from services.reporting.domain.progress import ReportedSchool
 __all__ = ["PostgresReportingUnitOfWork"]
 
 
+def _school(row: asyncpg.Record) -> ReportedSchool:
+    return ReportedSchool(
+        urn=row["urn"], cohort_id=row["cohort_id"], school_name=row["school_name"], enrolled_on=row["enrolled_on"]
+    )
+
+
 class PostgresProgressReadModel:
     def __init__(self, conn: AnyConnection) -> None:
         self._conn = conn
@@ -51,15 +57,7 @@ class PostgresProgressReadModel:
             cohort_id,
             urn,
         )
-        return [
-            ReportedSchool(
-                urn=row["urn"],
-                cohort_id=row["cohort_id"],
-                school_name=row["school_name"],
-                enrolled_on=row["enrolled_on"],
-            )
-            for row in rows
-        ]
+        return [_school(row) for row in rows]
 
     async def completions(self, urns: list[str]) -> dict[str, list[tuple[UUID, int]]]:
         rows = await self._conn.fetch(
@@ -97,11 +95,7 @@ class PostgresImpactReturns:
         row = await self._conn.fetchrow(
             "SELECT urn, cohort_id, school_name, enrolled_on FROM schools WHERE urn = $1 FOR UPDATE", urn
         )
-        if row is None:
-            return None
-        return ReportedSchool(
-            urn=row["urn"], cohort_id=row["cohort_id"], school_name=row["school_name"], enrolled_on=row["enrolled_on"]
-        )
+        return None if row is None else _school(row)
 
     async def versions_of(self, urn: str, cohort_id: str, period: Period) -> list[ImpactReturn]:
         rows = await self._conn.fetch(
