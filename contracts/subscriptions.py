@@ -6,12 +6,13 @@ from contracts.events import Event, ModuleCompleted, SchoolEnrolled
 
 __all__ = ["CONSUMES", "PRODUCES", "durable_name"]
 
-# Process -> the subject prefix it publishes on (its own stream). Reporting and the bridge publish nothing yet;
-# the worker publishes the journey's decisions.
+# Process -> the subject prefix it publishes on (its own stream). The bridge publishes nothing yet; the worker
+# publishes the journey's decisions, reporting the impact returns schools submit.
 PRODUCES: dict[str, str] = {
     "enrolment": "rsp.enrolment",
     "learning": "rsp.learning",
     "circles": "rsp.circles",
+    "reporting": "rsp.reporting",
     "worker": "rsp.journey",
 }
 

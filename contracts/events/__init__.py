@@ -14,11 +14,13 @@ from contracts.events.enrolment import (
     StaffRegistered,
 )
 from contracts.events.learning import ModuleCompleted
+from contracts.events.reporting import ImpactReturnSubmitted
 
 __all__ = [
     "EVENT_TYPES",
     "CohortCreated",
     "Event",
+    "ImpactReturnSubmitted",
     "LeadershipDayRescheduled",
     "ModuleCompleted",
     "SchoolCompleted",
@@ -41,5 +43,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         StaffRegistered,
         StaffLeft,
         ModuleCompleted,
+        ImpactReturnSubmitted,
     )
 }
