@@ -11,6 +11,7 @@ __all__ = [
     "ENROLMENT",
     "JOURNEY",
     "LEARNING",
+    "REPORTING",
     "StreamSpec",
     "stream_for",
 ]
@@ -31,11 +32,12 @@ class StreamSpec:
 ENROLMENT = StreamSpec("RSP_ENROLMENT", ("rsp.enrolment.>",), "Cohorts, schools and staff from enrolment")
 LEARNING = StreamSpec("RSP_LEARNING", ("rsp.learning.>",), "Modules and face-to-face learning")
 CIRCLES = StreamSpec("RSP_CIRCLES", ("rsp.circles.>",), "Reflective and practice discussion circles")
+REPORTING = StreamSpec("RSP_REPORTING", ("rsp.reporting.>",), "Impact returns submitted by schools")
 JOURNEY = StreamSpec("RSP_JOURNEY", ("rsp.journey.>",), "Decisions of each school's journey workflow")
 DEAD_LETTER = StreamSpec(
     "RSP_DEAD_LETTER", ("rsp.dead_letter.>",), "Events a consumer could never handle, kept for inspection"
 )
-ALL_STREAMS: tuple[StreamSpec, ...] = (ENROLMENT, LEARNING, CIRCLES, JOURNEY, DEAD_LETTER)
+ALL_STREAMS: tuple[StreamSpec, ...] = (ENROLMENT, LEARNING, CIRCLES, REPORTING, JOURNEY, DEAD_LETTER)
 
 
 def stream_for(subject: str) -> StreamSpec:

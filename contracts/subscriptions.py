@@ -16,12 +16,13 @@ from contracts.events import (
 
 __all__ = ["CONSUMES", "PRODUCES", "durable_name"]
 
-# Process -> the subject prefix it publishes on (its own stream). Reporting and the bridge publish nothing yet;
-# the worker publishes the journey's decisions.
+# Process -> the subject prefix it publishes on (its own stream). The bridge publishes nothing yet; the worker
+# publishes the journey's decisions, reporting the impact returns schools submit.
 PRODUCES: dict[str, str] = {
     "enrolment": "rsp.enrolment",
     "learning": "rsp.learning",
     "circles": "rsp.circles",
+    "reporting": "rsp.reporting",
     "worker": "rsp.journey",
 }
 

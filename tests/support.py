@@ -95,6 +95,7 @@ async def quiet_outboxes(db: asyncpg.Pool) -> None:
             "SELECT (SELECT count(*) FROM enrolment.outbox WHERE published_at IS NULL)"
             " + (SELECT count(*) FROM learning.outbox WHERE published_at IS NULL)"
             " + (SELECT count(*) FROM circles.outbox WHERE published_at IS NULL)"
+            " + (SELECT count(*) FROM reporting.outbox WHERE published_at IS NULL)"
         )
         return bool(pending == 0)
 

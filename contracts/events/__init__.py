@@ -15,6 +15,7 @@ from contracts.events.enrolment import (
     StaffRegistered,
 )
 from contracts.events.learning import ModuleCompleted
+from contracts.events.reporting import ImpactReturnSubmitted
 
 __all__ = [
     "EVENT_TYPES",
@@ -24,6 +25,7 @@ __all__ = [
     "CircleScheduled",
     "CohortCreated",
     "Event",
+    "ImpactReturnSubmitted",
     "LeadershipDayRescheduled",
     "ModuleCompleted",
     "SchoolCompleted",
@@ -50,5 +52,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CircleHeld,
         CircleCancelled,
         CircleRescheduled,
+        ImpactReturnSubmitted,
     )
 }

@@ -12,6 +12,7 @@ from services.reporting.adapters.postgres import PostgresReportingUnitOfWork
 from services.reporting.entrypoints import subscribers
 from services.reporting.entrypoints.dashboard import build_dashboard
 from services.reporting.entrypoints.http import build_router
+from services.reporting.entrypoints.impact_http import build_impact_router
 
 __all__ = ["bootstrap"]
 
@@ -25,7 +26,12 @@ def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI
     subscribers.subscribe(runtime.consumer, unit_of_work)
     app = runtime.app(
         "RSP reporting",
-        "Progress of every school and cohort, projected from the programme's event streams.",
-        [build_router(unit_of_work, runtime.authenticate), build_dashboard(unit_of_work, runtime.authenticate)],
+        "Progress of every school and cohort, projected from the programme's event streams, and the impact "
+        "returns schools submit, with rates, change against baseline and suppression.",
+        [
+            build_router(unit_of_work, runtime.authenticate),
+            build_impact_router(unit_of_work, runtime.authenticate),
+            build_dashboard(unit_of_work, runtime.authenticate),
+        ],
     )
     return runtime, app

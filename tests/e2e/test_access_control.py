@@ -6,6 +6,7 @@ exist), and a refused write leaves no row and no event behind.
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from runtime.local.stack import LocalStack
 from tests.support import enrolled_school, next_urn, quiet_outboxes, scheduled_circle, staff_on_circles_roster
 
 COHORT = "e2e-access"
+# Each impact return in the matrix has a roll of its own, so each is a new version rather than a repeat.
+_rolls = itertools.count(300)
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
 STAFF = "<the registered staff member>"  # in a body: the `{staff_id}` registered for the case
 TODAY = datetime.now(UTC).date()
@@ -106,6 +109,20 @@ ENDPOINTS = [
     Endpoint("read school progress", "reporting", "GET", "/schools/{urn}/progress", frozenset(Role), True),
     Endpoint("read all progress", "reporting", "GET", "/progress", frozenset(Role), False),
     Endpoint("open dashboard", "reporting", "GET", "/dashboard", frozenset(Role), False),
+    Endpoint("read all progress csv", "reporting", "GET", "/progress.csv", frozenset(Role), False),
+    Endpoint("submit impact return", "reporting", "POST", "/schools/{urn}/impact/returns",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
+             lambda urn: {"period": "baseline", "pupils_on_roll": next(_rolls), "suspensions": 0, "pupils_suspended": 0,
+                          "permanent_exclusions": 0, "possible_sessions": 1000, "sessions_missed": 50,
+                          "pupils_persistently_absent": 0},
+             succeeds_with=201),
+    Endpoint("read school impact", "reporting", "GET", "/schools/{urn}/impact", frozenset({ADMIN, FACILITATOR, SCHOOL}),
+             True),
+    Endpoint("read school impact csv", "reporting", "GET", "/schools/{urn}/impact.csv",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("read cohort impact", "reporting", "GET", f"/cohorts/{COHORT}/impact", frozenset({ADMIN, VIEWER}), False),
+    Endpoint("read cohort impact csv", "reporting", "GET", f"/cohorts/{COHORT}/impact.csv",
+             frozenset({ADMIN, VIEWER}), False),
 ]  # fmt: skip
 
 
@@ -148,10 +165,12 @@ async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
         await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),
         await db.fetchval("SELECT count(*) FROM enrolment.staff"),
         await db.fetchval("SELECT count(*) FROM learning.module_completions"),
+        await db.fetchval("SELECT count(*) FROM reporting.impact_returns"),
         await db.fetchval("SELECT count(*) FROM circles.circles"),
         await db.fetchval("SELECT count(*) FROM circles.outbox"),
         (await js.stream_info("RSP_ENROLMENT")).state.messages,
         (await js.stream_info("RSP_LEARNING")).state.messages,
+        (await js.stream_info("RSP_REPORTING")).state.messages,
         (await js.stream_info("RSP_CIRCLES")).state.messages,
     )
 

@@ -202,7 +202,7 @@ async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_t
     await eventually(last_projection_traced, within=30)
 
     leaks: list[str] = []
-    for stream in ("RSP_ENROLMENT", "RSP_LEARNING", "RSP_CIRCLES", "RSP_JOURNEY", "RSP_DEAD_LETTER"):
+    for stream in ("RSP_ENROLMENT", "RSP_LEARNING", "RSP_CIRCLES", "RSP_REPORTING", "RSP_JOURNEY", "RSP_DEAD_LETTER"):
         for headers, data in await stream_messages(js, stream):
             leaks += [f"stream {stream}" for text in (json.dumps(headers), data.decode()) if _mentions_probe(text)]
     for path in [*(stack_dir / "logs").glob("*.log"), *(stack_dir / "traces").glob("*.jsonl")]:

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from uuid import UUID
 
+import asyncpg
+
 from contracts import ModuleCompleted, SchoolEnrolled
 from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
+from services.reporting.domain.impact_returns import FIGURES, ImpactFigures, ImpactReturn
+from services.reporting.domain.periods import Period
 from services.reporting.domain.progress import ReportedSchool
 
 __all__ = ["PostgresReportingUnitOfWork"]
+
+
+def _school(row: asyncpg.Record) -> ReportedSchool:
+    return ReportedSchool(
+        urn=row["urn"], cohort_id=row["cohort_id"], school_name=row["school_name"], enrolled_on=row["enrolled_on"]
+    )
 
 
 class PostgresProgressReadModel:
@@ -47,15 +57,7 @@ class PostgresProgressReadModel:
             cohort_id,
             urn,
         )
-        return [
-            ReportedSchool(
-                urn=row["urn"],
-                cohort_id=row["cohort_id"],
-                school_name=row["school_name"],
-                enrolled_on=row["enrolled_on"],
-            )
-            for row in rows
-        ]
+        return [_school(row) for row in rows]
 
     async def completions(self, urns: list[str]) -> dict[str, list[tuple[UUID, int]]]:
         rows = await self._conn.fetch(
@@ -67,8 +69,76 @@ class PostgresProgressReadModel:
         return by_school
 
 
+_RETURN_COLUMNS = "return_id, urn, cohort_id, academic_year, period, version, replaces, submitted_at, " + ", ".join(
+    FIGURES
+)
+
+
+def _impact_return(row: asyncpg.Record) -> ImpactReturn:
+    return ImpactReturn(
+        return_id=row["return_id"],
+        urn=row["urn"],
+        cohort_id=row["cohort_id"],
+        period=Period(row["academic_year"], row["period"]),
+        version=row["version"],
+        replaces=row["replaces"],
+        figures=ImpactFigures(**{name: row[name] for name in FIGURES}),
+        submitted_at=row["submitted_at"],
+    )
+
+
+class PostgresImpactReturns:
+    def __init__(self, conn: AnyConnection) -> None:
+        self._conn = conn
+
+    async def school_for_update(self, urn: str) -> ReportedSchool | None:
+        row = await self._conn.fetchrow(
+            "SELECT urn, cohort_id, school_name, enrolled_on FROM schools WHERE urn = $1 FOR UPDATE", urn
+        )
+        return None if row is None else _school(row)
+
+    async def versions_of(self, urn: str, cohort_id: str, period: Period) -> list[ImpactReturn]:
+        rows = await self._conn.fetch(
+            f"SELECT {_RETURN_COLUMNS} FROM impact_returns "
+            "WHERE urn = $1 AND cohort_id = $2 AND academic_year = $3 AND period = $4 ORDER BY version",
+            urn,
+            cohort_id,
+            period.academic_year,
+            period.name,
+        )
+        return [_impact_return(row) for row in rows]
+
+    async def add(self, submitted: ImpactReturn) -> None:
+        placeholders = ", ".join(f"${n}" for n in range(1, 9 + len(FIGURES)))
+        await self._conn.execute(
+            f"INSERT INTO impact_returns ({_RETURN_COLUMNS}) VALUES ({placeholders})",
+            submitted.return_id,
+            submitted.urn,
+            submitted.cohort_id,
+            submitted.period.academic_year,
+            submitted.period.name,
+            submitted.version,
+            submitted.replaces,
+            submitted.submitted_at,
+            *(getattr(submitted.figures, name) for name in FIGURES),
+        )
+
+    async def of_schools(self, urns: list[str]) -> dict[str, list[ImpactReturn]]:
+        rows = await self._conn.fetch(
+            f"SELECT {_RETURN_COLUMNS} FROM impact_returns WHERE urn = ANY($1::text[]) "
+            "ORDER BY urn, academic_year, period, version",
+            urns,
+        )
+        by_school: dict[str, list[ImpactReturn]] = defaultdict(list)
+        for row in rows:
+            by_school[row["urn"]].append(_impact_return(row))
+        return by_school
+
+
 class PostgresReportingUnitOfWork(PostgresUnitOfWork):
     progress: PostgresProgressReadModel
+    impact: PostgresImpactReturns
 
     def _open_repositories(self, conn: AnyConnection) -> None:
         self.progress = PostgresProgressReadModel(conn)
+        self.impact = PostgresImpactReturns(conn)

@@ -1,10 +1,10 @@
-"""Reporting's errors; the HTTP edge turns them into 404 answers."""
+"""Reporting's errors; the HTTP edge turns them into 404 and 422 answers."""
 
 from __future__ import annotations
 
-from runtime.errors import NotFound, PlatformError
+from runtime.errors import Invalid, NotFound, PlatformError
 
-__all__ = ["NoSuchSchool", "ReportingError"]
+__all__ = ["ImpossibleReturn", "NoSuchCohort", "NoSuchSchool", "ReportingError"]
 
 
 class ReportingError(PlatformError):
@@ -14,3 +14,16 @@ class ReportingError(PlatformError):
 class NoSuchSchool(ReportingError, NotFound):
     def __init__(self, urn: str) -> None:
         super().__init__(f"school {urn} has no progress recorded (not enrolled, or its enrolment is not yet seen)")
+
+
+class NoSuchCohort(ReportingError, NotFound):
+    def __init__(self, cohort_id: str) -> None:
+        super().__init__(f"cohort {cohort_id!r} has no schools recorded (none enrolled, or not yet seen)")
+
+
+class ImpossibleReturn(ReportingError, Invalid):
+    """An impact return that cannot be true; the message starts with the field at fault."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field

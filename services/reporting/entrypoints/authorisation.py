@@ -1,6 +1,7 @@
 """Who may see what in reporting: the one place its access rules live.
 
-Commissioners (`viewer`) see every school's aggregate figures; schools and facilitators only their own.
+Commissioners (`viewer`) see every school's aggregate figures and the cohorts' suppressed impact tables, and
+submit nothing; schools and facilitators see and submit only for their own schools.
 """
 
 from __future__ import annotations
@@ -11,8 +12,17 @@ from services.reporting.domain.errors import NoSuchSchool
 __all__ = ["POLICY"]
 
 EVERYONE = frozenset(Role)
+ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
 
 POLICY = Policy(
-    {"read_school_progress": EVERYONE, "read_progress": EVERYONE, "open_dashboard": EVERYONE},
+    {
+        "read_school_progress": EVERYONE,
+        "read_progress": EVERYONE,
+        "open_dashboard": EVERYONE,
+        "submit_impact_return": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        "read_school_impact": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        # A cohort's table shows every school in it (suppressed): not for one school's own users.
+        "read_cohort_impact": frozenset({ADMIN, VIEWER}),
+    },
     hidden_school=NoSuchSchool,
 )

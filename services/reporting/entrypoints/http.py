@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
@@ -13,6 +13,7 @@ from runtime.auth import Authenticator, Principal
 from services.reporting.domain.errors import NoSuchSchool
 from services.reporting.domain.progress import SchoolProgress
 from services.reporting.entrypoints.authorisation import POLICY
+from services.reporting.entrypoints.csv_export import csv_response
 from services.reporting.service_layer.queries import progress_of
 from services.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 
@@ -50,6 +51,30 @@ class SchoolProgressView(BaseModel):
         )
 
 
+_PROGRESS_COLUMNS = (
+    "cohort_id",
+    "urn",
+    "school_name",
+    "enrolled_on",
+    "module_completions",
+    "staff_with_completions",
+    "staff_completed_all",
+)
+
+
+def _progress_cells(progress: SchoolProgress) -> tuple[str | int, ...]:
+    school, modules = progress.school, progress.modules
+    return (
+        school.cohort_id,
+        school.urn,
+        school.school_name,
+        school.enrolled_on.isoformat(),
+        modules.module_completions,
+        modules.staff_with_completions,
+        modules.staff_completed_all,
+    )
+
+
 def in_reach(caller: Principal, progress: list[SchoolProgress]) -> list[SchoolProgress]:
     """Only the schools the caller may see."""
     reach = POLICY.schools_in_reach(caller)
@@ -79,5 +104,14 @@ def build_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: 
         POLICY.check(caller, "read_progress")
         found = await progress_of(unit_of_work(), cohort_id=cohort_id)
         return [SchoolProgressView.of(p) for p in in_reach(caller, found)]
+
+    @router.get("/progress.csv", response_class=Response, tags=["progress"], summary="Progress of every school, CSV")
+    async def all_progress_csv(
+        caller: Principal = caller_of,
+        cohort_id: str | None = Query(default=None, pattern=COHORT_ID_PATTERN, description="Only this cohort"),
+    ) -> Response:
+        POLICY.check(caller, "read_progress")
+        found = in_reach(caller, await progress_of(unit_of_work(), cohort_id=cohort_id))
+        return csv_response("progress.csv", _PROGRESS_COLUMNS, [_progress_cells(p) for p in found])
 
     return router
