@@ -14,20 +14,38 @@ from contracts.events.enrolment import (
     StaffLeft,
     StaffRegistered,
 )
+from contracts.events.journey import (
+    BackOnTrack,
+    FlaggedAtRisk,
+    JourneyCompleted,
+    JourneyStarted,
+    JourneyWithdrawn,
+    MilestoneReached,
+    PhaseEntered,
+    ReminderIssued,
+)
 from contracts.events.learning import ModuleCompleted
 from contracts.events.reporting import ImpactReturnSubmitted
 
 __all__ = [
     "EVENT_TYPES",
+    "BackOnTrack",
     "CircleCancelled",
     "CircleHeld",
     "CircleRescheduled",
     "CircleScheduled",
     "CohortCreated",
     "Event",
+    "FlaggedAtRisk",
     "ImpactReturnSubmitted",
+    "JourneyCompleted",
+    "JourneyStarted",
+    "JourneyWithdrawn",
     "LeadershipDayRescheduled",
+    "MilestoneReached",
     "ModuleCompleted",
+    "PhaseEntered",
+    "ReminderIssued",
     "SchoolCompleted",
     "SchoolEnrolled",
     "SchoolUrnChanged",
@@ -53,5 +71,13 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CircleCancelled,
         CircleRescheduled,
         ImpactReturnSubmitted,
+        JourneyStarted,
+        PhaseEntered,
+        MilestoneReached,
+        ReminderIssued,
+        FlaggedAtRisk,
+        BackOnTrack,
+        JourneyCompleted,
+        JourneyWithdrawn,
     )
 }
