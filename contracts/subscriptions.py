@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from contracts.events import (
+    CircleHeld,
     CohortCreated,
     Event,
+    ImmersionDayHeld,
+    ImpactReturnSubmitted,
+    LeadershipDayHeld,
+    LeadershipDayRescheduled,
+    MentoringSessionHeld,
     ModuleCompleted,
+    ModuleCompletionWithdrawn,
+    PractitionerTrained,
     SchoolCompleted,
     SchoolEnrolled,
     SchoolUrnChanged,
@@ -16,7 +24,7 @@ from contracts.events import (
 
 __all__ = ["CONSUMES", "PRODUCES", "durable_name"]
 
-# Process -> the subject prefix it publishes on (its own stream). The bridge publishes nothing yet; the worker
+# Process -> the subject prefix it publishes on (its own stream). The bridge publishes nothing; the worker
 # publishes the journey's decisions, reporting the impact returns schools submit.
 PRODUCES: dict[str, str] = {
     "enrolment": "rsp.enrolment",
@@ -39,7 +47,24 @@ CONSUMES: dict[str, tuple[type[Event], ...]] = {
         CohortCreated,
     ),
     "reporting": (SchoolEnrolled, ModuleCompleted),
-    "bridge": (SchoolEnrolled, ModuleCompleted),
+    # Everything a journey or a cohort's calendar follows.
+    "bridge": (
+        CohortCreated,
+        LeadershipDayRescheduled,
+        SchoolEnrolled,
+        SchoolWithdrawn,
+        SchoolUrnChanged,
+        StaffRegistered,
+        StaffLeft,
+        ModuleCompleted,
+        ModuleCompletionWithdrawn,
+        CircleHeld,
+        LeadershipDayHeld,
+        MentoringSessionHeld,
+        ImmersionDayHeld,
+        PractitionerTrained,
+        ImpactReturnSubmitted,
+    ),
 }
 
 

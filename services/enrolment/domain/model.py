@@ -186,12 +186,13 @@ class StaffMember:
             staff_id=self.staff_id, urn=self.urn, cohort_id=cohort_id, role=self.role, starts_on=self.starts_on
         )
 
-    def leave(self, left_on: date) -> tuple[StaffMember, StaffLeft]:
+    def leave(self, left_on: date, cohort_id: str | None) -> tuple[StaffMember, StaffLeft]:
         if self.left_on is not None:
             raise StaffAlreadyLeft(self.staff_id, self.left_on)
         if left_on < self.starts_on:
             raise LeavingBeforeStarting(left_on, self.starts_on)
-        return replace(self, left_on=left_on), StaffLeft(staff_id=self.staff_id, urn=self.urn, left_on=left_on)
+        event = StaffLeft(staff_id=self.staff_id, urn=self.urn, left_on=left_on, cohort_id=cohort_id)
+        return replace(self, left_on=left_on), event
 
 
 def enrol(

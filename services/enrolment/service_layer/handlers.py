@@ -216,7 +216,8 @@ async def record_staff_leaving(uow: EnrolmentUnitOfWork, command: RecordStaffLea
         member = await uow.staff.get(command.urn, command.staff_id)
         if member is None:
             raise StaffNotFound(command.staff_id)
-        left, event = member.leave(command.left_on)
+        school = await uow.schools.current(command.urn)
+        left, event = member.leave(command.left_on, None if school is None else school.cohort_id)
         await uow.staff.record_leaving(left)
         await uow.record(event)
         await uow.commit()
