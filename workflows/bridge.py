@@ -44,7 +44,7 @@ from contracts.events.learning import (
     PractitionerTrained,
 )
 from contracts.events.reporting import ImpactReturnSubmitted
-from contracts.programme import PROGRAMME_MONTHS, ProgrammePlan, add_months
+from contracts.programme import PROGRAMME_MONTHS, add_months
 from contracts.search_attributes import COHORT_ID, JOURNEY_PHASE, LOCAL_AUTHORITY, URN
 from runtime.broker import create_broker, ensure_streams
 from runtime.calendar_file import load_half_terms
@@ -58,29 +58,23 @@ from runtime.temporal import connect_temporal
 from workflows.cohort.messages import QUERY_CALENDAR, CohortCalendarState, CohortStart, SchoolJoined
 from workflows.cohort.workflows import Cohort, cohort_workflow_id
 from workflows.journey import messages as journey
+from workflows.journey.plan import journey_plan
 from workflows.journey.workflows import SchoolJourney
 
 __all__ = ["JourneyBridge", "run_bridge"]
 
 _log = logging.getLogger(__name__)
 # A redelivered start finds the running workflow; a finished one is never started again.
-_ONCE = {"id_conflict_policy": WorkflowIDConflictPolicy.USE_EXISTING, "id_reuse_policy": WorkflowIDReusePolicy.REJECT_DUPLICATE}
-
-
-def journey_plan(plan: ProgrammePlan) -> journey.JourneyPlan:
-    return journey.JourneyPlan(
-        leadership_days=[journey.LeadershipDayDate(day.number, day.held_on) for day in plan.leadership_days],
-        modules=plan.modules,
-        circles_per_half_term=plan.circles_per_half_term,
-        mentoring_sessions_per_term=plan.mentoring_sessions_per_term,
-        immersion_days=plan.immersion_days,
-        practitioners_to_train=plan.practitioners_to_train,
-        practitioners_trained_by_month=plan.practitioners_trained_by_month,
-    )
+_ONCE = {
+    "id_conflict_policy": WorkflowIDConflictPolicy.USE_EXISTING,
+    "id_reuse_policy": WorkflowIDReusePolicy.REJECT_DUPLICATE,
+}
 
 
 def _static_summary(event: SchoolEnrolled) -> str:
-    return f"School {event.urn} ({event.phase or 'phase not given'}), cohort {event.cohort_id}, from {event.enrolled_on}"
+    return (
+        f"School {event.urn} ({event.phase or 'phase not given'}), cohort {event.cohort_id}, from {event.enrolled_on}"
+    )
 
 
 class JourneyBridge:
@@ -122,7 +116,9 @@ class JourneyBridge:
 
     async def on_leadership_day_rescheduled(self, event: LeadershipDayRescheduled, envelope: Envelope) -> None:
         moved = journey.LeadershipDayMoved(str(envelope.id), event.day_number, event.held_on)
-        await self._signal(self._client.get_workflow_handle(cohort_workflow_id(event.cohort_id)), "leadership_day_moved", moved)
+        await self._signal(
+            self._client.get_workflow_handle(cohort_workflow_id(event.cohort_id)), "leadership_day_moved", moved
+        )
 
     # --- schools ----------------------------------------------------------------------------------------------
 
@@ -172,7 +168,9 @@ class JourneyBridge:
         await self._signal(cohort, "school_joined", SchoolJoined(str(envelope.id), workflow_id))
 
     async def on_school_withdrawn(self, event: SchoolWithdrawn, envelope: Envelope) -> None:
-        await self._to_journey(event.cohort_id, event.urn, "school_withdrawn", journey.Withdrawal(event.withdrawn_on, str(envelope.id)))
+        await self._to_journey(
+            event.cohort_id, event.urn, "school_withdrawn", journey.Withdrawal(event.withdrawn_on, str(envelope.id))
+        )
 
     async def on_urn_changed(self, event: SchoolUrnChanged, envelope: Envelope) -> None:
         change = journey.UrnChange(str(envelope.id), event.successor_urn)
