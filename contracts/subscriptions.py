@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from contracts.events import Event, ModuleCompleted, SchoolEnrolled
+from contracts.events import (
+    Event,
+    ModuleCompleted,
+    SchoolCompleted,
+    SchoolEnrolled,
+    SchoolWithdrawn,
+    StaffLeft,
+    StaffRegistered,
+)
 
 __all__ = ["CONSUMES", "PRODUCES", "durable_name"]
 
@@ -17,7 +25,7 @@ PRODUCES: dict[str, str] = {
 
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
-    "learning": (SchoolEnrolled,),
+    "learning": (SchoolEnrolled, SchoolWithdrawn, SchoolCompleted, StaffRegistered, StaffLeft),
     "circles": (SchoolEnrolled,),
     "reporting": (SchoolEnrolled, ModuleCompleted),
     "bridge": (SchoolEnrolled, ModuleCompleted),

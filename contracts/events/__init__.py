@@ -13,18 +13,36 @@ from contracts.events.enrolment import (
     StaffLeft,
     StaffRegistered,
 )
-from contracts.events.learning import ModuleCompleted
+from contracts.events.learning import (
+    ImmersionDayHeld,
+    LeadershipDayHeld,
+    MentoringSessionHeld,
+    ModuleCompleted,
+    ModuleCompletionWithdrawn,
+    ModuleStarted,
+    PractitionerTrained,
+    SessionCancelled,
+    SessionScheduled,
+)
 
 __all__ = [
     "EVENT_TYPES",
     "CohortCreated",
     "Event",
+    "ImmersionDayHeld",
+    "LeadershipDayHeld",
     "LeadershipDayRescheduled",
+    "MentoringSessionHeld",
     "ModuleCompleted",
+    "ModuleCompletionWithdrawn",
+    "ModuleStarted",
+    "PractitionerTrained",
     "SchoolCompleted",
     "SchoolEnrolled",
     "SchoolUrnChanged",
     "SchoolWithdrawn",
+    "SessionCancelled",
+    "SessionScheduled",
     "StaffLeft",
     "StaffRegistered",
 ]
@@ -41,5 +59,13 @@ EVENT_TYPES: dict[str, type[Event]] = {
         StaffRegistered,
         StaffLeft,
         ModuleCompleted,
+        ModuleStarted,
+        ModuleCompletionWithdrawn,
+        SessionScheduled,
+        SessionCancelled,
+        LeadershipDayHeld,
+        ImmersionDayHeld,
+        PractitionerTrained,
+        MentoringSessionHeld,
     )
 }
