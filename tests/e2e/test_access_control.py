@@ -7,7 +7,7 @@ exist), and a refused write leaves no row and no event behind.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from nats.js import JetStreamContext
 from runtime.auth import SESSION_COOKIE, Role, mint_token
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from tests.support import enrolled_school, next_urn, quiet_outboxes
+from tests.support import enrolled_school, next_urn, quiet_outboxes, registered_staff
 
 COHORT = "e2e-access"
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
@@ -39,6 +39,10 @@ class Endpoint:
     body: Callable[[str], dict[str, Any]] | None = None
     succeeds_with: int = 200
     fresh_schools: bool = False  # it changes the school for good (withdrawal): give each case its own schools
+    # Makes what the call needs (a registered learner, a session...) as the programme team, for the school asked
+    # about; returns names filled into `{...}` in the path and in the body's values.
+    prepare: Callable[[httpx.AsyncClient, Endpoints, str], Awaitable[dict[str, str]]] | None = None
+    headers: dict[str, str] | None = None
 
     @property
     def writes(self) -> bool:
@@ -67,11 +71,81 @@ ENDPOINTS = [
              lambda urn: {"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 7}, succeeds_with=201),
     Endpoint("read completions", "learning", "GET", "/schools/{urn}/completions",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("module catalogue", "learning", "GET", "/modules", frozenset(Role), False),
+    Endpoint("record module start", "learning", "POST", "/module-starts", frozenset({ADMIN, FACILITATOR, SCHOOL}),
+             True, lambda urn: {"staff_id": "{learner}", "urn": urn, "module_number": 2}, succeeds_with=201,
+             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+    Endpoint("withdraw completion", "learning", "POST", "/completions/{completion}/withdrawal",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True, lambda urn: {"reason": "recorded for the wrong person"},
+             prepare=lambda http, stack, urn: _completion(http, stack, urn)),
+    Endpoint("read staff progress", "learning", "GET", "/schools/{urn}/staff/{learner}/progress",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
+             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+    Endpoint("read school module progress", "learning", "GET", "/schools/{urn}/progress", frozenset(Role), True),
+    Endpoint("read cohort module progress", "learning", "GET", f"/cohorts/{COHORT}/progress",
+             frozenset({ADMIN, VIEWER}), False),
+    Endpoint("post xapi statements", "learning", "POST", "/xapi/statements", frozenset({ADMIN}), False,
+             lambda urn: {"actor": {"mbox": "mailto:someone@platform.example"},
+                          "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                          "object": {"id": f"https://platform.example/pages/{uuid.uuid4()}"}},
+             headers={"X-Experience-API-Version": "1.0.3"}),
+    Endpoint("map xapi actor", "learning", "POST", "/xapi/actors", frozenset({ADMIN}), False,
+             lambda urn: {"staff_id": "{learner}", "mbox_sha1sum": uuid.uuid4().hex + "00000000"}, succeeds_with=201,
+             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+    Endpoint("read unmatched statements", "learning", "GET", "/xapi/unmatched", frozenset({ADMIN}), False),
+    Endpoint("schedule cohort session", "learning", "POST", "/sessions", frozenset({ADMIN}), False,
+             lambda urn: {"kind": "immersion_day", "cohort_id": COHORT, "held_on": "2026-11-05"}, succeeds_with=201),
+    Endpoint("schedule mentoring", "learning", "POST", "/sessions", frozenset({ADMIN, FACILITATOR}), True,
+             lambda urn: {"kind": "mentoring", "urn": urn, "held_on": "2026-11-05"}, succeeds_with=201),
+    Endpoint("move mentoring", "learning", "POST", "/sessions/{session}/move", frozenset({ADMIN, FACILITATOR}), True,
+             lambda urn: {"held_on": "2026-12-01"}, prepare=lambda http, stack, urn: _mentoring(http, stack, urn)),
+    Endpoint("record mentoring attendance", "learning", "POST", "/sessions/{session}/attendance",
+             frozenset({ADMIN, FACILITATOR}), True, lambda urn: {"schools": [urn]},
+             prepare=lambda http, stack, urn: _mentoring(http, stack, urn)),
+    Endpoint("cancel cohort session", "learning", "POST", "/sessions/{session}/cancellation", frozenset({ADMIN}),
+             False, lambda urn: {"reason": "snow"}, prepare=lambda http, stack, urn: _immersion_day(http, stack)),
+    Endpoint("read cohort sessions", "learning", "GET", f"/cohorts/{COHORT}/sessions", frozenset({ADMIN}), False),
+    Endpoint("read school sessions", "learning", "GET", "/schools/{urn}/sessions",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
     Endpoint("read circle school", "circles", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
     Endpoint("read school progress", "reporting", "GET", "/schools/{urn}/progress", frozenset(Role), True),
     Endpoint("read all progress", "reporting", "GET", "/progress", frozenset(Role), False),
     Endpoint("open dashboard", "reporting", "GET", "/dashboard", frozenset(Role), False),
 ]  # fmt: skip
+
+
+async def _learner(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
+    return {"learner": await registered_staff(http, stack, urn)}
+
+
+async def _completion(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
+    body = {"staff_id": (await _learner(http, stack, urn))["learner"], "urn": urn, "module_number": 4}
+    answer = await http.post(f"{stack.url('learning')}/completions", json=body)
+    assert answer.status_code == 201, answer.text
+    return {"completion": answer.json()["completion_id"]}
+
+
+async def _session(http: httpx.AsyncClient, stack: Endpoints, body: dict[str, Any]) -> dict[str, str]:
+    answer = await http.post(f"{stack.url('learning')}/sessions", json=body)
+    assert answer.status_code == 201, answer.text
+    return {"session": answer.json()["session_id"]}
+
+
+async def _mentoring(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
+    today = datetime.now(UTC).date().isoformat()
+    return await _session(http, stack, {"kind": "mentoring", "urn": urn, "held_on": today})
+
+
+async def _immersion_day(http: httpx.AsyncClient, stack: Endpoints) -> dict[str, str]:
+    return await _session(http, stack, {"kind": "immersion_day", "cohort_id": COHORT, "held_on": "2026-11-05"})
+
+
+def _filled(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in names:
+        return names[value[1:-1]]
+    if isinstance(value, dict):
+        return {key: _filled(item, names) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -91,11 +165,19 @@ def _token(local_stack: LocalStack, role: Role, own: str) -> str:
 
 
 async def _call(
-    stack: Endpoints, endpoint: Endpoint, urn: str, token: str | None, staff_id: str = ""
+    stack: Endpoints,
+    endpoint: Endpoint,
+    urn: str,
+    token: str | None,
+    staff_id: str = "",
+    names: dict[str, str] | None = None,
 ) -> httpx.Response:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    url = f"{stack.url(endpoint.service)}{endpoint.path.format(urn=urn, staff_id=staff_id or uuid.uuid4())}"
-    body = endpoint.body(urn) if endpoint.body else None
+    headers |= endpoint.headers or {}
+    names = names or {name: str(uuid.uuid4()) for name in ("learner", "completion", "session")}
+    path = endpoint.path.format(urn=urn, staff_id=staff_id or uuid.uuid4(), **names)
+    url = f"{stack.url(endpoint.service)}{path}"
+    body = _filled(endpoint.body(urn), names) if endpoint.body else None
     async with httpx.AsyncClient(timeout=10) as anonymous:  # no default admin header
         return await anonymous.request(endpoint.method, url, json=body, headers=headers)
 
@@ -107,6 +189,12 @@ async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
         await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),
         await db.fetchval("SELECT count(*) FROM enrolment.staff"),
         await db.fetchval("SELECT count(*) FROM learning.module_completions"),
+        await db.fetchval(
+            "SELECT (SELECT count(*) FROM learning.module_starts) + (SELECT count(*) FROM learning.sessions)"
+            " + (SELECT count(*) FROM learning.completion_withdrawals) + (SELECT count(*) FROM learning.xapi_actors)"
+            " + (SELECT count(*) FROM learning.xapi_statements)"
+            " + (SELECT count(*) FROM learning.sessions WHERE status <> 'scheduled')"
+        ),
         (await js.stream_info("RSP_ENROLMENT")).state.messages,
         (await js.stream_info("RSP_LEARNING")).state.messages,
     )
@@ -143,10 +231,11 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
     if "{staff_id}" in endpoint.path:
         member = {"name": "Leaver", "email": f"{uuid.uuid4().hex}@school.example", "role": "teacher"}
         staff_id = (await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)).json()["staff_id"]
+    names = await endpoint.prepare(http, stack, urn) if endpoint.prepare else None
     expected = _expected(endpoint, role, whose)
     before = await _written(db, js)
 
-    answer = await _call(stack, endpoint, urn, _token(local_stack, role, own), staff_id)
+    answer = await _call(stack, endpoint, urn, _token(local_stack, role, own), staff_id, names)
 
     assert answer.status_code == expected, answer.text
     if expected >= 400:
