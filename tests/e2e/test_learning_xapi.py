@@ -92,6 +92,7 @@ async def test_single_completed_statement_by_mbox_becomes_a_module_completion(
     stored = await db.fetchrow(
         "SELECT * FROM learning.xapi_statements WHERE statement_id = $1", uuid.UUID(statement["id"])
     )
+    assert stored is not None
     assert mbox.removeprefix("mailto:") not in json.dumps(dict(stored), default=str)
 
 

@@ -9,11 +9,14 @@ from uuid import UUID
 from services.learning.domain.model import (
     CompletionWithdrawal,
     EnrolledSchool,
+    Module,
     ModuleCompletion,
     ModuleStart,
     SchoolStatus,
     StaffMember,
 )
+from services.learning.domain.sessions import Session
+from services.learning.domain.xapi import StoredStatement
 from tests.unit.fakes import FakeUnitOfWork
 
 __all__ = ["FakeLearningUnitOfWork"]
@@ -114,6 +117,72 @@ class FakeCompletions:
         return completion_id in self.withdrawn
 
 
+class FakeModules:
+    async def all(self) -> list[Module]:
+        return []
+
+
+class FakeActors:
+    def __init__(self) -> None:
+        self.rows: dict[str, UUID] = {}
+
+    async def staff_of(self, actor_key: str) -> UUID | None:
+        return self.rows.get(actor_key)
+
+    async def add(self, actor_key: str, staff_id: UUID) -> None:
+        self.rows[actor_key] = staff_id
+
+
+class FakeStatements:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, StoredStatement] = {}
+
+    async def get(self, statement_id: UUID) -> StoredStatement | None:
+        return self.rows.get(statement_id)
+
+    async def add(self, statement: StoredStatement) -> None:
+        self.rows[statement.statement_id] = statement
+
+    async def settle(self, statement: StoredStatement) -> None:
+        self.rows[statement.statement_id] = statement
+
+    async def voiding(self, statement_id: UUID) -> StoredStatement | None:
+        return next((s for s in self.rows.values() if s.is_voiding and s.object_id == str(statement_id)), None)
+
+    async def unmatched(self, actor_key: str | None = None) -> list[StoredStatement]:
+        return [s for s in self.rows.values() if s.unmatched and actor_key in (None, s.actor_key)]
+
+
+class FakeSessions:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Session] = {}
+
+    async def get(self, session_id: UUID) -> Session | None:
+        return self.rows.get(session_id)
+
+    async def add(self, session: Session) -> None:
+        self.rows[session.session_id] = session
+
+    async def update(self, session: Session) -> None:
+        self.rows[session.session_id] = session
+
+    async def leadership_day(self, cohort_id: str, day_number: int) -> Session | None:
+        return next(
+            (
+                s
+                for s in self.rows.values()
+                if (s.cohort_id, s.day_number) == (cohort_id, day_number) and s.status != "cancelled"
+            ),
+            None,
+        )
+
+    async def of_cohort(self, cohort_id: str) -> list[Session]:
+        return [s for s in self.rows.values() if s.cohort_id == cohort_id]
+
+    async def of_school(self, urn: str, cohort_id: str) -> list[Session]:
+        return [s for s in self.rows.values() if s.urn == urn or (s.urn is None and s.cohort_id == cohort_id)]
+
+
 class FakeLearningUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
@@ -121,3 +190,7 @@ class FakeLearningUnitOfWork(FakeUnitOfWork):
         self.staff = FakeStaff()
         self.starts = FakeStarts()
         self.completions = FakeCompletions()
+        self.modules = FakeModules()
+        self.actors = FakeActors()
+        self.statements = FakeStatements()
+        self.sessions = FakeSessions()
