@@ -313,7 +313,8 @@ async def _eventually(what: str, check: Callable[[], Awaitable[bool]], within: f
 async def _enrol(bench: Bench, urn: str) -> None:
     enrolment = bench.endpoints.url("enrolment")
     answer = await bench.sender.post(
-        f"{enrolment}/schools", json={"urn": urn, "name": f"Benchmark school {urn}", "cohort_id": COHORT}
+        f"{enrolment}/schools",
+        json={"urn": urn, "name": f"Benchmark school {urn}", "cohort_id": COHORT, "phase": "primary"},
     )
     if answer.status_code not in (201, 409):  # 409: already enrolled in a reused data folder
         raise RuntimeError(f"enrolling {urn} failed: {answer.status_code} {answer.text}")
@@ -342,7 +343,8 @@ async def _known_everywhere(bench: Bench, urn: str) -> None:
 async def set_up(bench: Bench, options: BenchmarkOptions) -> None:
     enrolment = bench.endpoints.url("enrolment")
     answer = await bench.sender.post(
-        f"{enrolment}/cohorts", json={"cohort_id": COHORT, "name": "Benchmark", "starts_on": "2026-09-01"}
+        f"{enrolment}/cohorts",
+        json={"cohort_id": COHORT, "name": "Benchmark", "local_authority": "Oxfordshire", "starts_on": "2026-09-01"},
     )
     if answer.status_code not in (201, 409):
         raise RuntimeError(f"creating the cohort failed: {answer.status_code} {answer.text}")

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DEFAULT_LEADERSHIP_DAY_MONTHS",
     "PROGRAMME_MONTHS",
     "LeadershipDay",
+    "PlanTargets",
     "ProgrammePlan",
     "add_months",
     "default_leadership_days",
@@ -71,46 +71,42 @@ def default_leadership_days(starts_on: date, count: int = len(DEFAULT_LEADERSHIP
     return days
 
 
-class ProgrammePlan(BaseModel):
-    """What a cohort's schools are expected to do; checked against the cohort's 18 months by `check_fits`."""
+class PlanTargets(BaseModel):
+    """How much of each part of the programme a school is expected to do; the defaults are the programme's."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    leadership_days: list[LeadershipDay] = Field(
-        description="The cohort's leadership days for headteachers, in order (10 by default)"
-    )
     modules: int = Field(default=15, ge=0, le=15, description="Online modules every member of staff completes")
-    circles_per_half_term: int = Field(default=1, ge=0, description="Circles each school holds each half-term")
-    mentoring_sessions_per_term: int = Field(default=1, ge=0, description="Mentoring sessions each term")
-    immersion_days: int = Field(default=2, ge=0, description="Immersion days at a school where practice is embedded")
-    practitioners_to_train: int = Field(default=2, ge=0, description="Staff trained as in-school practitioners")
+    circles_per_half_term: int = Field(default=1, ge=0, le=10, description="Circles each school holds each half-term")
+    mentoring_sessions_per_term: int = Field(default=1, ge=0, le=10, description="Mentoring sessions each term")
+    immersion_days: int = Field(
+        default=2, ge=0, le=10, description="Immersion days at a school where practice is embedded"
+    )
+    practitioners_to_train: int = Field(default=2, ge=0, le=100, description="Staff trained as in-school practitioners")
     practitioners_trained_by_month: int = Field(
         default=12, ge=1, le=PROGRAMME_MONTHS, description="Month of the programme by which they are trained"
     )
 
-    @model_validator(mode="after")
-    def _days_in_order(self) -> Self:
-        numbers = [day.number for day in self.leadership_days]
-        if numbers != list(range(1, len(numbers) + 1)):
-            raise ValueError("leadership_days must be numbered 1, 2, 3, ... in order")
-        for earlier, later in zip(self.leadership_days, self.leadership_days[1:], strict=False):
-            if later.held_on <= earlier.held_on:
-                raise ValueError(
-                    f"leadership_days: day {later.number} ({later.held_on}) is not after day {earlier.number} "
-                    f"({earlier.held_on})"
-                )
-        return self
 
-    def check_fits(self, starts_on: date) -> list[str]:
-        """What keeps this plan from fitting the 18 months from `starts_on`; empty when it fits."""
+class ProgrammePlan(PlanTargets):
+    """A cohort's plan: the targets and the dates of its leadership days. `problems` says what does not fit."""
+
+    leadership_days: list[LeadershipDay] = Field(
+        description="The cohort's leadership days for headteachers, numbered from 1 in date order (10 by default)"
+    )
+
+    def problems(self, starts_on: date) -> list[str]:
+        """What keeps this plan from fitting the 18 months from `starts_on`, each naming its field; empty if it fits."""
         ends_on = programme_end(starts_on)
         problems = []
-        for day in self.leadership_days:
+        for index, day in enumerate(self.leadership_days):
+            where = f"plan.leadership_days[{index}]"
+            if day.number != index + 1:
+                problems.append(f"{where}: day numbers must run 1, 2, 3, ... (found {day.number})")
             if not starts_on <= day.held_on <= ends_on:
-                problems.append(
-                    f"leadership_days: day {day.number} ({day.held_on}) is outside the programme "
-                    f"({starts_on} to {ends_on})"
-                )
+                problems.append(f"{where}: {day.held_on} is outside the programme ({starts_on} to {ends_on})")
+            elif index and day.held_on <= self.leadership_days[index - 1].held_on:
+                problems.append(f"{where}: {day.held_on} is not after the day before it")
         return problems
 
     def leadership_day(self, number: int) -> LeadershipDay | None:

@@ -2,6 +2,8 @@
 
 rsp up [--demo]     start everything, print where it is, stream logs; Ctrl-C stops it all
 rsp status          is the running stack healthy, and where is it
+rsp token           mint a bearer token; rsp erase-personal-data: apply the retention rule
+rsp asyncapi        print the AsyncAPI document of every event
 rsp test [ARGS]     ruff, mypy --strict and the whole pytest suite (ARGS go to pytest)
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import signal
 import subprocess
 import sys
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from contracts.asyncapi import asyncapi_document
 from runtime.auth import Role, mint_token
 from runtime.errors import ConfigurationError
 from runtime.local.endpoints import Endpoints
@@ -198,6 +202,7 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="days to keep after a school ends (default RSP_PERSONAL_DATA_KEEP_DAYS)",
     )
+    commands.add_parser("asyncapi", help="print the AsyncAPI document of every event the platform publishes")
     test_command = commands.add_parser("test", help="lint, type-check and run every test")
     test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     args = parser.parse_args(argv)
@@ -208,6 +213,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(status())
     if args.command == "erase-personal-data":
         sys.exit(erase_personal_data(args.keep_days))
+    if args.command == "asyncapi":
+        print(json.dumps(asyncapi_document(), indent=2))
+        sys.exit(0)
     if args.command == "token":
         sys.exit(token(args.role, args.urn, args.subject, args.minutes))
     sys.exit(test(args.pytest_args))

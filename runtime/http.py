@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 
+from contracts.asyncapi import asyncapi_document
 from runtime.errors import Conflict, Forbidden, Invalid, NotFound, PlatformError, Unauthenticated
 
 __all__ = ["create_app"]
@@ -44,6 +45,10 @@ def create_app(
     async def health() -> JSONResponse:
         ready = is_ready()
         return JSONResponse({"status": "ok" if ready else "starting"}, status_code=200 if ready else 503)
+
+    @app.get("/asyncapi.json", tags=["events"], summary="The catalogue of every event the platform publishes")
+    async def event_catalogue() -> JSONResponse:
+        return JSONResponse(asyncapi_document())
 
     # The ASGI receive/send sub-spans triple the spans per request and say nothing the request span does not.
     FastAPIInstrumentor.instrument_app(

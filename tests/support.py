@@ -59,10 +59,15 @@ async def stream_messages(
 async def enrolled_school(http: httpx.AsyncClient, stack: Endpoints, cohort_id: str) -> str:
     """Enrol a new school into `cohort_id` (created if missing) as the programme team; return its URN once
     learning, circles and reporting have all seen the enrolment."""
-    cohort = {"cohort_id": cohort_id, "name": f"Cohort {cohort_id}", "starts_on": "2026-09-01"}
+    cohort = {
+        "cohort_id": cohort_id,
+        "name": f"Cohort {cohort_id}",
+        "local_authority": "Oxfordshire",
+        "starts_on": "2026-09-01",
+    }
     assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=cohort)).status_code in (201, 409)
     urn = next_urn()
-    body = {"urn": urn, "name": f"School {urn}", "cohort_id": cohort_id}
+    body = {"urn": urn, "name": f"School {urn}", "cohort_id": cohort_id, "phase": "primary"}
     answer = await http.post(f"{stack.url('enrolment')}/schools", json=body)
     assert answer.status_code == 201, answer.text
 

@@ -11,7 +11,12 @@ from runtime.local.endpoints import Endpoints
 
 __all__ = ["DEMO_COHORT", "DEMO_SCHOOLS", "seed_demo"]
 
-DEMO_COHORT = {"cohort_id": "oxfordshire-demo", "name": "Oxfordshire demo cohort", "starts_on": "2026-09-01"}
+DEMO_COHORT = {
+    "cohort_id": "oxfordshire-demo",
+    "name": "Oxfordshire demo cohort",
+    "local_authority": "Oxfordshire",
+    "starts_on": "2026-09-01",
+}
 # Fictional schools with URNs in a range Get Information about Schools does not use for Oxfordshire.
 DEMO_SCHOOLS = (
     ("990001", "Riverside Demo Primary School"),
@@ -61,7 +66,8 @@ async def seed_demo(endpoints: Endpoints, admin_token: str) -> str:
         await client.post(f"{enrolment}/cohorts", json=DEMO_COHORT)
         for urn, name in DEMO_SCHOOLS:
             await client.post(
-                f"{enrolment}/schools", json={"urn": urn, "name": name, "cohort_id": DEMO_COHORT["cohort_id"]}
+                f"{enrolment}/schools",
+                json={"urn": urn, "name": name, "cohort_id": DEMO_COHORT["cohort_id"], "phase": "primary"},
             )
         for index, (urn, _) in enumerate(DEMO_SCHOOLS):
             for staff in range(3):

@@ -37,27 +37,92 @@ async def enrolled_urn(stack: Endpoints, http: httpx.AsyncClient) -> str:
 KNOWN = "<the enrolled school>"  # stands for the URN the fixture enrols
 
 BAD_WRITES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
-    ("urn of five digits", "enrolment", "/schools", {"urn": "12345", "name": "A", "cohort_id": COHORT}, 422, "urn"),
-    ("urn with letters", "enrolment", "/schools", {"urn": "12345a", "name": "A", "cohort_id": COHORT}, 422, "urn"),
-    ("missing school name", "enrolment", "/schools", {"urn": "654321", "cohort_id": COHORT}, 422, "name"),
-    ("unknown cohort", "enrolment", "/schools", {"urn": "654321", "name": "A", "cohort_id": "no-such"}, 404, "no-such"),
+    (
+        "urn of five digits",
+        "enrolment",
+        "/schools",
+        {"urn": "12345", "name": "A", "cohort_id": COHORT, "phase": "primary"},
+        422,
+        "urn",
+    ),
+    (
+        "urn with letters",
+        "enrolment",
+        "/schools",
+        {"urn": "12345a", "name": "A", "cohort_id": COHORT, "phase": "primary"},
+        422,
+        "urn",
+    ),
+    (
+        "missing school name",
+        "enrolment",
+        "/schools",
+        {"urn": "654321", "cohort_id": COHORT, "phase": "primary"},
+        422,
+        "name",
+    ),
+    (
+        "unknown cohort",
+        "enrolment",
+        "/schools",
+        {"urn": "654321", "name": "A", "cohort_id": "no-such", "phase": "primary"},
+        404,
+        "no-such",
+    ),
     (
         "extra field",
         "enrolment",
         "/schools",
-        {"urn": "654321", "name": "A", "cohort_id": COHORT, "role": "x"},
+        {"urn": "654321", "name": "A", "cohort_id": COHORT, "phase": "primary", "role": "x"},
         422,
         "role",
+    ),
+    (
+        "unknown phase",
+        "enrolment",
+        "/schools",
+        {"urn": "654321", "name": "A", "cohort_id": COHORT, "phase": "sixth form"},
+        422,
+        "phase",
+    ),
+    (
+        "headteacher email malformed",
+        "enrolment",
+        "/schools",
+        {
+            "urn": "654321",
+            "name": "A",
+            "cohort_id": COHORT,
+            "phase": "primary",
+            "headteacher": {"name": "H", "email": "h"},
+        },
+        422,
+        "email",
+    ),
+    (
+        "cohort without local authority",
+        "enrolment",
+        "/cohorts",
+        {"cohort_id": "oxon-no-la", "name": "A", "starts_on": "2026-09-01"},
+        422,
+        "local_authority",
     ),
     (
         "cohort id with spaces",
         "enrolment",
         "/cohorts",
-        {"cohort_id": "Oxon 26", "name": "A", "starts_on": "2026-09-01"},
+        {"cohort_id": "Oxon 26", "name": "A", "local_authority": "Oxfordshire", "starts_on": "2026-09-01"},
         422,
         "cohort_id",
     ),
-    ("missing cohort start", "enrolment", "/cohorts", {"cohort_id": "oxon-bad", "name": "A"}, 422, "starts_on"),
+    (
+        "missing cohort start",
+        "enrolment",
+        "/cohorts",
+        {"cohort_id": "oxon-bad", "name": "A", "local_authority": "Oxfordshire"},
+        422,
+        "starts_on",
+    ),
     (
         "impossible start date",
         "enrolment",
@@ -70,7 +135,7 @@ BAD_WRITES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "existing cohort id",
         "enrolment",
         "/cohorts",
-        {"cohort_id": COHORT, "name": "B", "starts_on": "2026-09-01"},
+        {"cohort_id": COHORT, "name": "B", "local_authority": "Oxfordshire", "starts_on": "2026-09-01"},
         409,
         COHORT,
     ),
@@ -131,7 +196,8 @@ async def test_school_enrolled_twice_gets_409_naming_its_cohort(
     before = await _counts(db, js)
 
     answer = await http.post(
-        f"{stack.url('enrolment')}/schools", json={"urn": enrolled_urn, "name": "Again", "cohort_id": COHORT}
+        f"{stack.url('enrolment')}/schools",
+        json={"urn": enrolled_urn, "name": "Again", "cohort_id": COHORT, "phase": "primary"},
     )
 
     assert answer.status_code == 409

@@ -35,12 +35,18 @@ async def test_platform_runs_against_existing_postgres_nats_and_temporal(
             local_stack.nats_operator_url,
             stack.temporal_address,
         )
-        cohort = {"cohort_id": COHORT, "name": "External servers", "starts_on": "2026-09-01"}
+        cohort = {
+            "cohort_id": COHORT,
+            "name": "External servers",
+            "local_authority": "Oxfordshire",
+            "starts_on": "2026-09-01",
+        }
         assert (await http.post(f"{endpoints.url('enrolment')}/cohorts", json=cohort)).status_code == 201
         urn = next_urn()
 
         enrolled = await http.post(
-            f"{endpoints.url('enrolment')}/schools", json={"urn": urn, "name": "Elsewhere School", "cohort_id": COHORT}
+            f"{endpoints.url('enrolment')}/schools",
+            json={"urn": urn, "name": "Elsewhere School", "cohort_id": COHORT, "phase": "primary"},
         )
 
         assert enrolled.status_code == 201

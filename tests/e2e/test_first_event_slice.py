@@ -25,14 +25,16 @@ COHORT = "e2e-slice"
 
 async def _ensure_cohort(http: httpx.AsyncClient, stack: Endpoints) -> None:
     answer = await http.post(
-        f"{stack.url('enrolment')}/cohorts", json={"cohort_id": COHORT, "name": "End to end", "starts_on": "2026-09-01"}
+        f"{stack.url('enrolment')}/cohorts",
+        json={"cohort_id": COHORT, "name": "End to end", "local_authority": "Oxfordshire", "starts_on": "2026-09-01"},
     )
     assert answer.status_code in (201, 409), answer.text
 
 
 async def _enrol(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> httpx.Response:
     return await http.post(
-        f"{stack.url('enrolment')}/schools", json={"urn": urn, "name": f"School {urn}", "cohort_id": COHORT}
+        f"{stack.url('enrolment')}/schools",
+        json={"urn": urn, "name": f"School {urn}", "cohort_id": COHORT, "phase": "primary"},
     )
 
 

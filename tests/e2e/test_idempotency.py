@@ -20,7 +20,12 @@ COHORT = "e2e-idempotency"
 
 
 async def _cohort(http: httpx.AsyncClient, stack: Endpoints) -> None:
-    body = {"cohort_id": COHORT, "name": "Idempotency cohort", "starts_on": "2026-09-01"}
+    body = {
+        "cohort_id": COHORT,
+        "name": "Idempotency cohort",
+        "local_authority": "Oxfordshire",
+        "starts_on": "2026-09-01",
+    }
     assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=body)).status_code in (201, 409)
 
 
@@ -34,7 +39,7 @@ async def test_retried_enrolment_gets_the_first_answer_and_enrols_once(
 ) -> None:
     await _cohort(http, stack)
     urn = next_urn()
-    body = {"urn": urn, "name": "Retry Primary", "cohort_id": COHORT}
+    body = {"urn": urn, "name": "Retry Primary", "cohort_id": COHORT, "phase": "primary"}
     key = {"Idempotency-Key": str(uuid.uuid4())}
 
     first = await http.post(f"{stack.url('enrolment')}/schools", json=body, headers=key)
@@ -67,7 +72,7 @@ async def test_concurrent_retries_write_once_and_all_get_the_same_answer(
 ) -> None:
     await _cohort(http, stack)
     urn = next_urn()
-    body = {"urn": urn, "name": "Racing Academy", "cohort_id": COHORT}
+    body = {"urn": urn, "name": "Racing Academy", "cohort_id": COHORT, "phase": "primary"}
     key = {"Idempotency-Key": str(uuid.uuid4())}
 
     answers = await asyncio.gather(
@@ -87,9 +92,13 @@ async def test_key_reused_for_a_different_request_is_refused_and_writes_nothing(
     first_urn, second_urn = next_urn(), next_urn()
     key = {"Idempotency-Key": str(uuid.uuid4())}
     url = f"{stack.url('enrolment')}/schools"
-    assert (await http.post(url, json={"urn": first_urn, "name": "A", "cohort_id": COHORT}, headers=key)).is_success
+    assert (
+        await http.post(url, json={"urn": first_urn, "name": "A", "cohort_id": COHORT, "phase": "primary"}, headers=key)
+    ).is_success
 
-    reused = await http.post(url, json={"urn": second_urn, "name": "B", "cohort_id": COHORT}, headers=key)
+    reused = await http.post(
+        url, json={"urn": second_urn, "name": "B", "cohort_id": COHORT, "phase": "primary"}, headers=key
+    )
 
     assert reused.status_code == 422
     assert "Idempotency-Key" in reused.json()["detail"]
@@ -104,8 +113,12 @@ async def test_refused_request_leaves_its_key_free_for_the_corrected_one(
     key = {"Idempotency-Key": str(uuid.uuid4())}
     url = f"{stack.url('enrolment')}/schools"
 
-    wrong = await http.post(url, json={"urn": urn, "name": "A", "cohort_id": "no-such-cohort"}, headers=key)
-    corrected = await http.post(url, json={"urn": urn, "name": "A", "cohort_id": COHORT}, headers=key)
+    wrong = await http.post(
+        url, json={"urn": urn, "name": "A", "cohort_id": "no-such-cohort", "phase": "primary"}, headers=key
+    )
+    corrected = await http.post(
+        url, json={"urn": urn, "name": "A", "cohort_id": COHORT, "phase": "primary"}, headers=key
+    )
 
     assert wrong.status_code == 404
     assert corrected.status_code == 201, corrected.text
@@ -122,11 +135,13 @@ async def test_keys_belong_to_their_caller(
     first_urn, second_urn = next_urn(), next_urn()
 
     mine = await http.post(
-        url, json={"urn": first_urn, "name": "A", "cohort_id": COHORT}, headers={"Idempotency-Key": key}
+        url,
+        json={"urn": first_urn, "name": "A", "cohort_id": COHORT, "phase": "primary"},
+        headers={"Idempotency-Key": key},
     )
     theirs = await http.post(
         url,
-        json={"urn": second_urn, "name": "B", "cohort_id": COHORT},
+        json={"urn": second_urn, "name": "B", "cohort_id": COHORT, "phase": "primary"},
         headers={**other_admin, "Idempotency-Key": key},
     )
 
@@ -143,12 +158,31 @@ async def test_malformed_key_is_refused_before_anything_is_written(
     for bad in ("", "x" * 256, "has space"):
         answer = await http.post(
             f"{stack.url('enrolment')}/schools",
-            json={"urn": urn, "name": "A", "cohort_id": COHORT},
+            json={"urn": urn, "name": "A", "cohort_id": COHORT, "phase": "primary"},
             headers={"Idempotency-Key": bad},
         )
         assert answer.status_code == 422, bad
         assert "Idempotency-Key" in answer.json()["detail"]
     assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", urn) == 0
+
+
+async def test_retried_import_gets_the_first_report_not_a_report_of_nothing_new(
+    stack: Endpoints, http: httpx.AsyncClient
+) -> None:
+    await _cohort(http, stack)
+    urn = next_urn()
+    extract = (
+        "URN,EstablishmentName,LA (name),PhaseOfEducation (name),EstablishmentStatus (name),TypeOfEstablishment (name)"
+        f"\r\n{urn},Retry Infant School,Oxfordshire,Primary,Open,Community school\r\n"
+    ).encode("latin-1")
+    headers = {"Idempotency-Key": str(uuid.uuid4()), "Content-Type": "text/csv"}
+    url = f"{stack.url('enrolment')}/cohorts/{COHORT}/gias-imports"
+
+    first = await http.post(url, content=extract, headers=headers)
+    again = await http.post(url, content=extract, headers=headers)
+
+    assert [s["urn"] for s in first.json()["enrolled"]] == [urn]
+    assert again.json() == first.json()
 
 
 async def test_every_write_of_every_service_documents_the_key(stack: Endpoints, http: httpx.AsyncClient) -> None:

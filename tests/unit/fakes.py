@@ -67,6 +67,12 @@ class FakeCohorts:
     async def add(self, cohort: Cohort) -> None:
         self.staged[cohort.cohort_id] = cohort
 
+    async def all(self) -> list[Cohort]:
+        return sorted(self.rows.values(), key=lambda cohort: (cohort.starts_on, cohort.cohort_id))
+
+    async def save_plan(self, cohort: Cohort) -> None:
+        self.staged[cohort.cohort_id] = cohort
+
 
 class FakeSchools:
     def __init__(self) -> None:
@@ -79,13 +85,16 @@ class FakeSchools:
         chosen = active or mine
         return chosen[-1] if chosen else None
 
+    async def history(self, urn: str) -> list[SchoolEnrolment]:
+        return [s for s in [*self.rows, *self.staged] if s.urn == urn]
+
     async def add(self, enrolment: SchoolEnrolment) -> None:
         self.staged.append(enrolment)
 
     async def in_cohort(self, cohort_id: str) -> list[SchoolEnrolment]:
         return [s for s in self.rows if s.cohort_id == cohort_id]
 
-    async def end(self, enrolment: SchoolEnrolment, reason: str) -> None:
+    async def end(self, enrolment: SchoolEnrolment, reason: str | None) -> None:
         self.staged.append(enrolment)  # replaces the active row on commit
 
     async def ended(self) -> list[SchoolEnrolment]:
@@ -124,6 +133,11 @@ class FakeStaff:
         for member in erased:
             self.staged[member.staff_id] = replace(member, name=None, email=None)
         return len(erased)
+
+    async def move_school(self, predecessor_urn: str, successor_urn: str) -> None:
+        for member in [*self.rows.values(), *self.staged.values()]:
+            if member.urn == predecessor_urn:
+                self.staged[member.staff_id] = replace(member, urn=successor_urn)
 
 
 class FakeEnrolmentUnitOfWork(FakeUnitOfWork):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from contracts import SchoolEnrolled, StaffLeft, StaffRegistered
+from contracts import CohortCreated, SchoolEnrolled, StaffLeft, StaffRegistered
 from services.enrolment.domain.errors import (
     CohortAlreadyExists,
     CohortNotFound,
@@ -38,7 +38,9 @@ TODAY = date(2026, 9, 7)
 
 async def _with_cohort(cohort_id: str = "oxon-2026") -> FakeEnrolmentUnitOfWork:
     uow = FakeEnrolmentUnitOfWork()
-    await create_cohort(uow, CreateCohort(cohort_id=cohort_id, name="Oxfordshire 2026", starts_on=TODAY))
+    await create_cohort(
+        uow, CreateCohort(cohort_id=cohort_id, name="Oxfordshire 2026", local_authority="Oxfordshire", starts_on=TODAY)
+    )
     return uow
 
 
@@ -48,8 +50,14 @@ async def test_enrolling_a_school_records_it_and_publishes_school_enrolled() -> 
     enrolment = await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2026", TODAY))
 
     assert enrolment.status == "active"
-    assert uow.published == [
-        SchoolEnrolled(urn="123456", cohort_id="oxon-2026", school_name="Cherwell Primary", enrolled_on=TODAY)
+    assert uow.published[-1:] == [
+        SchoolEnrolled(
+            urn="123456",
+            cohort_id="oxon-2026",
+            school_name="Cherwell Primary",
+            enrolled_on=TODAY,
+            local_authority="Oxfordshire",
+        )
     ]
     assert await uow.schools.current("123456") == enrolment
 
@@ -65,18 +73,28 @@ async def test_school_cannot_join_an_unknown_cohort_and_nothing_is_written() -> 
 
 async def test_school_is_in_at_most_one_active_cohort() -> None:
     uow = await _with_cohort()
-    await create_cohort(uow, CreateCohort(cohort_id="oxon-2027", name="Oxfordshire 2027", starts_on=TODAY))
+    await create_cohort(
+        uow,
+        CreateCohort(cohort_id="oxon-2027", name="Oxfordshire 2027", local_authority="Oxfordshire", starts_on=TODAY),
+    )
     await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2026", TODAY))
 
     with pytest.raises(SchoolAlreadyEnrolled, match="active cohort 'oxon-2026'"):
         await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2027", TODAY))
 
-    assert len(uow.published) == 1
+    assert [event.subject for event in uow.published] == [
+        CohortCreated.subject,
+        CohortCreated.subject,
+        SchoolEnrolled.subject,
+    ]
 
 
 async def test_withdrawn_school_can_join_a_later_cohort() -> None:
     uow = await _with_cohort()
-    await create_cohort(uow, CreateCohort(cohort_id="oxon-2027", name="Oxfordshire 2027", starts_on=TODAY))
+    await create_cohort(
+        uow,
+        CreateCohort(cohort_id="oxon-2027", name="Oxfordshire 2027", local_authority="Oxfordshire", starts_on=TODAY),
+    )
     await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2026", TODAY))
     await withdraw_school(uow, WithdrawSchool("123456", "moved to another programme", TODAY))
 
@@ -89,7 +107,9 @@ async def test_cohort_ids_are_unique() -> None:
     uow = await _with_cohort()
 
     with pytest.raises(CohortAlreadyExists):
-        await create_cohort(uow, CreateCohort(cohort_id="oxon-2026", name="Again", starts_on=TODAY))
+        await create_cohort(
+            uow, CreateCohort(cohort_id="oxon-2026", name="Again", local_authority="Oxfordshire", starts_on=TODAY)
+        )
 
 
 async def _with_school() -> FakeEnrolmentUnitOfWork:

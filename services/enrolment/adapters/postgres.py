@@ -6,15 +6,20 @@ from uuid import UUID
 
 import asyncpg
 
+from contracts.programme import PlanTargets, ProgrammePlan
 from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
-from services.enrolment.domain.errors import SchoolAlreadyEnrolled, StaffAlreadyRegistered
-from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
+from services.enrolment.domain.errors import CohortAlreadyExists, SchoolAlreadyEnrolled, StaffAlreadyRegistered
+from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember, programme_plan
 
 __all__ = ["PostgresEnrolmentUnitOfWork"]
 
 
-_SCHOOL_COLUMNS = "urn, school_name, cohort_id, enrolled_on, status, ended_on"
+_COHORT_COLUMNS = "cohort_id, name, local_authority, starts_on, plan"
+_SCHOOL_COLUMNS = (
+    "urn, school_name, cohort_id, enrolled_on, phase, local_authority, status, ended_on, headteacher_id, "
+    "predecessor_urn, successor_urn"
+)
 _STAFF_COLUMNS = "staff_id, urn, name, email, role, starts_on, left_on"
 
 
@@ -22,18 +27,41 @@ class PostgresCohortRepository:
     def __init__(self, conn: AnyConnection) -> None:
         self._conn = conn
 
-    async def get(self, cohort_id: str) -> Cohort | None:
-        row = await self._conn.fetchrow(
-            "SELECT cohort_id, name, starts_on FROM cohorts WHERE cohort_id = $1", cohort_id
+    @staticmethod
+    def _from_row(row: asyncpg.Record) -> Cohort:
+        starts_on = row["starts_on"]
+        # Cohorts created before plans were kept run to the programme's defaults.
+        plan = (
+            ProgrammePlan.model_validate(row["plan"])
+            if row["plan"] is not None
+            else programme_plan(starts_on, PlanTargets(), None)
         )
-        return None if row is None else Cohort(row["cohort_id"], row["name"], row["starts_on"])
+        return Cohort(row["cohort_id"], row["name"], row["local_authority"] or "", starts_on, plan)
+
+    async def get(self, cohort_id: str) -> Cohort | None:
+        row = await self._conn.fetchrow(f"SELECT {_COHORT_COLUMNS} FROM cohorts WHERE cohort_id = $1", cohort_id)
+        return None if row is None else self._from_row(row)
+
+    async def all(self) -> list[Cohort]:
+        rows = await self._conn.fetch(f"SELECT {_COHORT_COLUMNS} FROM cohorts ORDER BY starts_on, cohort_id")
+        return [self._from_row(row) for row in rows]
 
     async def add(self, cohort: Cohort) -> None:
+        try:
+            await self._conn.execute(
+                f"INSERT INTO cohorts ({_COHORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5)",
+                cohort.cohort_id,
+                cohort.name,
+                cohort.local_authority,
+                cohort.starts_on,
+                cohort.plan.model_dump(mode="json"),
+            )
+        except asyncpg.UniqueViolationError:
+            raise CohortAlreadyExists(cohort.cohort_id) from None
+
+    async def save_plan(self, cohort: Cohort) -> None:
         await self._conn.execute(
-            "INSERT INTO cohorts (cohort_id, name, starts_on) VALUES ($1, $2, $3)",
-            cohort.cohort_id,
-            cohort.name,
-            cohort.starts_on,
+            "UPDATE cohorts SET plan = $1 WHERE cohort_id = $2", cohort.plan.model_dump(mode="json"), cohort.cohort_id
         )
 
 
@@ -48,8 +76,13 @@ class PostgresSchoolRepository:
             school_name=row["school_name"],
             cohort_id=row["cohort_id"],
             enrolled_on=row["enrolled_on"],
+            phase=row["phase"],
+            local_authority=row["local_authority"],
             status=row["status"],
             ended_on=row["ended_on"],
+            headteacher_id=row["headteacher_id"],
+            predecessor_urn=row["predecessor_urn"],
+            successor_urn=row["successor_urn"],
         )
 
     async def current(self, urn: str) -> SchoolEnrolment | None:
@@ -60,28 +93,41 @@ class PostgresSchoolRepository:
         )
         return None if row is None else self._from_row(row)
 
+    async def history(self, urn: str) -> list[SchoolEnrolment]:
+        rows = await self._conn.fetch(
+            f"SELECT {_SCHOOL_COLUMNS} FROM school_enrolments WHERE urn = $1 ORDER BY enrolment_id", urn
+        )
+        return [self._from_row(row) for row in rows]
+
     async def add(self, enrolment: SchoolEnrolment) -> None:
         try:
             await self._conn.execute(
-                "INSERT INTO school_enrolments (urn, school_name, cohort_id, enrolled_on, status) "
-                "VALUES ($1, $2, $3, $4, $5)",
+                f"INSERT INTO school_enrolments ({_SCHOOL_COLUMNS}) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 enrolment.urn,
                 enrolment.school_name,
                 enrolment.cohort_id,
                 enrolment.enrolled_on,
+                enrolment.phase,
+                enrolment.local_authority,
                 enrolment.status,
+                enrolment.ended_on,
+                enrolment.headteacher_id,
+                enrolment.predecessor_urn,
+                enrolment.successor_urn,
             )
         except asyncpg.UniqueViolationError:
             # Lost a race with a concurrent enrolment of the same school.
             raise SchoolAlreadyEnrolled(enrolment.urn, enrolment.cohort_id) from None
 
-    async def end(self, enrolment: SchoolEnrolment, reason: str) -> None:
+    async def end(self, enrolment: SchoolEnrolment, reason: str | None) -> None:
         await self._conn.execute(
-            "UPDATE school_enrolments SET status = $1, ended_on = $2, end_reason = $3 "
-            "WHERE urn = $4 AND cohort_id = $5 AND status = 'active'",
+            "UPDATE school_enrolments SET status = $1, ended_on = $2, end_reason = $3, successor_urn = $4 "
+            "WHERE urn = $5 AND cohort_id = $6 AND status = 'active'",
             enrolment.status,
             enrolment.ended_on,
             reason,
+            enrolment.successor_urn,
             enrolment.urn,
             enrolment.cohort_id,
         )
@@ -92,7 +138,7 @@ class PostgresSchoolRepository:
 
     async def in_cohort(self, cohort_id: str) -> list[SchoolEnrolment]:
         rows = await self._conn.fetch(
-            f"SELECT {_SCHOOL_COLUMNS} FROM school_enrolments WHERE cohort_id = $1 ORDER BY urn",
+            f"SELECT {_SCHOOL_COLUMNS} FROM school_enrolments WHERE cohort_id = $1 ORDER BY urn, enrolment_id",
             cohort_id,
         )
         return [self._from_row(row) for row in rows]
@@ -149,6 +195,9 @@ class PostgresStaffRepository:
             urns,
         )
         return int(erased)
+
+    async def move_school(self, predecessor_urn: str, successor_urn: str) -> None:
+        await self._conn.execute("UPDATE staff SET urn = $1 WHERE urn = $2", successor_urn, predecessor_urn)
 
 
 class PostgresEnrolmentUnitOfWork(PostgresUnitOfWork):

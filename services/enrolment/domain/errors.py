@@ -9,10 +9,24 @@ from runtime.errors import Conflict, Invalid, NotFound, PlatformError
 
 __all__ = [
     "CohortAlreadyExists",
+    "CohortEnded",
     "CohortNotFound",
+    "CohortNotOver",
     "EnrolmentError",
+    "LeadershipDayNotFound",
+    "LeadershipDayOutOfPlace",
+    "LeavingBeforeStarting",
+    "PlanDoesNotFit",
+    "SameUrn",
     "SchoolAlreadyEnrolled",
+    "SchoolNotActive",
     "SchoolNotFound",
+    "SchoolWasInCohort",
+    "StaffAlreadyLeft",
+    "StaffAlreadyRegistered",
+    "StaffNotFound",
+    "UnreadableExtract",
+    "UrnChangedBeforeEnrolment",
 ]
 
 
@@ -63,3 +77,53 @@ class LeavingBeforeStarting(EnrolmentError, Invalid):
 class StaffAlreadyRegistered(EnrolmentError, Conflict):
     def __init__(self, urn: str) -> None:
         super().__init__(f"a staff member with this email is already registered at school {urn}")
+
+
+class PlanDoesNotFit(EnrolmentError, Invalid):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("the programme plan does not fit the cohort's 18 months: " + "; ".join(problems))
+        self.problems = problems
+
+
+class LeadershipDayNotFound(EnrolmentError, NotFound):
+    def __init__(self, cohort_id: str, number: int, count: int) -> None:
+        super().__init__(f"cohort {cohort_id!r} has leadership days 1 to {count}, not {number}")
+
+
+class CohortEnded(EnrolmentError, Conflict):
+    def __init__(self, cohort_id: str, ended_on: date) -> None:
+        super().__init__(f"cohort {cohort_id!r} ended on {ended_on.isoformat()}; enrol the school in a later cohort")
+
+
+class CohortNotOver(EnrolmentError, Conflict):
+    def __init__(self, urn: str, cohort_id: str, ends_on: date) -> None:
+        super().__init__(f"school {urn} cannot complete before cohort {cohort_id!r} ends on {ends_on.isoformat()}")
+
+
+class SameUrn(EnrolmentError, Invalid):
+    def __init__(self, urn: str) -> None:
+        super().__init__(f"successor_urn: {urn} is the school's current URN")
+
+
+class SchoolWasInCohort(EnrolmentError, Conflict):
+    def __init__(self, urn: str, cohort_id: str, status: str) -> None:
+        super().__init__(
+            f"school {urn} was already in cohort {cohort_id!r} ({status}); it can join a later cohort instead"
+        )
+
+
+class UnreadableExtract(EnrolmentError, Invalid):
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"not a Get Information about Schools extract: {problem}")
+
+
+class UrnChangedBeforeEnrolment(EnrolmentError, Invalid):
+    def __init__(self, changed_on: date, enrolled_on: date) -> None:
+        super().__init__(
+            f"changed_on: {changed_on.isoformat()} is before the school enrolled on {enrolled_on.isoformat()}"
+        )
+
+
+class LeadershipDayOutOfPlace(EnrolmentError, Invalid):
+    def __init__(self, held_on: date, problem: str) -> None:
+        super().__init__(f"held_on: {held_on.isoformat()} {problem}")

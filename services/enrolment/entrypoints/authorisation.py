@@ -13,7 +13,11 @@ POLICY = Policy(
     {
         "create_cohort": frozenset({ADMIN}),
         "read_cohort": frozenset({ADMIN, FACILITATOR, VIEWER}),
+        "reschedule_leadership_day": frozenset({ADMIN}),
+        "import_schools": frozenset({ADMIN}),
         "enrol_school": frozenset({ADMIN}),
+        "complete_school": frozenset({ADMIN}),
+        "change_urn": frozenset({ADMIN}),
         "read_school": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         "withdraw_school": frozenset({ADMIN}),
         "register_staff": frozenset({ADMIN, SCHOOL}),

@@ -6,23 +6,41 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Path, Request, status
 
-from contracts import journey_id
-from contracts.events.enrolment import StaffRole
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
+from contracts.programme import PlanTargets
 from runtime.auth import Authenticator, Principal
-from services.enrolment.domain.errors import CohortNotFound, SchoolNotFound
-from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
+from services.enrolment.adapters.gias_csv import COLUMNS, read_extract
+from services.enrolment.domain.errors import CohortNotFound, SchoolNotFound, UnreadableExtract
 from services.enrolment.entrypoints.authorisation import POLICY
+from services.enrolment.entrypoints.views import (
+    CohortView,
+    Departure,
+    ErasureReport,
+    ErasureRequest,
+    ImportReportView,
+    LeadershipDayMove,
+    NewCohort,
+    NewEnrolment,
+    NewStaffMember,
+    SchoolView,
+    StaffView,
+    UrnChange,
+    Withdrawal,
+)
 from services.enrolment.service_layer import handlers
 from services.enrolment.service_layer.commands import (
+    ChangeUrn,
+    CompleteSchool,
     CreateCohort,
     EnrolSchool,
     EraseExpiredPersonalData,
+    Headteacher,
+    ImportSchools,
     RecordStaffLeaving,
     RegisterStaff,
+    RescheduleLeadershipDay,
     WithdrawSchool,
 )
 from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
@@ -30,128 +48,22 @@ from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
 __all__ = ["build_router"]
 
 
-class NewCohort(BaseModel):
-    """A cohort to create."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, max_length=60, description="Readable slug, e.g. `oxon-2026`")
-    name: str = Field(min_length=1, max_length=200, description="The cohort's name")
-    starts_on: date = Field(description="First day of the cohort's 18 months")
-
-
-class NewEnrolment(BaseModel):
-    """A school to enrol into a cohort."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    urn: str = Field(pattern=URN_PATTERN, description="The school's six-digit URN")
-    name: str = Field(min_length=1, max_length=200, description="The school's name as in Get Information about Schools")
-    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, max_length=60, description="The cohort to join")
-
-
-class SchoolView(BaseModel):
-    urn: str
-    name: str
-    cohort_id: str
-    enrolled_on: date
-    status: str = Field(description="active, withdrawn or completed")
-    ended_on: date | None = Field(description="When it was withdrawn or completed")
-    journey_id: str = Field(description="The school's SchoolJourney workflow id in Temporal")
-
-    @classmethod
-    def of(cls, enrolment: SchoolEnrolment) -> SchoolView:
-        return cls(
-            urn=enrolment.urn,
-            name=enrolment.school_name,
-            cohort_id=enrolment.cohort_id,
-            enrolled_on=enrolment.enrolled_on,
-            status=enrolment.status,
-            ended_on=enrolment.ended_on,
-            journey_id=journey_id(enrolment.cohort_id, enrolment.urn),
-        )
-
-
-class CohortView(BaseModel):
-    cohort_id: str
-    name: str
-    starts_on: date
-    schools: list[SchoolView]
-
-    @classmethod
-    def of(cls, cohort: Cohort, schools: list[SchoolEnrolment]) -> CohortView:
-        return cls(
-            cohort_id=cohort.cohort_id,
-            name=cohort.name,
-            starts_on=cohort.starts_on,
-            schools=[SchoolView.of(school) for school in schools],
-        )
-
-
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
-
-class NewStaffMember(BaseModel):
-    """A member of staff to register. Their name and email stay in enrolment; other services see `staff_id`."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200, description="Full name")
-    email: str = Field(pattern=_EMAIL, max_length=254, description="Work email address")
-    role: StaffRole = Field(description="Their role in the school")
-    starts_on: date | None = Field(default=None, description="First day counted; defaults to today")
-
-
-class StaffView(BaseModel):
-    staff_id: UUID
-    urn: str
-    name: str | None = Field(description="Empty once erased under the retention rule")
-    email: str | None = Field(description="Empty once erased under the retention rule")
-    role: StaffRole
-    starts_on: date
-    left_on: date | None
-
-    @classmethod
-    def of(cls, member: StaffMember) -> StaffView:
-        return cls(
-            staff_id=member.staff_id,
-            urn=member.urn,
-            name=member.name,
-            email=member.email,
-            role=member.role,
-            starts_on=member.starts_on,
-            left_on=member.left_on,
-        )
-
-
-class Departure(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    left_on: date = Field(description="Their last day")
-
-
-class Withdrawal(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field(min_length=1, max_length=1000, description="Why the school leaves (kept in enrolment only)")
-
-
-class ErasureRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    keep_days: int = Field(ge=0, le=36500, description="Keep staff personal data this many days after a school ends")
-
-
-class ErasureReport(BaseModel):
-    schools: list[str] = Field(description="URNs whose staff personal data is now erased")
-    staff_erased: int = Field(description="Staff records emptied by this request")
-
-
 def _today() -> date:
     return datetime.now(UTC).date()
 
 
 _URN_PATH = Path(pattern=URN_PATTERN, description="The school's six-digit URN")
+_COHORT_PATH = Path(pattern=COHORT_ID_PATTERN, max_length=60, description="The cohort's id")
+_DAY_PATH = Path(ge=1, le=30, description="Which leadership day, counting from 1")
+_MAX_EXTRACT_BYTES = 20 * 1024 * 1024
+_EXTRACT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A GIAS extract as downloaded (CSV, Windows Latin-1). Columns read: "
+        + ", ".join(f"`{column}`" for column in COLUMNS),
+        "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: Authenticator) -> APIRouter:
@@ -161,19 +73,66 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
     @router.post("/cohorts", status_code=status.HTTP_201_CREATED, tags=["cohorts"], summary="Create a cohort")
     async def create_cohort(body: NewCohort, caller: Principal = caller_of) -> CohortView:
         POLICY.check(caller, "create_cohort")
-        cohort = await handlers.create_cohort(
-            unit_of_work(), CreateCohort(cohort_id=body.cohort_id, name=body.name, starts_on=body.starts_on)
+        days = body.plan.leadership_days
+        command = CreateCohort(
+            cohort_id=body.cohort_id,
+            name=body.name,
+            local_authority=body.local_authority,
+            starts_on=body.starts_on,
+            targets=PlanTargets.model_validate(body.plan.model_dump(exclude={"leadership_days"})),
+            leadership_days=None if days is None else tuple(days),
         )
-        return CohortView.of(cohort, [])
+        return CohortView.of(await handlers.create_cohort(unit_of_work(), command), [])
 
-    @router.get("/cohorts/{cohort_id}", tags=["cohorts"], summary="A cohort and its schools")
-    async def read_cohort(cohort_id: str, caller: Principal = caller_of) -> CohortView:
+    @router.get("/cohorts", tags=["cohorts"], summary="Every cohort, with its schools and counts")
+    async def list_cohorts(caller: Principal = caller_of) -> list[CohortView]:
+        POLICY.check(caller, "read_cohort")
+        async with unit_of_work() as uow:
+            return [CohortView.of(c, await uow.schools.in_cohort(c.cohort_id)) for c in await uow.cohorts.all()]
+
+    @router.get("/cohorts/{cohort_id}", tags=["cohorts"], summary="A cohort, its plan, its schools and counts")
+    async def read_cohort(caller: Principal = caller_of, cohort_id: str = _COHORT_PATH) -> CohortView:
         POLICY.check(caller, "read_cohort")
         async with unit_of_work() as uow:
             cohort = await uow.cohorts.get(cohort_id)
             if cohort is None:
                 raise CohortNotFound(cohort_id)
             return CohortView.of(cohort, await uow.schools.in_cohort(cohort_id))
+
+    @router.put(
+        "/cohorts/{cohort_id}/leadership-days/{number}",
+        tags=["cohorts"],
+        summary="Move a leadership day to another date (the journeys are told)",
+    )
+    async def reschedule_leadership_day(
+        body: LeadershipDayMove,
+        caller: Principal = caller_of,
+        cohort_id: str = _COHORT_PATH,
+        number: int = _DAY_PATH,
+    ) -> CohortView:
+        POLICY.check(caller, "reschedule_leadership_day")
+        command = RescheduleLeadershipDay(cohort_id, number, body.held_on)
+        cohort = await handlers.reschedule_leadership_day(unit_of_work(), command)
+        async with unit_of_work() as uow:
+            return CohortView.of(cohort, await uow.schools.in_cohort(cohort_id))
+
+    @router.post(
+        "/cohorts/{cohort_id}/gias-imports",
+        tags=["cohorts"],
+        summary="Enrol the open schools of a Get Information about Schools extract",
+        description="Send the CSV file itself as the body. Open schools are enrolled; every other row is reported "
+        "with the reason it was skipped. Sending the same file again enrols nothing more.",
+        openapi_extra=_EXTRACT_BODY,
+    )
+    async def import_schools(
+        request: Request, caller: Principal = caller_of, cohort_id: str = _COHORT_PATH
+    ) -> ImportReportView:
+        POLICY.check(caller, "import_schools")
+        data = await request.body()
+        if len(data) > _MAX_EXTRACT_BYTES:
+            raise UnreadableExtract(f"the file is larger than {_MAX_EXTRACT_BYTES // (1024 * 1024)} MB")
+        command = ImportSchools(cohort_id, read_extract(data), _today())
+        return ImportReportView.of(await handlers.import_schools(unit_of_work(), command))
 
     @router.post("/schools", status_code=status.HTTP_201_CREATED, tags=["schools"], summary="Enrol a school")
     async def enrol_school(body: NewEnrolment, caller: Principal = caller_of) -> SchoolView:
@@ -185,6 +144,11 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
                 school_name=body.name,
                 cohort_id=body.cohort_id,
                 enrolled_on=_today(),
+                phase=body.phase,
+                local_authority=body.local_authority,
+                headteacher=None
+                if body.headteacher is None
+                else Headteacher(body.headteacher.name, body.headteacher.email),
             ),
         )
         return SchoolView.of(enrolment)
@@ -203,6 +167,23 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
         POLICY.check(caller, "withdraw_school", urn)
         withdrawn = await handlers.withdraw_school(unit_of_work(), WithdrawSchool(urn, body.reason, _today()))
         return SchoolView.of(withdrawn)
+
+    @router.post(
+        "/schools/{urn}/completion", tags=["schools"], summary="Mark a school completed at the end of its 18 months"
+    )
+    async def complete_school(caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
+        POLICY.check(caller, "complete_school", urn)
+        return SchoolView.of(await handlers.complete_school(unit_of_work(), CompleteSchool(urn, _today())))
+
+    @router.post(
+        "/schools/{urn}/urn-change",
+        tags=["schools"],
+        summary="Record a new URN (an academy conversion): the school, its staff and its history move to it",
+    )
+    async def change_urn(body: UrnChange, caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
+        POLICY.check(caller, "change_urn", urn)
+        command = ChangeUrn(urn, body.successor_urn, body.changed_on or _today())
+        return SchoolView.of(await handlers.change_urn(unit_of_work(), command))
 
     @router.post("/schools/{urn}/staff", status_code=status.HTTP_201_CREATED, tags=["staff"], summary="Register staff")
     async def register_staff(body: NewStaffMember, caller: Principal = caller_of, urn: str = _URN_PATH) -> StaffView:

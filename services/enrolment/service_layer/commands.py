@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
-from contracts.events.enrolment import StaffRole
+from contracts.events.enrolment import SchoolPhase, StaffRole
+from contracts.programme import PlanTargets
+from services.enrolment.domain.gias import GiasEstablishment
 
 __all__ = [
+    "ChangeUrn",
+    "CompleteSchool",
     "CreateCohort",
     "EnrolSchool",
     "EraseExpiredPersonalData",
+    "Headteacher",
+    "ImportSchools",
     "RecordStaffLeaving",
     "RegisterStaff",
+    "RescheduleLeadershipDay",
     "WithdrawSchool",
 ]
 
@@ -22,7 +29,23 @@ __all__ = [
 class CreateCohort:
     cohort_id: str
     name: str
+    local_authority: str
     starts_on: date
+    targets: PlanTargets = field(default_factory=PlanTargets)
+    leadership_days: tuple[date, ...] | None = None  # None: the programme's default dates
+
+
+@dataclass(frozen=True)
+class RescheduleLeadershipDay:
+    cohort_id: str
+    number: int
+    held_on: date
+
+
+@dataclass(frozen=True)
+class Headteacher:
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -31,6 +54,31 @@ class EnrolSchool:
     school_name: str
     cohort_id: str
     enrolled_on: date
+    phase: SchoolPhase | None = None
+    local_authority: str | None = None
+    headteacher: Headteacher | None = None
+
+
+@dataclass(frozen=True)
+class ImportSchools:
+    """Enrol the open schools of a Get Information about Schools extract (already read into rows)."""
+
+    cohort_id: str
+    establishments: tuple[GiasEstablishment, ...]
+    enrolled_on: date
+
+
+@dataclass(frozen=True)
+class CompleteSchool:
+    urn: str
+    completed_on: date
+
+
+@dataclass(frozen=True)
+class ChangeUrn:
+    urn: str
+    successor_urn: str
+    changed_on: date
 
 
 @dataclass(frozen=True)

@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from uuid import uuid4
 
 from services.enrolment.domain.errors import CohortAlreadyExists, CohortNotFound, SchoolNotFound, StaffNotFound
-from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember, enrol, personal_data_expired
+from services.enrolment.domain.gias import assess
+from services.enrolment.domain.model import (
+    Cohort,
+    SchoolEnrolment,
+    StaffMember,
+    enrol,
+    new_cohort,
+    personal_data_expired,
+    programme_plan,
+)
 from services.enrolment.service_layer.commands import (
+    ChangeUrn,
+    CompleteSchool,
     CreateCohort,
     EnrolSchool,
     EraseExpiredPersonalData,
+    ImportSchools,
     RecordStaffLeaving,
     RegisterStaff,
+    RescheduleLeadershipDay,
     WithdrawSchool,
 )
 from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
 
 __all__ = [
+    "ImportReport",
+    "change_urn",
+    "complete_school",
     "create_cohort",
     "enrol_school",
     "erase_expired_personal_data",
+    "import_schools",
     "record_staff_leaving",
     "register_staff",
+    "reschedule_leadership_day",
     "withdraw_school",
 ]
 
@@ -30,23 +49,141 @@ async def create_cohort(uow: EnrolmentUnitOfWork, command: CreateCohort) -> Coho
     async with uow:
         if await uow.cohorts.get(command.cohort_id) is not None:
             raise CohortAlreadyExists(command.cohort_id)
-        cohort = Cohort(cohort_id=command.cohort_id, name=command.name, starts_on=command.starts_on)
+        plan = programme_plan(command.starts_on, command.targets, command.leadership_days)
+        cohort = new_cohort(command.cohort_id, command.name, command.local_authority, command.starts_on, plan)
         await uow.cohorts.add(cohort)
+        await uow.record(cohort.created_event())
         await uow.commit()
     return cohort
 
 
+async def _cohort(uow: EnrolmentUnitOfWork, cohort_id: str) -> Cohort:
+    cohort = await uow.cohorts.get(cohort_id)
+    if cohort is None:
+        raise CohortNotFound(cohort_id)
+    return cohort
+
+
+async def reschedule_leadership_day(uow: EnrolmentUnitOfWork, command: RescheduleLeadershipDay) -> Cohort:
+    async with uow:
+        cohort = await _cohort(uow, command.cohort_id)
+        moved, event = cohort.reschedule_leadership_day(command.number, command.held_on)
+        if event is not None:
+            await uow.cohorts.save_plan(moved)
+            await uow.record(event)
+        await uow.commit()
+    return moved
+
+
 async def enrol_school(uow: EnrolmentUnitOfWork, command: EnrolSchool) -> SchoolEnrolment:
     async with uow:
-        cohort = await uow.cohorts.get(command.cohort_id)
-        if cohort is None:
-            raise CohortNotFound(command.cohort_id)
-        current = await uow.schools.current(command.urn)
-        enrolment = enrol(cohort, command.urn, command.school_name, current, command.enrolled_on)
+        cohort = await _cohort(uow, command.cohort_id)
+        history = await uow.schools.history(command.urn)
+        enrolment = enrol(
+            cohort,
+            command.urn,
+            command.school_name,
+            command.phase,
+            command.local_authority,
+            history,
+            command.enrolled_on,
+        )
+        headteacher = None
+        if command.headteacher is not None:
+            headteacher = StaffMember(
+                staff_id=uuid4(),
+                urn=command.urn,
+                name=command.headteacher.name,
+                email=command.headteacher.email,
+                role="headteacher",
+                starts_on=command.enrolled_on,
+            )
+            enrolment = replace(enrolment, headteacher_id=headteacher.staff_id)
         await uow.schools.add(enrolment)
         await uow.record(enrolment.enrolled_event())
+        if headteacher is not None:
+            # The headteacher is staff like any other, so their name and email live (and are erased) with staff.
+            await uow.staff.add(headteacher)
+            await uow.record(headteacher.registered_event(cohort.cohort_id))
         await uow.commit()
     return enrolment
+
+
+@dataclass
+class ImportReport:
+    """What an import of a GIAS extract did with each establishment."""
+
+    enrolled: list[SchoolEnrolment] = field(default_factory=list)
+    skipped: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, URN, name, why
+
+
+async def import_schools(uow: EnrolmentUnitOfWork, command: ImportSchools) -> ImportReport:
+    """Enrol every open school of the extract not already enrolled; one transaction, so a failure enrols none.
+    Re-running the same file enrols nothing more: each school it enrolled is now in this cohort."""
+    report = ImportReport()
+    async with uow:
+        cohort = await _cohort(uow, command.cohort_id)
+        cohort.require_running(command.enrolled_on)
+        seen: set[str] = set()
+        for establishment in command.establishments:
+            assessment = assess(establishment)
+            reason = assessment.skipped_because
+            if reason is None and establishment.urn in seen:
+                reason = "the URN appears earlier in the file"
+            seen.add(establishment.urn)
+            history = [] if reason is not None else await uow.schools.history(establishment.urn)
+            before = next((earlier for earlier in history if earlier.cohort_id == cohort.cohort_id), None)
+            active = next((earlier for earlier in history if earlier.status == "active"), None)
+            if reason is None and before is not None:
+                reason = (
+                    "already enrolled in this cohort"
+                    if before.status == "active"
+                    else f"{before.status} from this cohort"
+                )
+            elif reason is None and active is not None:
+                reason = f"already in active cohort {active.cohort_id!r}"
+            if reason is not None:
+                report.skipped.append((establishment.line, establishment.urn, establishment.name, reason))
+                continue
+            enrolment = enrol(
+                cohort,
+                establishment.urn,
+                establishment.name.strip(),
+                assessment.phase,
+                establishment.local_authority.strip() or None,
+                history,
+                command.enrolled_on,
+            )
+            await uow.schools.add(enrolment)
+            await uow.record(enrolment.enrolled_event())
+            report.enrolled.append(enrolment)
+        await uow.commit()
+    return report
+
+
+async def complete_school(uow: EnrolmentUnitOfWork, command: CompleteSchool) -> SchoolEnrolment:
+    async with uow:
+        school = await _current_school(uow, command.urn)
+        cohort = await _cohort(uow, school.cohort_id)
+        completed, event = school.complete(cohort, command.completed_on)
+        await uow.schools.end(completed, None)
+        await uow.record(event)
+        await uow.commit()
+    return completed
+
+
+async def change_urn(uow: EnrolmentUnitOfWork, command: ChangeUrn) -> SchoolEnrolment:
+    """Record an academy conversion: the school continues under its successor URN, with its staff."""
+    async with uow:
+        school = await _current_school(uow, command.urn)
+        successor_current = await uow.schools.current(command.successor_urn)
+        predecessor, successor, event = school.change_urn(command.successor_urn, command.changed_on, successor_current)
+        await uow.schools.end(predecessor, "URN changed")
+        await uow.schools.add(successor)
+        await uow.staff.move_school(predecessor.urn, successor.urn)
+        await uow.record(event)
+        await uow.commit()
+    return successor
 
 
 async def _current_school(uow: EnrolmentUnitOfWork, urn: str) -> SchoolEnrolment:
