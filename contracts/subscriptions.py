@@ -36,7 +36,7 @@ PRODUCES: dict[str, str] = {
 
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
-    "learning": (SchoolEnrolled,),
+    "learning": (SchoolEnrolled, SchoolWithdrawn, SchoolCompleted, StaffRegistered, StaffLeft),
     "circles": (
         SchoolEnrolled,
         SchoolWithdrawn,

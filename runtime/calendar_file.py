@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from runtime.errors import ConfigurationError
 from contracts.calendar import HalfTerm, HalfTermCalendar
+from runtime.errors import ConfigurationError
 
 __all__ = ["DEFAULT_HALF_TERMS_FILE", "load_half_terms"]
 

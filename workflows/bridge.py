@@ -87,6 +87,9 @@ class JourneyBridge:
 
     # --- cohorts ----------------------------------------------------------------------------------------------
 
+    # Starts use USE_EXISTING and REJECT_DUPLICATE: a redelivered start finds the running workflow, and a finished
+    # one is never started again.
+
     async def on_cohort_created(self, event: CohortCreated, envelope: Envelope) -> None:
         start = CohortStart(
             event_id=str(envelope.id),
@@ -109,7 +112,8 @@ class JourneyBridge:
                         SearchAttributePair(SearchAttributeKey.for_keyword(LOCAL_AUTHORITY), event.local_authority),
                     ]
                 ),
-                **_ONCE,  # type: ignore[arg-type]
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
         except WorkflowAlreadyStartedError:
             _log.info("cohort workflow %s already ran", cohort_workflow_id(event.cohort_id))
@@ -160,7 +164,8 @@ class JourneyBridge:
                 task_queue=self._task_queue,
                 search_attributes=attributes,
                 static_summary=_static_summary(event),
-                **_ONCE,  # type: ignore[arg-type]
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
         except WorkflowAlreadyStartedError:
             _log.info("journey %s already ran; enrolment %s ignored", workflow_id, envelope.id)

@@ -17,7 +17,7 @@ from temporalio.client import Client
 
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, eventually, next_urn, stream_messages
+from tests.support import enrolled_school, eventually, next_urn, registered_staff, stream_messages
 from workflows.journey.messages import QUERY_PROGRESS, JourneyProgress
 
 COHORT = "e2e-slice"
@@ -80,7 +80,8 @@ async def test_enrolled_school_gets_a_journey_admins_find_by_urn(
 async def test_module_completion_reaches_the_journey_and_reporting_once(
     stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client
 ) -> None:
-    urn, staff_id = await enrolled_school(http, stack, COHORT), str(uuid.uuid4())
+    urn = await enrolled_school(http, stack, COHORT)
+    staff_id = await registered_staff(http, stack, urn)
 
     completion = {"staff_id": staff_id, "urn": urn, "module_number": 3}
     first = await http.post(f"{stack.url('learning')}/completions", json=completion)
@@ -118,8 +119,9 @@ async def test_redelivered_event_changes_nothing(
     stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client, db: asyncpg.Pool
 ) -> None:
     urn = await enrolled_school(http, stack, COHORT)
+    staff_id = await registered_staff(http, stack, urn)
     answer = await http.post(
-        f"{stack.url('learning')}/completions", json={"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 1}
+        f"{stack.url('learning')}/completions", json={"staff_id": staff_id, "urn": urn, "module_number": 1}
     )
     assert answer.status_code == 201
     headers, data = await eventually(lambda: _event_about(js, "RSP_LEARNING", urn))
