@@ -404,7 +404,7 @@ async def _complete_module(bench: Bench, school: School, module_number: int, dea
     sample = Sample(http=time.perf_counter() - started)
     deadline = started + deadline_seconds
     in_journey, in_reporting = await asyncio.gather(
-        school.journey.until(lambda p: module_number in p.modules_completed.get(staff_id, ()), deadline),
+        school.journey.until(lambda p: module_number in p.modules_of(staff_id), deadline),
         school.report.until(lambda count: count >= school.expected_count(sequence), deadline),
     )
     sample.workflow = None if in_journey is None else in_journey - started
@@ -455,7 +455,7 @@ async def measure_signals(bench: Bench, options: BenchmarkOptions) -> tuple[list
         except Exception as error:  # counted and reported, so one refused signal does not end the run
             return Sample(failure=f"signal: {type(error).__name__}: {error}"[:200])
         seen = await watch.until(
-            lambda p: module_number in p.modules_completed.get(staff_id, ()), started + options.deadline_seconds
+            lambda p: module_number in p.modules_of(staff_id), started + options.deadline_seconds
         )
         return Sample(workflow=None if seen is None else seen - started)
 

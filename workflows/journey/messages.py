@@ -11,6 +11,7 @@ from datetime import date
 
 __all__ = [
     "QUERY_PROGRESS",
+    "SIGNAL_MODULE_COMPLETED",
     "CircleHeld",
     "CompletionWithdrawn",
     "DeadlineExtension",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 QUERY_PROGRESS = "progress"
+SIGNAL_MODULE_COMPLETED = "module_completed"
 
 
 @dataclass(frozen=True)
@@ -230,3 +232,11 @@ class JourneyProgress:
     milestones: list[str] = field(default_factory=list)
     events_seen: list[str] = field(default_factory=list)
     published: int = 0
+
+    def modules_of(self, staff_id: str) -> list[int]:
+        """The modules `staff_id` completed, in order."""
+        record = self.staff.get(staff_id)
+        return sorted(set(record.modules.values())) if record else []
+
+    def module_completions(self) -> int:
+        return sum(len(record.modules) for record in self.staff.values())
