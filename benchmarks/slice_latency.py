@@ -454,9 +454,7 @@ async def measure_signals(bench: Bench, options: BenchmarkOptions) -> tuple[list
             )
         except Exception as error:  # counted and reported, so one refused signal does not end the run
             return Sample(failure=f"signal: {type(error).__name__}: {error}"[:200])
-        seen = await watch.until(
-            lambda p: module_number in p.modules_of(staff_id), started + options.deadline_seconds
-        )
+        seen = await watch.until(lambda p: module_number in p.modules_of(staff_id), started + options.deadline_seconds)
         return Sample(workflow=None if seen is None else seen - started)
 
     try:

@@ -8,6 +8,7 @@ from contracts.events import (
     Event,
     ImmersionDayHeld,
     ImpactReturnSubmitted,
+    JourneyCompleted,
     LeadershipDayHeld,
     LeadershipDayRescheduled,
     MentoringSessionHeld,
@@ -36,6 +37,7 @@ PRODUCES: dict[str, str] = {
 
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
+    "enrolment": (JourneyCompleted,),
     "learning": (SchoolEnrolled, SchoolWithdrawn, SchoolCompleted, StaffRegistered, StaffLeft),
     "circles": (
         SchoolEnrolled,

@@ -141,10 +141,13 @@ class SchoolEnrolment:
         withdrawn = replace(self, status="withdrawn", ended_on=today)
         return withdrawn, SchoolWithdrawn(urn=self.urn, cohort_id=self.cohort_id, withdrawn_on=today)
 
-    def complete(self, cohort: Cohort, today: date) -> tuple[SchoolEnrolment, SchoolCompleted]:
-        """The school's 18 months are over: it completes (never before its cohort's last day)."""
+    def complete(
+        self, cohort: Cohort, today: date, journey_ended: bool = False
+    ) -> tuple[SchoolEnrolment, SchoolCompleted]:
+        """The school's 18 months are over: it completes when its journey ends, or by hand never before its
+        cohort's last day."""
         self.require_active()
-        if today < cohort.ends_on:
+        if not journey_ended and today < cohort.ends_on:
             raise CohortNotOver(self.urn, cohort.cohort_id, cohort.ends_on)
         completed = replace(self, status="completed", ended_on=today)
         return completed, SchoolCompleted(urn=self.urn, cohort_id=self.cohort_id, completed_on=today)
