@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts.events import (
+    EVENT_TYPES,
     CohortCreated,
     Event,
     ModuleCompleted,
@@ -38,7 +39,8 @@ CONSUMES: dict[str, tuple[type[Event], ...]] = {
         StaffLeft,
         CohortCreated,
     ),
-    "reporting": (SchoolEnrolled, ModuleCompleted),
+    # Reporting follows the whole programme (read models and the live feed): every event but its own.
+    "reporting": tuple(event for event in EVENT_TYPES.values() if not event.subject.startswith("rsp.reporting.")),
     "bridge": (SchoolEnrolled, ModuleCompleted),
 }
 

@@ -1,8 +1,9 @@
-"""Events published by the learning service."""
+"""Events published by the learning service: the online modules and the face-to-face programme."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import date
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
@@ -10,10 +11,26 @@ from pydantic import AwareDatetime, Field
 from contracts.events.base import Event
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
 
-__all__ = ["MODULE_COUNT", "ModuleCompleted"]
+__all__ = [
+    "MODULE_COUNT",
+    "SESSION_KINDS",
+    "ImmersionDayHeld",
+    "LeadershipDayHeld",
+    "MentoringSessionHeld",
+    "ModuleCompleted",
+    "ModuleCompletionWithdrawn",
+    "ModuleStarted",
+    "PractitionerTrained",
+    "SessionCancelled",
+    "SessionKind",
+    "SessionScheduled",
+]
 
 # The Trauma Informed Relational Practice course has 15 pre-recorded modules.
 MODULE_COUNT = 15
+
+SESSION_KINDS = ("leadership_day", "immersion_day", "practitioner_training", "mentoring")
+SessionKind = Literal["leadership_day", "immersion_day", "practitioner_training", "mentoring"]
 
 
 class ModuleCompleted(Event):
@@ -28,6 +45,126 @@ class ModuleCompleted(Event):
     cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
     module_number: int = Field(ge=1, le=MODULE_COUNT, description="Which of the 15 modules, 1 to 15")
     completed_at: AwareDatetime = Field(description="When the module was completed")
+
+    def entity(self) -> str:
+        return self.urn
+
+
+class ModuleStarted(Event):
+    """A member of staff started one of the online modules (the first start only)."""
+
+    subject: ClassVar[str] = "rsp.learning.module.started.v1"
+    source: ClassVar[str] = "/rsp/learning"
+
+    staff_id: UUID = Field(description="Pseudonymous id of the staff member")
+    urn: str = Field(pattern=URN_PATTERN, description="The staff member's school")
+    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
+    module_number: int = Field(ge=1, le=MODULE_COUNT, description="Which of the 15 modules, 1 to 15")
+    started_at: AwareDatetime = Field(description="When the module was started")
+
+    def entity(self) -> str:
+        return self.urn
+
+
+class ModuleCompletionWithdrawn(Event):
+    """A recorded completion was corrected away: it no longer counts. The reason stays in learning."""
+
+    subject: ClassVar[str] = "rsp.learning.module.completion_withdrawn.v1"
+    source: ClassVar[str] = "/rsp/learning"
+
+    completion_id: UUID = Field(description="The completion that no longer counts (as in ModuleCompleted)")
+    staff_id: UUID = Field(description="Pseudonymous id of the staff member")
+    urn: str = Field(pattern=URN_PATTERN, description="The staff member's school")
+    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
+    module_number: int = Field(ge=1, le=MODULE_COUNT, description="Which of the 15 modules, 1 to 15")
+    withdrawn_at: AwareDatetime = Field(description="When the completion was withdrawn")
+
+    def entity(self) -> str:
+        return self.urn
+
+
+class SessionScheduled(Event):
+    """A face-to-face session was scheduled, or moved to another date (then `rescheduled_from` is set)."""
+
+    subject: ClassVar[str] = "rsp.learning.session.scheduled.v1"
+    source: ClassVar[str] = "/rsp/learning"
+
+    session_id: UUID = Field(description="The learning service's id for the session")
+    kind: SessionKind = Field(description="leadership_day, immersion_day, practitioner_training or mentoring")
+    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The cohort the session is for")
+    urn: str | None = Field(default=None, pattern=URN_PATTERN, description="The school, for mentoring only")
+    day_number: int | None = Field(default=None, ge=1, description="Which leadership day, for leadership days only")
+    held_on: date = Field(description="The date the session is held")
+    rescheduled_from: date | None = Field(default=None, description="The date it was planned for, when it moved")
+
+    def entity(self) -> str:
+        return self.urn or self.cohort_id
+
+
+class SessionCancelled(Event):
+    """A scheduled face-to-face session will not take place. The reason stays in learning."""
+
+    subject: ClassVar[str] = "rsp.learning.session.cancelled.v1"
+    source: ClassVar[str] = "/rsp/learning"
+
+    session_id: UUID = Field(description="The cancelled session")
+    kind: SessionKind = Field(description="leadership_day, immersion_day, practitioner_training or mentoring")
+    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The cohort the session was for")
+    urn: str | None = Field(default=None, pattern=URN_PATTERN, description="The school, for mentoring only")
+    day_number: int | None = Field(default=None, ge=1, description="Which leadership day, for leadership days only")
+    was_on: date = Field(description="The date it was planned for")
+
+    def entity(self) -> str:
+        return self.urn or self.cohort_id
+
+
+class _SchoolAttended(Event):
+    """What every `...held` event says: which session, and who from one school attended it."""
+
+    session_id: UUID = Field(description="The session that was held")
+    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
+    urn: str = Field(pattern=URN_PATTERN, description="The school that attended (one event per school)")
+    held_on: date = Field(description="The date it was held")
+    staff_ids: list[UUID] = Field(description="Pseudonymous ids of the school's staff who attended")
+
+    def entity(self) -> str:
+        return self.urn
+
+
+class LeadershipDayHeld(_SchoolAttended):
+    """A school's leaders attended one of the cohort's leadership days (one event per attending school)."""
+
+    subject: ClassVar[str] = "rsp.learning.leadership_day.held.v1"
+    source: ClassVar[str] = "/rsp/learning"
+
+    day_number: int = Field(ge=1, description="Which of the cohort's leadership days, counting from 1")
+
+
+class ImmersionDayHeld(_SchoolAttended):
+    """Staff of a school spent an immersion day at a school where the practice is embedded (one per school)."""
+
+    subject: ClassVar[str] = "rsp.learning.immersion_day.held.v1"
+    source: ClassVar[str] = "/rsp/learning"
+
+
+class MentoringSessionHeld(_SchoolAttended):
+    """A school's leaders met their programme mentor."""
+
+    subject: ClassVar[str] = "rsp.learning.mentoring_session.held.v1"
+    source: ClassVar[str] = "/rsp/learning"
+
+
+class PractitionerTrained(Event):
+    """A member of staff completed practitioner training and is now an in-school practitioner."""
+
+    subject: ClassVar[str] = "rsp.learning.practitioner.trained.v1"
+    source: ClassVar[str] = "/rsp/learning"
+
+    session_id: UUID = Field(description="The practitioner training session attended")
+    staff_id: UUID = Field(description="Pseudonymous id of the new practitioner")
+    urn: str = Field(pattern=URN_PATTERN, description="Their school")
+    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
+    trained_on: date = Field(description="The date the training was held")
 
     def entity(self) -> str:
         return self.urn
