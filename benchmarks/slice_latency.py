@@ -258,6 +258,9 @@ class School:
         self.baseline = 0  # completions reporting counted before the benchmark started sending
         self.sent = 0
         self.failed_sequences: list[int] = []
+        self.staff: list[
+            str
+        ] = []  # registered staff ids, one per completion still to send (learning counts only these)
 
     async def reported_completions(self, http: httpx.AsyncClient, reporting: str) -> int:
         answer = await http.get(f"{reporting}/schools/{self.urn}/progress")
@@ -354,12 +357,38 @@ async def set_up(bench: Bench, options: BenchmarkOptions) -> None:
         school = School(urn, bench.observer, reporting, bench.temporal, interval)
         school.baseline = await school.reported_completions(bench.observer, reporting)
         bench.schools.append(school)
+    completions = round(options.rate * (options.warmup_seconds + options.seconds * options.runs))
+    per_school = -(-completions // len(bench.schools))
+    _say(f"registering {per_school} staff at each school (one per completion)")
+    await asyncio.gather(*(_register_staff(bench, school, per_school) for school in bench.schools))
+
+
+async def _register_staff(bench: Bench, school: School, count: int) -> None:
+    """Register `count` staff at the school and wait until learning has seen each registration."""
+    enrolment, learning = bench.endpoints.url("enrolment"), bench.endpoints.url("learning")
+    for n in range(count):
+        member = {
+            "name": f"Benchmark staff {n}",
+            "email": f"bench-{uuid.uuid4().hex}@school.example",
+            "role": "teacher",
+        }
+        answer = await bench.sender.post(f"{enrolment}/schools/{school.urn}/staff", json=member)
+        if answer.status_code != 201:
+            raise RuntimeError(f"registering staff at {school.urn} failed: {answer.status_code} {answer.text}")
+        school.staff.append(answer.json()["staff_id"])
+    for staff_id in school.staff:
+
+        async def learning_knows(staff_id: str = staff_id) -> bool:
+            url = f"{learning}/schools/{school.urn}/staff/{staff_id}/progress"
+            return (await bench.observer.get(url)).status_code == 200
+
+        await _eventually(f"learning knows staff of {school.urn}", learning_knows)
 
 
 async def _complete_module(bench: Bench, school: School, module_number: int, deadline_seconds: float) -> Sample:
     school.sent += 1
     sequence = school.sent
-    staff_id = str(uuid.uuid4())
+    staff_id = school.staff.pop()
     started = time.perf_counter()
     try:
         answer = await bench.sender.post(
@@ -375,7 +404,7 @@ async def _complete_module(bench: Bench, school: School, module_number: int, dea
     sample = Sample(http=time.perf_counter() - started)
     deadline = started + deadline_seconds
     in_journey, in_reporting = await asyncio.gather(
-        school.journey.until(lambda p: module_number in p.modules_completed.get(staff_id, ()), deadline),
+        school.journey.until(lambda p: module_number in p.modules_of(staff_id), deadline),
         school.report.until(lambda count: count >= school.expected_count(sequence), deadline),
     )
     sample.workflow = None if in_journey is None else in_journey - started
@@ -425,9 +454,7 @@ async def measure_signals(bench: Bench, options: BenchmarkOptions) -> tuple[list
             )
         except Exception as error:  # counted and reported, so one refused signal does not end the run
             return Sample(failure=f"signal: {type(error).__name__}: {error}"[:200])
-        seen = await watch.until(
-            lambda p: module_number in p.modules_completed.get(staff_id, ()), started + options.deadline_seconds
-        )
+        seen = await watch.until(lambda p: module_number in p.modules_of(staff_id), started + options.deadline_seconds)
         return Sample(workflow=None if seen is None else seen - started)
 
     try:

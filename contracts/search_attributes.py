@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-__all__ = ["COHORT_ID", "JOURNEY_PHASE", "SEARCH_ATTRIBUTES", "URN"]
+__all__ = [
+    "AT_RISK",
+    "COHORT_ID",
+    "JOURNEY_PHASE",
+    "LOCAL_AUTHORITY",
+    "MONTHS_ELAPSED",
+    "SEARCH_ATTRIBUTES",
+    "STAFF_COMPLETED_ALL_PERCENT",
+    "URN",
+]
 
 URN = "Urn"
 COHORT_ID = "CohortId"
+LOCAL_AUTHORITY = "LocalAuthority"
 JOURNEY_PHASE = "JourneyPhase"
+AT_RISK = "AtRisk"
+STAFF_COMPLETED_ALL_PERCENT = "StaffCompletedAllPercent"
+MONTHS_ELAPSED = "MonthsElapsed"
 
 # Name -> Temporal search attribute type; the local stack registers these at start-up and deploy/ documents the
 # same list for a real cluster.
-SEARCH_ATTRIBUTES: dict[str, str] = {URN: "Keyword", COHORT_ID: "Keyword", JOURNEY_PHASE: "Keyword"}
+SEARCH_ATTRIBUTES: dict[str, str] = {
+    URN: "Keyword",
+    COHORT_ID: "Keyword",
+    LOCAL_AUTHORITY: "Keyword",
+    JOURNEY_PHASE: "Keyword",
+    AT_RISK: "Bool",
+    STAFF_COMPLETED_ALL_PERCENT: "Double",
+    MONTHS_ELAPSED: "Int",
+}

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from contracts.events import (
     EVENT_TYPES,
+    CircleHeld,
     CohortCreated,
     Event,
+    ImmersionDayHeld,
+    ImpactReturnSubmitted,
+    JourneyCompleted,
+    LeadershipDayHeld,
+    LeadershipDayRescheduled,
+    MentoringSessionHeld,
     ModuleCompleted,
+    ModuleCompletionWithdrawn,
+    PractitionerTrained,
     SchoolCompleted,
     SchoolEnrolled,
     SchoolUrnChanged,
@@ -17,7 +26,7 @@ from contracts.events import (
 
 __all__ = ["CONSUMES", "PRODUCES", "durable_name"]
 
-# Process -> the subject prefix it publishes on (its own stream). The bridge publishes nothing yet; the worker
+# Process -> the subject prefix it publishes on (its own stream). The bridge publishes nothing; the worker
 # publishes the journey's decisions, reporting the impact returns schools submit.
 PRODUCES: dict[str, str] = {
     "enrolment": "rsp.enrolment",
@@ -29,7 +38,8 @@ PRODUCES: dict[str, str] = {
 
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
-    "learning": (SchoolEnrolled,),
+    "enrolment": (JourneyCompleted,),
+    "learning": (SchoolEnrolled, SchoolWithdrawn, SchoolCompleted, StaffRegistered, StaffLeft),
     "circles": (
         SchoolEnrolled,
         SchoolWithdrawn,
@@ -41,7 +51,24 @@ CONSUMES: dict[str, tuple[type[Event], ...]] = {
     ),
     # Reporting follows the whole programme (read models and the live feed): every event but its own.
     "reporting": tuple(event for event in EVENT_TYPES.values() if not event.subject.startswith("rsp.reporting.")),
-    "bridge": (SchoolEnrolled, ModuleCompleted),
+    # Everything a journey or a cohort's calendar follows.
+    "bridge": (
+        CohortCreated,
+        LeadershipDayRescheduled,
+        SchoolEnrolled,
+        SchoolWithdrawn,
+        SchoolUrnChanged,
+        StaffRegistered,
+        StaffLeft,
+        ModuleCompleted,
+        ModuleCompletionWithdrawn,
+        CircleHeld,
+        LeadershipDayHeld,
+        MentoringSessionHeld,
+        ImmersionDayHeld,
+        PractitionerTrained,
+        ImpactReturnSubmitted,
+    ),
 }
 
 

@@ -129,3 +129,24 @@ async def scheduled_circle(http: httpx.AsyncClient, stack: Endpoints, urn: str, 
     assert answer.status_code == 201, answer.text
     circle_id: str = answer.json()["circle_id"]
     return circle_id
+
+
+async def registered_staff(http: httpx.AsyncClient, stack: Endpoints, urn: str, role: str = "teacher") -> str:
+    """Register a new member of staff at `urn` through enrolment; return their staff_id once learning has seen the
+    registration (learning counts only registered staff)."""
+    member = {"name": "Test Person", "email": f"{uuid.uuid4().hex}@school.example", "role": role}
+    answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)
+    assert answer.status_code == 201, answer.text
+    staff_id: str = answer.json()["staff_id"]
+    await learning_knows_staff(http, stack, urn, staff_id)
+    return staff_id
+
+
+async def learning_knows_staff(http: httpx.AsyncClient, stack: Endpoints, urn: str, staff_id: str) -> None:
+    """Wait until learning has seen `staff_id` registered at `urn` (from enrolment's StaffRegistered)."""
+
+    async def seen() -> bool:
+        answer = await http.get(f"{stack.url('learning')}/schools/{urn}/staff/{staff_id}/progress")
+        return answer.status_code == 200
+
+    await eventually(seen)

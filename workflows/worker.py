@@ -1,4 +1,4 @@
-"""The worker process that runs SchoolJourney workflows: `python -m workflows.worker`."""
+"""The worker process that runs SchoolJourney and Cohort workflows and their activity: `python -m workflows.worker`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 
+import nats
 from temporalio.worker import Worker
 
 from runtime.log import configure_logging
@@ -13,6 +14,8 @@ from runtime.readiness import mark_ready
 from runtime.settings import Settings
 from runtime.telemetry import setup_telemetry
 from runtime.temporal import connect_temporal
+from workflows.cohort.workflows import Cohort
+from workflows.journey.activities import JourneyActivities
 from workflows.journey.workflows import SchoolJourney
 
 __all__ = ["run_worker"]
@@ -22,14 +25,26 @@ _log = logging.getLogger(__name__)
 
 async def run_worker(settings: Settings) -> None:
     client = await connect_temporal(settings)
+    # The journey's decisions go straight to JetStream: its event ids are derived from the workflow, so a retried
+    # activity cannot publish one twice, and an outbox would add nothing.
+    connection = await nats.connect(settings.require_nats(), name="rsp-worker")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with Worker(client, task_queue=settings.journey_task_queue, workflows=[SchoolJourney]):
-        _log.info("journey worker polling task queue %s", settings.journey_task_queue)
-        mark_ready()
-        await stop.wait()
+    activities = JourneyActivities(connection.jetstream())
+    try:
+        async with Worker(
+            client,
+            task_queue=settings.journey_task_queue,
+            workflows=[SchoolJourney, Cohort],
+            activities=[activities.publish_journey_event],
+        ):
+            _log.info("journey worker polling task queue %s", settings.journey_task_queue)
+            mark_ready()
+            await stop.wait()
+    finally:
+        await connection.close()
     _log.info("journey worker stopped")
 
 

@@ -157,6 +157,9 @@ class StaffLeft(Event):
     staff_id: UUID = Field(description="Pseudonymous id of the staff member")
     urn: str = Field(pattern=URN_PATTERN, description="The school they left")
     left_on: date = Field(description="Their last day")
+    cohort_id: str | None = Field(
+        default=None, pattern=COHORT_ID_PATTERN, description="The school's cohort (absent on early events)"
+    )
 
     def entity(self) -> str:
         return self.urn

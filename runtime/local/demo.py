@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime
 
 import httpx
@@ -24,7 +23,6 @@ DEMO_SCHOOLS = (
     ("990002", "Hillview Demo Academy"),
     ("990003", "Meadow Demo Special School"),
 )
-_STAFF_NAMESPACE = uuid.UUID("0b4cf1d2-1c4e-4c1e-9a8e-5d1a3c2b7f10")
 
 
 async def _post(client: httpx.AsyncClient, url: str, body: dict[str, object], attempts: int = 60) -> int:
@@ -35,6 +33,30 @@ async def _post(client: httpx.AsyncClient, url: str, body: dict[str, object], at
             return answer.status_code
         await asyncio.sleep(0.5)
     return 404
+
+
+async def _demo_staff(client: httpx.AsyncClient, endpoints: Endpoints, urn: str, number: int) -> str:
+    """A fictional member of staff registered at `urn` (found again on a re-run), once learning has seen them."""
+    enrolment, learning = endpoints.url("enrolment"), endpoints.url("learning")
+    email = f"demo-staff-{number}@{urn}.school.example"
+    for _ in range(60):  # the school's enrolment may still be on its way to enrolment's own read side
+        answer = await client.post(
+            f"{enrolment}/schools/{urn}/staff",
+            json={"name": f"Demo Staff {number}", "email": email, "role": "teacher"},
+        )
+        if answer.status_code != 404:
+            break
+        await asyncio.sleep(0.5)
+    if answer.status_code == 201:
+        staff_id = str(answer.json()["staff_id"])
+    else:  # 409: registered by an earlier run
+        staff = (await client.get(f"{enrolment}/schools/{urn}/staff")).json()
+        staff_id = next(str(m["staff_id"]) for m in staff if m["email"] == email)
+    for _ in range(60):
+        if (await client.get(f"{learning}/schools/{urn}/staff/{staff_id}/progress")).status_code == 200:
+            break
+        await asyncio.sleep(0.5)
+    return staff_id
 
 
 async def seed_demo(endpoints: Endpoints, admin_token: str) -> str:
@@ -49,13 +71,13 @@ async def seed_demo(endpoints: Endpoints, admin_token: str) -> str:
             )
         for index, (urn, _) in enumerate(DEMO_SCHOOLS):
             for staff in range(3):
-                staff_id = uuid.uuid5(_STAFF_NAMESPACE, f"{urn}-{staff}")
+                staff_id = await _demo_staff(client, endpoints, urn, staff)
                 for module in range(1, 2 + index + staff):
                     await _post(
                         client,
                         f"{learning}/completions",
                         {
-                            "staff_id": str(staff_id),
+                            "staff_id": staff_id,
                             "urn": urn,
                             "module_number": module,
                             "completed_at": datetime.now(UTC).isoformat(),

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from runtime.calendar_file import load_half_terms
 from runtime.service import ServiceRuntime
 from runtime.settings import Settings
-from services.circles.adapters.calendar_file import load_half_terms
 from services.circles.adapters.postgres import PostgresCirclesUnitOfWork
 from services.circles.entrypoints import subscribers
 from services.circles.entrypoints.http import build_router

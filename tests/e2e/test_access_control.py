@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,7 +22,14 @@ from nats.js import JetStreamContext
 from runtime.auth import SESSION_COOKIE, Role, mint_token
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from tests.support import enrolled_school, next_urn, quiet_outboxes, scheduled_circle, staff_on_circles_roster
+from tests.support import (
+    enrolled_school,
+    next_urn,
+    quiet_outboxes,
+    registered_staff,
+    scheduled_circle,
+    staff_on_circles_roster,
+)
 
 COHORT = "e2e-access"
 # Each impact return in the matrix has a roll of its own, so each is a new version rather than a repeat.
@@ -46,6 +53,10 @@ class Endpoint:
     succeeds_with: int = 200
     fresh_schools: bool = False  # it changes the school for good (withdrawal): give each case its own schools
     staffed: bool = False  # its body names a staff member (STAFF) whom circles must already know
+    # Makes what the call needs (a registered learner, a session...) as the programme team, for the school asked
+    # about; returns names filled into `{...}` in the path and in the body's values.
+    prepare: Callable[[httpx.AsyncClient, Endpoints, str], Awaitable[dict[str, str]]] | None = None
+    headers: dict[str, str] | None = None
 
     @property
     def writes(self) -> bool:
@@ -85,8 +96,45 @@ ENDPOINTS = [
     Endpoint("erase expired personal data", "enrolment", "POST", "/personal-data-erasures", frozenset({ADMIN}), False,
              lambda urn: {"keep_days": 36500}),
     Endpoint("record completion", "learning", "POST", "/completions", frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
-             lambda urn: {"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 7}, succeeds_with=201),
+             lambda urn: {"staff_id": "{learner}", "urn": urn, "module_number": 7}, succeeds_with=201,
+             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
     Endpoint("read completions", "learning", "GET", "/schools/{urn}/completions",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("module catalogue", "learning", "GET", "/modules", frozenset(Role), False),
+    Endpoint("record module start", "learning", "POST", "/module-starts", frozenset({ADMIN, FACILITATOR, SCHOOL}),
+             True, lambda urn: {"staff_id": "{learner}", "urn": urn, "module_number": 2}, succeeds_with=201,
+             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+    Endpoint("withdraw completion", "learning", "POST", "/completions/{completion}/withdrawal",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True, lambda urn: {"reason": "recorded for the wrong person"},
+             prepare=lambda http, stack, urn: _completion(http, stack, urn)),
+    Endpoint("read staff progress", "learning", "GET", "/schools/{urn}/staff/{learner}/progress",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
+             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+    Endpoint("read school module progress", "learning", "GET", "/schools/{urn}/progress", frozenset(Role), True),
+    Endpoint("read cohort module progress", "learning", "GET", f"/cohorts/{COHORT}/progress",
+             frozenset({ADMIN, VIEWER}), False),
+    Endpoint("post xapi statements", "learning", "POST", "/xapi/statements", frozenset({ADMIN}), False,
+             lambda urn: {"actor": {"mbox": "mailto:someone@platform.example"},
+                          "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                          "object": {"id": f"https://platform.example/pages/{uuid.uuid4()}"}},
+             headers={"X-Experience-API-Version": "1.0.3"}),
+    Endpoint("map xapi actor", "learning", "POST", "/xapi/actors", frozenset({ADMIN}), False,
+             lambda urn: {"staff_id": "{learner}", "mbox_sha1sum": uuid.uuid4().hex + "00000000"}, succeeds_with=201,
+             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+    Endpoint("read unmatched statements", "learning", "GET", "/xapi/unmatched", frozenset({ADMIN}), False),
+    Endpoint("schedule cohort session", "learning", "POST", "/sessions", frozenset({ADMIN}), False,
+             lambda urn: {"kind": "immersion_day", "cohort_id": COHORT, "held_on": "2026-11-05"}, succeeds_with=201),
+    Endpoint("schedule mentoring", "learning", "POST", "/sessions", frozenset({ADMIN, FACILITATOR}), True,
+             lambda urn: {"kind": "mentoring", "urn": urn, "held_on": "2026-11-05"}, succeeds_with=201),
+    Endpoint("move mentoring", "learning", "POST", "/sessions/{session}/move", frozenset({ADMIN, FACILITATOR}), True,
+             lambda urn: {"held_on": "2026-12-01"}, prepare=lambda http, stack, urn: _mentoring(http, stack, urn)),
+    Endpoint("record mentoring attendance", "learning", "POST", "/sessions/{session}/attendance",
+             frozenset({ADMIN, FACILITATOR}), True, lambda urn: {"schools": [urn]},
+             prepare=lambda http, stack, urn: _mentoring(http, stack, urn)),
+    Endpoint("cancel cohort session", "learning", "POST", "/sessions/{session}/cancellation", frozenset({ADMIN}),
+             False, lambda urn: {"reason": "snow"}, prepare=lambda http, stack, urn: _immersion_day(http, stack)),
+    Endpoint("read cohort sessions", "learning", "GET", f"/cohorts/{COHORT}/sessions", frozenset({ADMIN}), False),
+    Endpoint("read school sessions", "learning", "GET", "/schools/{urn}/sessions",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
     Endpoint("read circle school", "circles", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
     Endpoint("schedule circle", "circles", "POST", "/schools/{urn}/circles", frozenset({ADMIN, FACILITATOR, SCHOOL}),
@@ -126,6 +174,40 @@ ENDPOINTS = [
 ]  # fmt: skip
 
 
+async def _learner(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
+    return {"learner": await registered_staff(http, stack, urn)}
+
+
+async def _completion(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
+    body = {"staff_id": (await _learner(http, stack, urn))["learner"], "urn": urn, "module_number": 4}
+    answer = await http.post(f"{stack.url('learning')}/completions", json=body)
+    assert answer.status_code == 201, answer.text
+    return {"completion": answer.json()["completion_id"]}
+
+
+async def _session(http: httpx.AsyncClient, stack: Endpoints, body: dict[str, Any]) -> dict[str, str]:
+    answer = await http.post(f"{stack.url('learning')}/sessions", json=body)
+    assert answer.status_code == 201, answer.text
+    return {"session": answer.json()["session_id"]}
+
+
+async def _mentoring(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
+    today = datetime.now(UTC).date().isoformat()
+    return await _session(http, stack, {"kind": "mentoring", "urn": urn, "held_on": today})
+
+
+async def _immersion_day(http: httpx.AsyncClient, stack: Endpoints) -> dict[str, str]:
+    return await _session(http, stack, {"kind": "immersion_day", "cohort_id": COHORT, "held_on": "2026-11-05"})
+
+
+def _filled(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in names:
+        return names[value[1:-1]]
+    if isinstance(value, dict):
+        return {key: _filled(item, names) for key, item in value.items()}
+    return value
+
+
 @dataclass(frozen=True)
 class Schools:
     own: str
@@ -143,12 +225,22 @@ def _token(local_stack: LocalStack, role: Role, own: str) -> str:
 
 
 async def _call(
-    stack: Endpoints, endpoint: Endpoint, urn: str, token: str | None, staff_id: str = "", circle_id: str = ""
+    stack: Endpoints,
+    endpoint: Endpoint,
+    urn: str,
+    token: str | None,
+    staff_id: str = "",
+    circle_id: str = "",
+    names: dict[str, str] | None = None,
 ) -> httpx.Response:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    path = endpoint.path.format(urn=urn, staff_id=staff_id or uuid.uuid4(), circle_id=circle_id or uuid.uuid4())
+    headers |= endpoint.headers or {}
+    names = names or {name: str(uuid.uuid4()) for name in ("learner", "completion", "session")}
+    path = endpoint.path.format(
+        urn=urn, staff_id=staff_id or uuid.uuid4(), circle_id=circle_id or uuid.uuid4(), **names
+    )
     url = f"{stack.url(endpoint.service)}{path}"
-    body = endpoint.body(urn) if endpoint.body else None
+    body = _filled(endpoint.body(urn), names) if endpoint.body else None
     if isinstance(body, dict):
         body = {key: (staff_id or str(uuid.uuid4())) if value == STAFF else value for key, value in body.items()}
     async with httpx.AsyncClient(timeout=10) as anonymous:  # no default admin header
@@ -168,6 +260,12 @@ async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
         await db.fetchval("SELECT count(*) FROM reporting.impact_returns"),
         await db.fetchval("SELECT count(*) FROM circles.circles"),
         await db.fetchval("SELECT count(*) FROM circles.outbox"),
+        await db.fetchval(
+            "SELECT (SELECT count(*) FROM learning.module_starts) + (SELECT count(*) FROM learning.sessions)"
+            " + (SELECT count(*) FROM learning.completion_withdrawals) + (SELECT count(*) FROM learning.xapi_actors)"
+            " + (SELECT count(*) FROM learning.xapi_statements)"
+            " + (SELECT count(*) FROM learning.sessions WHERE status <> 'scheduled')"
+        ),
         (await js.stream_info("RSP_ENROLMENT")).state.messages,
         (await js.stream_info("RSP_LEARNING")).state.messages,
         (await js.stream_info("RSP_REPORTING")).state.messages,
@@ -211,10 +309,11 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
     circle_id = ""
     if "{circle_id}" in endpoint.path:
         circle_id = await scheduled_circle(http, stack, urn, staff_id, str(TODAY))
+    names = await endpoint.prepare(http, stack, urn) if endpoint.prepare else None
     expected = _expected(endpoint, role, whose)
     before = await _written(db, js)
 
-    answer = await _call(stack, endpoint, urn, _token(local_stack, role, own), staff_id, circle_id)
+    answer = await _call(stack, endpoint, urn, _token(local_stack, role, own), staff_id, circle_id, names)
 
     assert answer.status_code == expected, answer.text
     if expected >= 400:
@@ -229,10 +328,8 @@ _OPEN_TO_ALL = frozenset({"/health", "/asyncapi.json", "/dashboard/login"})
 
 
 async def test_the_matrix_covers_every_endpoint_of_every_service(stack: Endpoints, http: httpx.AsyncClient) -> None:
-    covered = [
-        (e.service, e.method, e.path.format(urn="123456", staff_id=uuid.uuid4(), circle_id=uuid.uuid4()))
-        for e in ENDPOINTS
-    ]
+    names = {name: uuid.uuid4() for name in ("staff_id", "circle_id", "learner", "completion", "session")}
+    covered = [(e.service, e.method, e.path.format(urn="123456", **names)) for e in ENDPOINTS]
     missing = []
     for service in ("enrolment", "learning", "circles", "reporting"):
         document = (await http.get(f"{stack.url(service)}/openapi.json")).json()

@@ -150,6 +150,7 @@ BAD_WRITES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "staff_id",
     ),
     ("unknown school", "learning", "/completions", {"urn": "999999"}, 404, "999999"),
+    ("staff not registered", "learning", "/completions", {"urn": KNOWN}, 422, "is not registered at school"),
     (
         "time without zone",
         "learning",

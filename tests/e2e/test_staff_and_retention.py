@@ -22,7 +22,7 @@ from contracts import journey_id
 from runtime.auth import Role
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from tests.support import enrolled_school, eventually, quiet_outboxes, stream_messages
+from tests.support import enrolled_school, eventually, learning_knows_staff, quiet_outboxes, stream_messages
 
 COHORT = "e2e-staff"
 RSP = str(Path(sys.executable).parent / "rsp")
@@ -135,6 +135,7 @@ async def test_erasure_command_empties_names_of_long_ended_schools_and_keeps_the
     members = {}
     for urn in (ended, active):
         members[urn] = (await http.post(f"{enrolment}/schools/{urn}/staff", json=_staff())).json()
+        await learning_knows_staff(http, stack, urn, members[urn]["staff_id"])
         completion = {"staff_id": members[urn]["staff_id"], "urn": urn, "module_number": 1}
         assert (await http.post(f"{stack.url('learning')}/completions", json=completion)).status_code == 201
     assert (await http.post(f"{enrolment}/schools/{ended}/withdrawal", json={"reason": "closed"})).status_code == 200
@@ -178,6 +179,7 @@ async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_t
     )
     assert member.status_code == 201
     staff_id = member.json()["staff_id"]
+    await learning_knows_staff(http, stack, urn, staff_id)
     trace_id = secrets.token_hex(16)
     for module in (1, 2, 3):
         completion = {"staff_id": staff_id, "urn": urn, "module_number": module}

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, eventually
+from tests.support import enrolled_school, eventually, registered_staff
 
 COHORT = "e2e-tracing"
 
@@ -31,11 +30,12 @@ async def test_module_completion_is_one_trace_from_request_to_signal_and_project
     stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient
 ) -> None:
     urn = await enrolled_school(http, stack, COHORT)
+    staff_id = await registered_staff(http, stack, urn)
 
     trace_id = secrets.token_hex(16)
     answer = await http.post(
         f"{stack.url('learning')}/completions",
-        json={"staff_id": str(uuid.uuid4()), "urn": urn, "module_number": 5},
+        json={"staff_id": staff_id, "urn": urn, "module_number": 5},
         headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
     )
     assert answer.status_code == 201

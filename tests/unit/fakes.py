@@ -10,7 +10,6 @@ from uuid import UUID, uuid4
 
 from contracts import Envelope, Event
 from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
-from services.learning.domain.model import EnrolledSchool, ModuleCompletion
 
 
 class FakeUnitOfWork:
@@ -156,39 +155,3 @@ class FakeEnrolmentUnitOfWork(FakeUnitOfWork):
         self.schools.apply()
         self.staff.rows.update(self.staff.staged)
         self._rollback()
-
-
-class FakeLearningSchools:
-    def __init__(self) -> None:
-        self.rows: dict[str, EnrolledSchool] = {}
-
-    async def get(self, urn: str) -> EnrolledSchool | None:
-        return self.rows.get(urn)
-
-    async def save(self, school: EnrolledSchool) -> None:
-        self.rows[school.urn] = school
-
-
-class FakeCompletions:
-    def __init__(self) -> None:
-        self.rows: dict[tuple[UUID, int], ModuleCompletion] = {}
-
-    async def find(self, staff_id: UUID, module_number: int) -> ModuleCompletion | None:
-        return self.rows.get((staff_id, module_number))
-
-    async def add(self, completion: ModuleCompletion) -> bool:
-        key = (completion.staff_id, completion.module_number)
-        if key in self.rows:
-            return False
-        self.rows[key] = completion
-        return True
-
-    async def of_school(self, urn: str) -> list[ModuleCompletion]:
-        return [c for c in self.rows.values() if c.urn == urn]
-
-
-class FakeLearningUnitOfWork(FakeUnitOfWork):
-    def __init__(self) -> None:
-        super().__init__()
-        self.schools = FakeLearningSchools()
-        self.completions = FakeCompletions()

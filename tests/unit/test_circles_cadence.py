@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from contracts.calendar import HalfTerm, HalfTermCalendar
+from runtime.calendar_file import load_half_terms
 from runtime.errors import ConfigurationError
-from services.circles.adapters.calendar_file import load_half_terms
 from services.circles.domain.cadence import cohort_cadence, school_cadence
-from services.circles.domain.calendar import HalfTerm, HalfTermCalendar
 from services.circles.domain.model import ProgrammeSpan
 
 # Oxfordshire 2026-27 (autumn and spring), as in the service's default file.

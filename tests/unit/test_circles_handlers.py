@@ -16,8 +16,8 @@ from contracts.events import (
     SchoolCompleted,
     SchoolUrnChanged,
 )
+from runtime.calendar_file import load_half_terms
 from runtime.errors import Conflict, Invalid, NotFound, RetryLater
-from services.circles.adapters.calendar_file import load_half_terms
 from services.circles.domain.circle import Circle
 from services.circles.domain.model import CircleSchool, CohortDates, RosterMember
 from services.circles.service_layer import handlers

@@ -152,7 +152,9 @@ async def test_staff_leave_once_and_never_before_they_started() -> None:
         await record_staff_leaving(uow, RecordStaffLeaving("123456", member.staff_id, TODAY + timedelta(days=31)))
 
     assert left.left_on == TODAY + timedelta(days=30)
-    assert uow.published[-1] == StaffLeft(staff_id=member.staff_id, urn="123456", left_on=left.left_on)
+    assert uow.published[-1] == StaffLeft(
+        staff_id=member.staff_id, urn="123456", left_on=left.left_on, cohort_id="oxon-2026"
+    )
 
 
 async def test_personal_data_is_erased_only_once_the_school_ended_long_enough_ago() -> None:

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
-from contracts import CohortCreated, LeadershipDayRescheduled, SchoolCompleted, SchoolUrnChanged, StaffRegistered
+from contracts import (
+    CohortCreated,
+    Envelope,
+    LeadershipDayRescheduled,
+    SchoolCompleted,
+    SchoolUrnChanged,
+    StaffRegistered,
+)
+from contracts.events.journey import JourneyCompleted, JourneySummary
 from contracts.programme import programme_end
 from services.enrolment.adapters.gias_csv import read_extract
 from services.enrolment.domain.errors import (
@@ -36,6 +45,7 @@ from services.enrolment.service_layer.commands import (
 )
 from services.enrolment.service_layer.handlers import (
     change_urn,
+    complete_at_journey_end,
     complete_school,
     create_cohort,
     enrol_school,
@@ -286,3 +296,42 @@ async def test_import_skips_schools_in_another_active_cohort() -> None:
     report = await import_schools(uow, ImportSchools("oxon-2026", read_extract(EXTRACT.read_bytes()), TODAY))
 
     assert (2, "931001", "Cherwell Vale Primary School", "already in active cohort 'oxon-2027'") in report.skipped
+
+
+def _journey_completed(urn: str, on: date) -> tuple[JourneyCompleted, Envelope]:
+    summary = JourneySummary(**dict.fromkeys(JourneySummary.model_fields, 0))
+    event = JourneyCompleted(
+        urn=urn,
+        cohort_id="oxon-2026",
+        journey_id=f"journey-oxon-2026-{urn}",
+        completed_on=on,
+        at_risk=False,
+        summary=summary,
+    )
+    return event, Envelope(id=uuid4(), source=event.source, type=event.subject, time=datetime.now(UTC))
+
+
+async def test_school_completes_when_its_journey_does_and_only_once() -> None:
+    uow = await _with_school()
+    event, envelope = _journey_completed("123456", date(2028, 3, 7))
+
+    await complete_at_journey_end(uow, event, envelope)
+    await complete_at_journey_end(uow, event, envelope)
+
+    school = await uow.schools.current("123456")
+    assert school is not None
+    assert (school.status, school.ended_on) == ("completed", date(2028, 3, 7))
+    assert [e for e in uow.published if isinstance(e, SchoolCompleted)] == [
+        SchoolCompleted(urn="123456", cohort_id="oxon-2026", completed_on=date(2028, 3, 7))
+    ]
+
+
+async def test_withdrawn_school_stays_withdrawn_when_its_journey_ends() -> None:
+    uow = await _with_school()
+    await withdraw_school(uow, WithdrawSchool("123456", "closing", TODAY))
+
+    await complete_at_journey_end(uow, *_journey_completed("123456", date(2028, 3, 7)))
+
+    school = await uow.schools.current("123456")
+    assert school is not None
+    assert school.status == "withdrawn"

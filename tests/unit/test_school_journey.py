@@ -1,30 +1,74 @@
-"""The SchoolJourney workflow on Temporal's time-skipping test server: one journey per environment."""
+"""Whole journeys on Temporal's time-skipping test server: months pass in a moment. One workflow per environment
+(the test server misbehaves with several signalled at once), with a stand-in for the publishing activity that
+records what the journey decided.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from temporalio.client import Client
+from temporalio import activity, workflow
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from contracts.programme import PlanTargets, add_months
+from runtime.calendar_file import load_half_terms
 from runtime.temporal import register_search_attributes
+from services.enrolment.domain.model import programme_plan
+from workflows.cohort.messages import CohortStart, SchoolJoined
+from workflows.cohort.workflows import Cohort
+from workflows.journey.activities import PUBLISH_JOURNEY_EVENT, PublishJourneyEvent
 from workflows.journey.messages import (
     QUERY_PROGRESS,
-    SIGNAL_MODULE_COMPLETED,
+    CircleHeld,
+    DeadlineExtension,
+    ImpactReturn,
+    JourneyPlan,
     JourneyProgress,
     JourneyStart,
+    LeadershipDayDate,
+    LeadershipDayMoved,
+    LeadershipDayNotice,
     ModuleCompletion,
+    Pause,
+    SessionHeld,
+    StaffJoined,
+    Withdrawal,
 )
-from workflows.journey.workflows import PROGRAMME_LENGTH, SchoolJourney
+from workflows.journey.plan import journey_plan
+from workflows.journey.workflows import SchoolJourney
 
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
 QUEUE = "journey-unit"
+HISTORIES = Path(__file__).parents[1] / "histories"
+HEAD, TEACHER = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+
+
+@dataclass
+class Published:
+    """Stands in for the activity that publishes to JetStream: keeps what the journey decided, in order."""
+
+    items: list[PublishJourneyEvent] = field(default_factory=list)
+
+    @activity.defn(name=PUBLISH_JOURNEY_EVENT)
+    async def publish(self, item: PublishJourneyEvent) -> None:
+        self.items.append(item)
+
+    def subjects(self) -> list[str]:
+        return [item.subject.removeprefix("rsp.journey.").removesuffix(".v1") for item in self.items]
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [item.payload for item in self.items if item.subject == f"rsp.journey.{kind}.v1"]
 
 
 @pytest.fixture
@@ -39,48 +83,294 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         await environment.shutdown()
 
 
-def _start() -> JourneyStart:
-    return JourneyStart(event_id=str(uuid.uuid4()), urn="123456", cohort_id="oxon-2026", enrolled_on="2026-09-01")
-
-
-def _completion(staff_id: str, module: int, event_id: str | None = None) -> ModuleCompletion:
-    return ModuleCompletion(
-        event_id=event_id or str(uuid.uuid4()),
-        staff_id=staff_id,
-        module_number=module,
-        completed_at="2026-10-01T10:00:00+00:00",
+async def _start(client: Client, enrolled_on: date, history_limit: int = 10_000) -> WorkflowHandle[Any, Any]:
+    half_terms = [
+        _span(term.half_term_id, term.starts_on, term.ends_on)
+        for term in load_half_terms().overlapping(enrolled_on, add_months(enrolled_on, 18))
+    ]
+    start = JourneyStart(
+        event_id=str(uuid.uuid4()),
+        urn="123456",
+        cohort_id="oxon-2026",
+        local_authority="Oxfordshire",
+        enrolled_on=enrolled_on,
+        plan=journey_plan(programme_plan(enrolled_on, PlanTargets(), None)),
+        half_terms=half_terms,
+        history_limit=history_limit,
     )
+    return await client.start_workflow(SchoolJourney.run, start, id="journey-oxon-2026-123456", task_queue=QUEUE)
 
 
-async def test_journey_counts_each_completion_event_once(env: WorkflowEnvironment) -> None:
-    client: Client = env.client
-    async with Worker(client, task_queue=QUEUE, workflows=[SchoolJourney]):
-        handle = await client.start_workflow(
-            SchoolJourney.run, _start(), id="journey-oxon-2026-123456", task_queue=QUEUE
+def _span(half_term_id: str, starts_on: date, ends_on: date) -> Any:
+    from workflows.journey.messages import HalfTermSpan
+
+    return HalfTermSpan(half_term_id, starts_on, ends_on)
+
+
+async def _today(env: WorkflowEnvironment) -> date:
+    return (await env.get_current_time()).date()
+
+
+async def _progress(handle: WorkflowHandle[Any, Any]) -> JourneyProgress:
+    progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
+    return progress
+
+
+def _event() -> str:
+    return str(uuid.uuid4())
+
+
+async def _staff(handle: WorkflowHandle[Any, Any], on: date) -> None:
+    await handle.signal("staff_registered", StaffJoined(_event(), HEAD, "headteacher", on))
+    await handle.signal("staff_registered", StaffJoined(_event(), TEACHER, "teacher", on))
+
+
+async def _modules(handle: WorkflowHandle[Any, Any], upto: int) -> None:
+    for staff_id in (HEAD, TEACHER):
+        for module in range(1, upto + 1):
+            await handle.signal(
+                "module_completed", ModuleCompletion(_event(), staff_id, module, "2027-01-01T10:00:00+00:00")
+            )
+
+
+def _record_history(name: str) -> bool:
+    return os.environ.get("RSP_RECORD_HISTORIES") == "1" and bool(name)
+
+
+async def _save_history(handle: WorkflowHandle[Any, Any], name: str) -> None:
+    if _record_history(name):
+        history = await handle.fetch_history()
+        HISTORIES.mkdir(exist_ok=True)
+        (HISTORIES / f"{name}.json").write_text(history.to_json(), encoding="utf-8")
+
+
+async def test_school_that_keeps_up_completes_with_no_at_risk_flag(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+        today = await _today(env)
+        handle = await _start(env.client, today)
+        state = await _progress(handle)
+        await _staff(handle, today)
+        await handle.signal("impact_return_submitted", ImpactReturn(_event(), "baseline", ""))
+        await _modules(handle, 15)
+        for index, term in enumerate(state.half_terms):
+            await handle.signal(
+                "circle_held", CircleHeld(_event(), f"circle-{index}", term.starts_on, term.half_term_id)
+            )
+        terms = {term.term_id: term.starts_on for term in state.half_terms}
+        for term_id, first_day in terms.items():
+            await handle.signal("mentoring_session_held", SessionHeld(_event(), f"mentoring-{term_id}", first_day))
+            year, season = term_id.rsplit("-", 1)
+            await handle.signal("impact_return_submitted", ImpactReturn(_event(), season, year.replace("-", "/")))
+        for day in ("immersion-1", "immersion-2"):
+            await handle.signal("immersion_day_held", SessionHeld(_event(), day, today))
+        await handle.signal("practitioner_trained", SessionHeld(_event(), "training", today, [HEAD, TEACHER]))
+
+        final = await handle.result()
+        await _save_history(handle, "journey_keeps_up")
+
+    assert "flagged_at_risk" not in published.subjects()
+    assert "reminder_issued" not in published.subjects()
+    assert published.subjects()[:2] == ["started", "phase_entered"]
+    assert [p["phase"] for p in published.of("phase_entered")] == ["launch", "foundations", "deepening", "embedding"]
+    assert len(published.of("milestone_reached")) == 4
+    [completed] = published.of("completed")
+    assert completed["at_risk"] is False
+    assert (final.staff_completed_all_modules, final.staff_counted, final.practitioners_trained) == (2, 2, 2)
+    assert completed["completed_on"] == str(add_months(today, 18))
+
+
+async def test_lagging_school_is_flagged_at_the_end_of_foundations_reminded_and_cleared_when_it_catches_up(
+    env: WorkflowEnvironment,
+) -> None:
+    published = Published()
+    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+        today = await _today(env)
+        handle = await _start(env.client, today)
+        await _staff(handle, today)
+        await handle.signal("impact_return_submitted", ImpactReturn(_event(), "baseline", ""))
+
+        await env.sleep(timedelta(days=(add_months(today, 6) - today).days + 2))
+        flagged = published.of("flagged_at_risk")
+        reminders = published.of("reminder_issued")
+        ended = [t for t in (await _progress(handle)).half_terms if t.ends_on < add_months(today, 6)]
+
+        await _modules(handle, 5)
+        for index in range(len(ended)):
+            await handle.signal("circle_held", CircleHeld(_event(), f"late-{index}", today, ended[index].half_term_id))
+        for index in range(3):
+            await handle.signal("mentoring_session_held", SessionHeld(_event(), f"late-{index}", today))
+        await env.sleep(timedelta(hours=1))
+        progress = await _progress(handle)
+        await _save_history(handle, "journey_lags_and_catches_up")
+        await handle.terminate("test over")
+
+    assert [f["phase"] for f in flagged] == ["foundations"]
+    assert any(reason.startswith("modules: 0 of 2 staff") for reason in flagged[0]["reasons"])
+    assert any(reason.startswith("circles: 0 held") for reason in flagged[0]["reasons"])
+    assert {r["reminder"] for r in reminders} >= {"circle_missing", "mentoring_due"}
+    assert len(published.of("back_on_track")) == 1
+    assert (progress.at_risk, progress.at_risk_reasons, progress.times_flagged_at_risk) == (False, [], 1)
+
+
+async def test_school_withdrawn_in_month_4_gets_nothing_after(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+        today = await _today(env)
+        handle = await _start(env.client, today)
+        await _staff(handle, today)
+        await env.sleep(timedelta(days=120))
+        withdrawn_on = await _today(env)
+
+        await handle.signal("school_withdrawn", Withdrawal(withdrawn_on, _event()))
+        final = await handle.result()
+        count = len(published.items)
+        await env.sleep(timedelta(days=200))
+
+    assert published.subjects()[-1] == "withdrawn"
+    assert published.of("withdrawn")[0]["phase"] == "foundations"
+    assert len(published.items) == count
+    assert all(date.fromisoformat(r["issued_on"]) <= withdrawn_on for r in published.of("reminder_issued"))
+    assert final.staff_counted == 2
+
+
+async def test_a_repeated_event_changes_nothing(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+        handle = await _start(env.client, await _today(env))
+        joined = StaffJoined(_event(), TEACHER, "teacher", await _today(env))
+        completion = ModuleCompletion(_event(), TEACHER, 4, "2027-01-01T10:00:00+00:00", "completion-1")
+        for _ in range(3):
+            await handle.signal("staff_registered", joined)
+            await handle.signal("module_completed", completion)
+        progress = await _progress(handle)
+        await handle.terminate("test over")
+
+    assert progress.modules_of(TEACHER) == [4]
+    assert progress.module_completions() == 1
+    assert list(progress.staff) == [TEACHER]
+
+
+async def test_journey_that_continues_as_new_keeps_every_count(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+        handle = await _start(env.client, await _today(env), history_limit=40)
+        first_run = (await handle.describe()).run_id
+        await _staff(handle, await _today(env))
+        await _modules(handle, 15)
+        await env.sleep(timedelta(hours=1))
+        latest = env.client.get_workflow_handle(handle.id)
+        progress = await _progress(latest)
+        repeat = ModuleCompletion(progress.events_seen[0], HEAD, 1, "2027-01-01T10:00:00+00:00")
+        await latest.signal("module_completed", repeat)
+        again = await _progress(latest)
+        run_now = (await latest.describe()).run_id
+        await latest.terminate("test over")
+
+    assert run_now != first_run
+    assert progress.module_completions() == 30
+    assert again.module_completions() == 30
+    assert published.subjects().count("started") == 1
+
+
+async def test_bad_updates_are_refused_with_a_reason_and_change_nothing(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+        handle = await _start(env.client, await _today(env))
+        before = await _progress(handle)
+        refusals = []
+        for name, argument in (
+            ("pause", Pause("  ")),
+            ("extend_deadline", DeadlineExtension(365, "holiday")),
+            ("change_plan", JourneyPlan([LeadershipDayDate(2, date(2027, 1, 1))])),
+            ("withdraw", Withdrawal(before.enrolled_on - timedelta(days=1))),
+        ):
+            with pytest.raises(WorkflowUpdateFailedError) as refused:
+                await handle.execute_update(name, argument)
+            refusals.append(getattr(refused.value.cause, "message", ""))
+        after = await _progress(handle)
+        extended = await handle.execute_update("extend_deadline", DeadlineExtension(14, "school closed for a flood"))
+        await handle.terminate("test over")
+
+    assert refusals == [
+        "reason: say why the journey is paused",
+        "days: 365 is not between 1 and 90",
+        "leadership_days: days must be numbered 1, 2, 3, ... in order",
+        f"withdrawn_on: {before.enrolled_on - timedelta(days=1)} is before the school enrolled",
+    ]
+    assert replace(after, published=0) == replace(before, published=0)  # its start events may land between
+    assert extended == f"launch is now judged on {before.phase_ends_on + timedelta(days=14)}"  # type: ignore[operator]
+
+
+async def test_paused_journey_issues_no_reminders_and_no_flags(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+        handle = await _start(env.client, await _today(env))
+        await handle.execute_update("pause", Pause("school closed after a fire"))
+        await env.sleep(timedelta(days=200))
+        paused = published.subjects()
+        await handle.terminate("test over")
+
+    assert "reminder_issued" not in paused
+    assert "flagged_at_risk" not in paused
+    assert paused.count("phase_entered") == 3  # launch, foundations, deepening: the journey still moves on
+
+
+@workflow.defn(name="StandInJourney")
+class StandInJourney:
+    """Receives what the Cohort workflow tells a journey, and when."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, int, str, str]] = []
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: False)
+
+    def _note(self, kind: str, day: int, held_on: date) -> None:
+        self.heard.append((kind, day, str(held_on), str(workflow.now().date())))
+
+    @workflow.signal
+    def leadership_day_upcoming(self, notice: LeadershipDayNotice) -> None:
+        self._note("upcoming", notice.day_number, notice.held_on)
+
+    @workflow.signal
+    def leadership_day_passed(self, notice: LeadershipDayNotice) -> None:
+        self._note("passed", notice.day_number, notice.held_on)
+
+    @workflow.signal
+    def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
+        self._note("moved", moved.day_number, moved.held_on)
+
+    @workflow.query
+    def notices(self) -> list[tuple[str, int, str, str]]:
+        return self.heard
+
+
+async def test_a_moved_leadership_day_moves_its_reminders(env: WorkflowEnvironment) -> None:
+    async with Worker(env.client, task_queue=QUEUE, workflows=[Cohort, StandInJourney]):
+        today = await _today(env)
+        plan = JourneyPlan(
+            [LeadershipDayDate(1, today + timedelta(days=20)), LeadershipDayDate(2, today + timedelta(days=60))]
         )
-        staff = str(uuid.uuid4())
-        repeated = _completion(staff, 2)
+        start = CohortStart(_event(), "oxon-2026", "Oxfordshire", today, add_months(today, 18), plan)
+        cohort = await env.client.start_workflow(Cohort.run, start, id="cohort-oxon-2026", task_queue=QUEUE)
+        journey = await env.client.start_workflow(StandInJourney.run, id="journey-stand-in", task_queue=QUEUE)
+        await cohort.signal("school_joined", SchoolJoined(_event(), "journey-stand-in"))
+        await cohort.signal("leadership_day_moved", LeadershipDayMoved(_event(), 1, today + timedelta(days=40)))
 
-        await handle.signal(SIGNAL_MODULE_COMPLETED, _completion(staff, 1))
-        await handle.signal(SIGNAL_MODULE_COMPLETED, repeated)
-        await handle.signal(SIGNAL_MODULE_COMPLETED, repeated)
-        progress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
+        await env.sleep(timedelta(days=70))
+        heard = await journey.query(StandInJourney.notices)
+        await journey.terminate("test over")
+        await cohort.terminate("test over")
 
-        assert progress.modules_completed == {staff: [1, 2]}
-        assert progress.module_completions == 2
-        assert progress.events_seen == 3
-
-
-async def test_journey_completes_after_eighteen_months(env: WorkflowEnvironment) -> None:
-    client: Client = env.client
-    async with Worker(client, task_queue=QUEUE, workflows=[SchoolJourney]):
-        handle = await client.start_workflow(
-            SchoolJourney.run, _start(), id="journey-oxon-2026-123456", task_queue=QUEUE
-        )
-        await handle.signal(SIGNAL_MODULE_COMPLETED, _completion(str(uuid.uuid4()), 1))
-
-        summary = await handle.result()
-
-        assert summary.phase == "completed"
-        assert summary.module_completions == 1
-        assert PROGRAMME_LENGTH.days >= 18 * 30
+    moved = str(today + timedelta(days=40))
+    assert [h[:3] for h in heard] == [
+        ("moved", 1, moved),
+        ("upcoming", 1, moved),
+        ("passed", 1, moved),
+        ("upcoming", 2, str(today + timedelta(days=60))),
+        ("passed", 2, str(today + timedelta(days=60))),
+    ]
+    upcoming_day_one = next(h for h in heard if h[0] == "upcoming" and h[1] == 1)
+    assert upcoming_day_one[3] == str(today + timedelta(days=33))  # a week before the new date, not the old

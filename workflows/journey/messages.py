@@ -1,43 +1,242 @@
-"""What the bridge sends a journey and what its queries answer. Standard library only (workflow sandbox)."""
+"""What the bridge sends a journey, what admins may change, and what its queries answer.
+
+Standard library only (the workflow sandbox). Every signal carries the id of the event it came from, so a
+redelivered event changes nothing. Dates are `date` values; the pydantic data converter carries them as ISO text.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-__all__ = ["QUERY_PROGRESS", "SIGNAL_MODULE_COMPLETED", "JourneyProgress", "JourneyStart", "ModuleCompletion"]
+__all__ = [
+    "QUERY_PROGRESS",
+    "SIGNAL_MODULE_COMPLETED",
+    "CircleHeld",
+    "CompletionWithdrawn",
+    "DeadlineExtension",
+    "HalfTermSpan",
+    "ImpactReturn",
+    "JourneyPlan",
+    "JourneyProgress",
+    "JourneyStart",
+    "LeadershipDayAttended",
+    "LeadershipDayDate",
+    "LeadershipDayMoved",
+    "LeadershipDayNotice",
+    "ModuleCompletion",
+    "Pause",
+    "SessionHeld",
+    "StaffJoined",
+    "StaffLeft",
+    "UrnChange",
+    "Withdrawal",
+]
 
-SIGNAL_MODULE_COMPLETED = "module_completed"
 QUERY_PROGRESS = "progress"
+SIGNAL_MODULE_COMPLETED = "module_completed"
+
+
+@dataclass(frozen=True)
+class LeadershipDayDate:
+    number: int
+    held_on: date
+
+
+@dataclass(frozen=True)
+class JourneyPlan:
+    """The cohort's programme plan, fixed when the journey starts; only the `change_plan` update changes it."""
+
+    leadership_days: list[LeadershipDayDate]
+    modules: int = 15
+    circles_per_half_term: int = 1
+    mentoring_sessions_per_term: int = 1
+    immersion_days: int = 2
+    practitioners_to_train: int = 2
+    practitioners_trained_by_month: int = 12
+
+
+@dataclass(frozen=True)
+class HalfTermSpan:
+    """A half-term of the school calendar (`2026-27-autumn-1`); its term is the id without the last part."""
+
+    half_term_id: str
+    starts_on: date
+    ends_on: date
+
+    @property
+    def term_id(self) -> str:
+        return self.half_term_id.rsplit("-", 1)[0]
 
 
 @dataclass(frozen=True)
 class JourneyStart:
-    """From `rsp.enrolment.school.enrolled.v1`: the school whose journey this is."""
+    """From `rsp.enrolment.school.enrolled.v1` and the cohort's plan and calendar."""
 
     event_id: str
     urn: str
     cohort_id: str
-    enrolled_on: str  # ISO date; kept as text so replays never depend on a converter's date handling
+    local_authority: str
+    enrolled_on: date
+    plan: JourneyPlan
+    half_terms: list[HalfTermSpan]
+    # Set only when the journey continues as new: everything it had, so no count is lost.
+    carried: JourneyProgress | None = None
+    # History length after which it continues as new (tests lower it).
+    history_limit: int = 10_000
+
+
+@dataclass(frozen=True)
+class StaffJoined:
+    event_id: str
+    staff_id: str
+    role: str
+    starts_on: date
+
+
+@dataclass(frozen=True)
+class StaffLeft:
+    event_id: str
+    staff_id: str
+    left_on: date
 
 
 @dataclass(frozen=True)
 class ModuleCompletion:
-    """From `rsp.learning.module.completed.v1`."""
-
     event_id: str
     staff_id: str
     module_number: int
     completed_at: str
+    completion_id: str = ""
+
+
+@dataclass(frozen=True)
+class CompletionWithdrawn:
+    event_id: str
+    completion_id: str
+    staff_id: str
+    module_number: int
+
+
+@dataclass(frozen=True)
+class CircleHeld:
+    event_id: str
+    circle_id: str
+    held_on: date
+    half_term: str | None
+
+
+@dataclass(frozen=True)
+class SessionHeld:
+    """A mentoring session, an immersion day or practitioner training the school attended."""
+
+    event_id: str
+    session_id: str
+    held_on: date
+    staff_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LeadershipDayAttended:
+    event_id: str
+    day_number: int
+    held_on: date
+    staff_ids: list[str]
+
+
+@dataclass(frozen=True)
+class LeadershipDayMoved:
+    event_id: str
+    day_number: int
+    held_on: date
+
+
+@dataclass(frozen=True)
+class LeadershipDayNotice:
+    """From the cohort's workflow: a leadership day is coming up, or has just passed."""
+
+    day_number: int
+    held_on: date
+
+
+@dataclass(frozen=True)
+class ImpactReturn:
+    event_id: str
+    period: str  # baseline, autumn, spring or summer
+    academic_year: str  # 2026/27
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    withdrawn_on: date
+    event_id: str = ""
+
+
+@dataclass(frozen=True)
+class UrnChange:
+    """An academy conversion: the journey keeps its id, and follows the school to its new URN."""
+
+    event_id: str
+    successor_urn: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeadlineExtension:
+    """Move the end of the current phase (when its criteria are judged) later by `days`."""
+
+    days: int
+    reason: str
+
+
+@dataclass
+class StaffRecord:
+    role: str
+    starts_on: date
+    left_on: date | None = None
+    modules: dict[str, int] = field(default_factory=dict)  # completion id -> module number
 
 
 @dataclass
 class JourneyProgress:
-    """A journey's state as its query reports it."""
+    """A journey's whole state: what its query answers and what continue-as-new carries."""
 
     urn: str
     cohort_id: str
-    enrolled_on: str
-    phase: str
-    modules_completed: dict[str, list[int]] = field(default_factory=dict)
-    module_completions: int = 0
-    events_seen: int = 0
+    local_authority: str
+    enrolled_on: date
+    ends_on: date
+    plan: JourneyPlan
+    half_terms: list[HalfTermSpan]
+    phase: str = "launch"
+    phase_ends_on: date | None = None
+    at_risk: bool = False
+    at_risk_reasons: list[str] = field(default_factory=list)
+    times_flagged_at_risk: int = 0
+    paused: bool = False
+    pause_reason: str = ""
+    withdrawn_on: date | None = None
+    staff: dict[str, StaffRecord] = field(default_factory=dict)
+    circles: dict[str, str] = field(default_factory=dict)  # circle id -> half-term id ("" in a holiday)
+    mentoring: dict[str, date] = field(default_factory=dict)  # session id -> date
+    immersion_days: dict[str, date] = field(default_factory=dict)
+    practitioners: list[str] = field(default_factory=list)  # staff ids trained
+    leadership_days_attended: list[int] = field(default_factory=list)  # by the headteacher
+    leadership_days_passed: list[int] = field(default_factory=list)
+    impact_returns: list[str] = field(default_factory=list)  # "baseline", "2026/27 autumn", ...
+    reminders_issued: list[str] = field(default_factory=list)  # keys of reminders already sent
+    milestones: list[str] = field(default_factory=list)
+    events_seen: list[str] = field(default_factory=list)
+    published: int = 0
+
+    def modules_of(self, staff_id: str) -> list[int]:
+        """The modules `staff_id` completed, in order."""
+        record = self.staff.get(staff_id)
+        return sorted(set(record.modules.values())) if record else []
+
+    def module_completions(self) -> int:
+        return sum(len(record.modules) for record in self.staff.values())

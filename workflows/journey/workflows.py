@@ -1,33 +1,87 @@
-"""SchoolJourney: the durable record of one school's 18 months in the programme.
+"""SchoolJourney: one school's 18 months, durable and inspectable.
 
-This slice starts the journey, tracks module completions and answers queries; the phases, deadlines and
-decisions come with the journey issue. Signals carry the event id; an id seen before changes nothing, because
-JetStream delivers at least once.
+It starts with the cohort's plan fixed, moves through its phases on durable timers, judges each phase's exit
+criteria (`criteria.py`), issues reminders, flags the school at risk and clears the flag when it catches up, and
+ends completed with a summary, or promptly when the school is withdrawn. Everything it decides goes out as an
+event through an activity. Signals carry their event's id; an id seen before changes nothing.
+
+Versioning: see workflows/VERSIONING.md. Any change to the order of commands must be patched
+(`workflow.patched`), and the replay test in tests/unit/test_journey_replay.py replays recorded histories.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import contextlib
+import uuid
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeKey
+from temporalio.common import RetryPolicy, SearchAttributeKey
 
 with workflow.unsafe.imports_passed_through():
-    from contracts.search_attributes import JOURNEY_PHASE
+    from contracts.events.base import Event
+    from contracts.events.journey import (
+        BackOnTrack,
+        FlaggedAtRisk,
+        JourneyCompleted,
+        JourneyStarted,
+        JourneySummary,
+        JourneyWithdrawn,
+        MilestoneReached,
+        PhaseEntered,
+        ReminderIssued,
+    )
+    from contracts.programme import PROGRAMME_MONTHS, add_months
+    from contracts.search_attributes import (
+        AT_RISK,
+        COHORT_ID,
+        JOURNEY_PHASE,
+        LOCAL_AUTHORITY,
+        MONTHS_ELAPSED,
+        STAFF_COMPLETED_ALL_PERCENT,
+        URN,
+    )
+    from workflows.journey import criteria
+    from workflows.journey.activities import PUBLISH_JOURNEY_EVENT, PublishJourneyEvent
     from workflows.journey.messages import (
         QUERY_PROGRESS,
-        SIGNAL_MODULE_COMPLETED,
+        CircleHeld,
+        CompletionWithdrawn,
+        DeadlineExtension,
+        ImpactReturn,
+        JourneyPlan,
         JourneyProgress,
         JourneyStart,
+        LeadershipDayAttended,
+        LeadershipDayDate,
+        LeadershipDayMoved,
+        LeadershipDayNotice,
         ModuleCompletion,
+        Pause,
+        SessionHeld,
+        StaffJoined,
+        StaffLeft,
+        StaffRecord,
+        UrnChange,
+        Withdrawal,
     )
 
-__all__ = ["PROGRAMME_LENGTH", "SchoolJourney"]
+__all__ = ["SchoolJourney"]
 
-# 18 months, counted generously in days so that the last month is never cut short.
-PROGRAMME_LENGTH = timedelta(days=549)
-
+_EVENT_IDS = uuid.UUID("6f1d2c3b-8a7e-4f60-9d1c-2b3a4c5d6e7f")
+_PUBLISH_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+_URN = SearchAttributeKey.for_keyword(URN)
+_COHORT = SearchAttributeKey.for_keyword(COHORT_ID)
+_LOCAL_AUTHORITY = SearchAttributeKey.for_keyword(LOCAL_AUTHORITY)
 _PHASE = SearchAttributeKey.for_keyword(JOURNEY_PHASE)
+_AT_RISK = SearchAttributeKey.for_bool(AT_RISK)
+_COMPLETED_ALL = SearchAttributeKey.for_float(STAFF_COMPLETED_ALL_PERCENT)
+_MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
 
 
 @workflow.defn(name="SchoolJourney")
@@ -36,37 +90,389 @@ class SchoolJourney:
 
     @workflow.init
     def __init__(self, start: JourneyStart) -> None:
-        self._progress = JourneyProgress(
-            urn=start.urn, cohort_id=start.cohort_id, enrolled_on=start.enrolled_on, phase="launch"
-        )
-        self._seen: set[str] = {start.event_id}
-        self._progress.events_seen = 1
+        if start.carried is not None:
+            self._s = start.carried
+        else:
+            boundaries = criteria.phase_boundaries(start.enrolled_on)
+            self._s = JourneyProgress(
+                urn=start.urn,
+                cohort_id=start.cohort_id,
+                local_authority=start.local_authority,
+                enrolled_on=start.enrolled_on,
+                ends_on=add_months(start.enrolled_on, PROGRAMME_MONTHS),
+                plan=start.plan,
+                half_terms=start.half_terms,
+                phase_ends_on=boundaries[0][1],
+            )
+        self._seen = set(self._s.events_seen)
+        self._first_time(start.event_id)
+        self._flagged_phase = self._s.phase
+        self._changed = False
+
+    # --- the journey -------------------------------------------------------------------------------------------
 
     @workflow.run
-    async def run(self, start: JourneyStart) -> JourneyProgress:
-        workflow.upsert_search_attributes([_PHASE.value_set(self._progress.phase)])
-        await workflow.sleep(PROGRAMME_LENGTH)
-        self._progress.phase = "completed"
-        workflow.upsert_search_attributes([_PHASE.value_set(self._progress.phase)])
-        return self._progress
+    async def run(self, start: JourneyStart) -> JourneySummary:
+        s = self._s
+        if start.carried is None:
+            await self._publish("started", JourneyStarted(**self._ids(), enrolled_on=s.enrolled_on, ends_on=s.ends_on))
+            await self._enter_phase("launch", s.enrolled_on)
+        while True:
+            today = workflow.now().date()
+            if s.withdrawn_on is not None:
+                await self._publish(
+                    "withdrawn", JourneyWithdrawn(**self._ids(), withdrawn_on=s.withdrawn_on, phase=s.phase)
+                )
+                self._show(today)
+                return criteria.summary(s, today)
+            assert s.phase_ends_on is not None
+            if today >= s.phase_ends_on:
+                finished = await self._end_phase(today)
+                if finished is not None:
+                    return finished
+                continue
+            if not s.paused:
+                await self._issue_reminders(today)
+            await self._check_back_on_track(today)
+            self._show(today)
+            if self._history_is_long(start):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(replace(start, carried=self._carry()))
+            self._changed = False
+            wake = self._next_wake(today)
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(lambda: self._changed, timeout=_midnight(wake) - workflow.now())
+
+    def _history_is_long(self, start: JourneyStart) -> bool:
+        info = workflow.info()
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() > start.history_limit
+
+    def _carry(self) -> JourneyProgress:
+        self._s.events_seen = sorted(self._seen)
+        return self._s
+
+    def _next_wake(self, today: date) -> date:
+        s = self._s
+        assert s.phase_ends_on is not None
+        candidates = [s.phase_ends_on, today + timedelta(days=31)]
+        for term in s.half_terms:
+            for moment in (term.ends_on + timedelta(days=1), term.ends_on + criteria.IMPACT_RETURN_GRACE):
+                if moment > today:
+                    candidates.append(moment)
+        baseline_due = add_months(s.enrolled_on, 1)
+        if baseline_due > today:
+            candidates.append(baseline_due)
+        return min(candidates)
+
+    async def _enter_phase(self, phase: str, entered_on: date) -> None:
+        s = self._s
+        s.phase = phase
+        month = next((m for p, m in criteria.PHASES if p == phase), PROGRAMME_MONTHS)
+        previous = [m for p, m in criteria.PHASES if m < month]
+        s.phase_ends_on = add_months(s.enrolled_on, month)
+        await self._publish(
+            f"phase:{phase}",
+            PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=max(previous, default=0)),
+        )
+
+    async def _end_phase(self, today: date) -> JourneySummary | None:
+        s = self._s
+        unmet = criteria.unmet_criteria(s, s.phase, today)
+        if not unmet:
+            await self._publish(
+                f"milestone:{s.phase}",
+                MilestoneReached(
+                    **self._ids(),
+                    milestone=f"{s.phase}_criteria_met",
+                    description=f"everything the {s.phase} phase expects was done by its end",
+                    reached_on=today,
+                ),
+            )
+        elif not s.paused:
+            s.at_risk, s.at_risk_reasons = True, unmet
+            s.times_flagged_at_risk += 1
+            self._flagged_phase = s.phase
+            await self._publish(
+                f"at_risk:{s.phase}",
+                FlaggedAtRisk(**self._ids(), phase=s.phase, reasons=unmet, flagged_on=today),
+            )
+        names = [phase for phase, _ in criteria.PHASES]
+        following = names.index(s.phase) + 1
+        if following < len(names):
+            await self._enter_phase(names[following], today)
+            return None
+        s.phase = "completed"
+        final = criteria.summary(s, today)
+        await self._publish(
+            "completed", JourneyCompleted(**self._ids(), completed_on=today, at_risk=s.at_risk, summary=final)
+        )
+        self._show(today)
+        return final
+
+    async def _issue_reminders(self, today: date) -> None:
+        for key, kind, due_on, reason in criteria.due_reminders(self._s, today):
+            await self._remind(key, kind, due_on, reason, today)
+
+    async def _remind(self, key: str, kind: str, due_on: date, reason: str, today: date) -> None:
+        if key in self._s.reminders_issued or self._s.paused or self._s.withdrawn_on is not None:
+            return
+        self._s.reminders_issued.append(key)
+        reminder = ReminderIssued(**self._ids(), reminder=kind, due_on=due_on, reason=reason, issued_on=today)
+        await self._publish(f"reminder:{key}", reminder)
+
+    async def _check_back_on_track(self, today: date) -> None:
+        s = self._s
+        if s.at_risk and not criteria.unmet_criteria(s, self._flagged_phase, today):
+            s.at_risk, s.at_risk_reasons = False, []
+            await self._publish(
+                f"back_on_track:{s.times_flagged_at_risk}", BackOnTrack(**self._ids(), cleared_on=today)
+            )
+
+    def _ids(self) -> dict[str, str]:
+        return {"urn": self._s.urn, "cohort_id": self._s.cohort_id, "journey_id": workflow.info().workflow_id}
+
+    async def _publish(self, key: str, event: Event) -> None:
+        # Derived from the workflow and what the event is about: a retry or a replay publishes the same id.
+        event_id = uuid.uuid5(_EVENT_IDS, f"{workflow.info().workflow_id}/{key}")
+        await workflow.execute_activity(
+            PUBLISH_JOURNEY_EVENT,
+            PublishJourneyEvent(str(event_id), event.subject, event.model_dump(mode="json")),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_PUBLISH_RETRY,
+        )
+        self._s.published += 1
+
+    def _show(self, today: date) -> None:
+        s = self._s
+        months = max(0, (today.year - s.enrolled_on.year) * 12 + today.month - s.enrolled_on.month)
+        workflow.upsert_search_attributes(
+            [
+                _URN.value_set(s.urn),
+                _COHORT.value_set(s.cohort_id),
+                _LOCAL_AUTHORITY.value_set(s.local_authority),
+                _PHASE.value_set("withdrawn" if s.withdrawn_on else s.phase),
+                _AT_RISK.value_set(s.at_risk),
+                _COMPLETED_ALL.value_set(criteria.staff_completed_all_percent(s)),
+                _MONTHS.value_set(min(months, PROGRAMME_MONTHS)),
+            ]
+        )
+        workflow.set_current_details(criteria.progress_markdown(s, today))
+
+    # --- what happened: signals from the bridge and the cohort's workflow ---------------------------------------
 
     def _first_time(self, event_id: str) -> bool:
+        if not event_id:
+            return True
         if event_id in self._seen:
             return False
         self._seen.add(event_id)
-        self._progress.events_seen = len(self._seen)
+        self._changed = True
         return True
 
-    @workflow.signal(name=SIGNAL_MODULE_COMPLETED)
+    @workflow.signal
+    def staff_registered(self, joined: StaffJoined) -> None:
+        if self._first_time(joined.event_id) and joined.staff_id not in self._s.staff:
+            self._s.staff[joined.staff_id] = StaffRecord(role=joined.role, starts_on=joined.starts_on)
+
+    @workflow.signal
+    def staff_left(self, left: StaffLeft) -> None:
+        record = self._s.staff.get(left.staff_id)
+        if self._first_time(left.event_id) and record is not None:
+            record.left_on = left.left_on
+
+    @workflow.signal
     def module_completed(self, completion: ModuleCompletion) -> None:
         if not self._first_time(completion.event_id):
             return
-        modules = self._progress.modules_completed.setdefault(completion.staff_id, [])
-        if completion.module_number not in modules:
-            modules.append(completion.module_number)
-            modules.sort()
-            self._progress.module_completions += 1
+        # A completion can arrive before the registration it belongs to (separate streams); keep it.
+        record = self._s.staff.setdefault(
+            completion.staff_id, StaffRecord(role="unknown", starts_on=self._s.enrolled_on)
+        )
+        record.modules[completion.completion_id or completion.event_id] = completion.module_number
+
+    @workflow.signal
+    def completion_withdrawn(self, withdrawn: CompletionWithdrawn) -> None:
+        record = self._s.staff.get(withdrawn.staff_id)
+        if self._first_time(withdrawn.event_id) and record is not None:
+            record.modules.pop(withdrawn.completion_id, None)
+
+    @workflow.signal
+    def circle_held(self, circle: CircleHeld) -> None:
+        if self._first_time(circle.event_id):
+            self._s.circles[circle.circle_id] = circle.half_term or ""
+
+    @workflow.signal
+    def mentoring_session_held(self, session: SessionHeld) -> None:
+        if self._first_time(session.event_id):
+            self._s.mentoring[session.session_id] = session.held_on
+
+    @workflow.signal
+    def immersion_day_held(self, session: SessionHeld) -> None:
+        if self._first_time(session.event_id):
+            self._s.immersion_days[session.session_id] = session.held_on
+
+    @workflow.signal
+    def practitioner_trained(self, session: SessionHeld) -> None:
+        if self._first_time(session.event_id):
+            for staff_id in session.staff_ids:
+                if staff_id not in self._s.practitioners:
+                    self._s.practitioners.append(staff_id)
+
+    @workflow.signal
+    def leadership_day_attended(self, attended: LeadershipDayAttended) -> None:
+        if not self._first_time(attended.event_id):
+            return
+        headteachers = {i for i, r in self._s.staff.items() if r.role == "headteacher" and r.left_on is None}
+        if headteachers & set(attended.staff_ids) and attended.day_number not in self._s.leadership_days_attended:
+            self._s.leadership_days_attended.append(attended.day_number)
+
+    @workflow.signal
+    def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
+        if not self._first_time(moved.event_id):
+            return
+        days = [
+            LeadershipDayDate(d.number, moved.held_on) if d.number == moved.day_number else d
+            for d in self._s.plan.leadership_days
+        ]
+        self._s.plan = replace(self._s.plan, leadership_days=days)
+
+    @workflow.signal
+    async def leadership_day_upcoming(self, notice: LeadershipDayNotice) -> None:
+        """From the cohort's workflow, a week before each day: remind the school."""
+        reason = f"leadership day {notice.day_number} is on {notice.held_on}"
+        await self._remind(
+            f"leadership:{notice.day_number}:{notice.held_on}",
+            "leadership_day",
+            notice.held_on,
+            reason,
+            workflow.now().date(),
+        )
+
+    @workflow.signal
+    async def leadership_day_passed(self, notice: LeadershipDayNotice) -> None:
+        """From the cohort's workflow, the day after each day: a missing headteacher is followed up."""
+        s = self._s
+        if notice.day_number not in s.leadership_days_passed:
+            s.leadership_days_passed.append(notice.day_number)
+            self._changed = True
+        if notice.day_number not in s.leadership_days_attended:
+            reason = f"the headteacher did not attend leadership day {notice.day_number} on {notice.held_on}"
+            await self._remind(
+                f"leadership_missed:{notice.day_number}",
+                "leadership_day",
+                notice.held_on,
+                reason,
+                workflow.now().date(),
+            )
+
+    @workflow.signal
+    def impact_return_submitted(self, submitted: ImpactReturn) -> None:
+        if not self._first_time(submitted.event_id):
+            return
+        key = "baseline" if submitted.period == "baseline" else f"{submitted.academic_year} {submitted.period}"
+        if key not in self._s.impact_returns:
+            self._s.impact_returns.append(key)
+
+    @workflow.signal
+    def urn_changed(self, change: UrnChange) -> None:
+        if self._first_time(change.event_id):
+            self._s.urn = change.successor_urn
+
+    @workflow.signal
+    def school_withdrawn(self, withdrawal: Withdrawal) -> None:
+        if self._first_time(withdrawal.event_id) and self._s.withdrawn_on is None:
+            self._s.withdrawn_on = withdrawal.withdrawn_on
+
+    # --- what admins change: validated updates ---------------------------------------------------------------
+
+    def _require_running(self) -> None:
+        if self._s.withdrawn_on is not None or self._s.phase == "completed":
+            raise ValueError(f"the journey is {'withdrawn' if self._s.withdrawn_on else 'completed'}")
+
+    @workflow.update
+    def pause(self, pause: Pause) -> str:
+        self._s.paused, self._s.pause_reason = True, pause.reason
+        self._changed = True
+        return f"paused: {pause.reason}"
+
+    @pause.validator
+    def _validate_pause(self, pause: Pause) -> None:
+        self._require_running()
+        if self._s.paused:
+            raise ValueError("the journey is already paused")
+        if not pause.reason.strip():
+            raise ValueError("reason: say why the journey is paused")
+
+    @workflow.update
+    def resume(self) -> str:
+        self._s.paused, self._s.pause_reason = False, ""
+        self._changed = True
+        return "resumed"
+
+    @resume.validator
+    def _validate_resume(self) -> None:
+        self._require_running()
+        if not self._s.paused:
+            raise ValueError("the journey is not paused")
+
+    @workflow.update
+    def extend_deadline(self, extension: DeadlineExtension) -> str:
+        assert self._s.phase_ends_on is not None
+        self._s.phase_ends_on += timedelta(days=extension.days)
+        self._changed = True
+        return f"{self._s.phase} is now judged on {self._s.phase_ends_on}"
+
+    @extend_deadline.validator
+    def _validate_extension(self, extension: DeadlineExtension) -> None:
+        self._require_running()
+        if not 1 <= extension.days <= 90:
+            raise ValueError(f"days: {extension.days} is not between 1 and 90")
+        if not extension.reason.strip():
+            raise ValueError("reason: say why the deadline moves")
+
+    @workflow.update
+    def change_plan(self, plan: JourneyPlan) -> str:
+        self._s.plan = plan
+        self._changed = True
+        return "plan changed"
+
+    @change_plan.validator
+    def _validate_plan(self, plan: JourneyPlan) -> None:
+        self._require_running()
+        numbers = [day.number for day in plan.leadership_days]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("leadership_days: days must be numbered 1, 2, 3, ... in order")
+        dates = [day.held_on for day in plan.leadership_days]
+        if dates != sorted(set(dates)):
+            raise ValueError("leadership_days: dates must run in order, one day each")
+        counts = {
+            "modules": plan.modules,
+            "circles_per_half_term": plan.circles_per_half_term,
+            "mentoring_sessions_per_term": plan.mentoring_sessions_per_term,
+            "immersion_days": plan.immersion_days,
+            "practitioners_to_train": plan.practitioners_to_train,
+        }
+        for name, count in counts.items():
+            if count < 0:
+                raise ValueError(f"{name}: {count} is negative")
+        if plan.modules > 15:
+            raise ValueError(f"modules: {plan.modules} is more than the 15 there are")
+        if not 1 <= plan.practitioners_trained_by_month <= PROGRAMME_MONTHS:
+            raise ValueError("practitioners_trained_by_month: must be a month from 1 to 18")
+
+    @workflow.update
+    def withdraw(self, withdrawal: Withdrawal) -> str:
+        self._s.withdrawn_on = withdrawal.withdrawn_on
+        self._changed = True
+        return f"withdrawn on {withdrawal.withdrawn_on}"
+
+    @withdraw.validator
+    def _validate_withdrawal(self, withdrawal: Withdrawal) -> None:
+        self._require_running()
+        if withdrawal.withdrawn_on < self._s.enrolled_on:
+            raise ValueError(f"withdrawn_on: {withdrawal.withdrawn_on} is before the school enrolled")
 
     @workflow.query(name=QUERY_PROGRESS)
     def progress(self) -> JourneyProgress:
-        return self._progress
+        self._s.events_seen = sorted(self._seen)
+        return self._s

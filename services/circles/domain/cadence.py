@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from services.circles.domain.calendar import HalfTerm, HalfTermCalendar
+from contracts.calendar import HalfTerm, HalfTermCalendar
 from services.circles.domain.model import ProgrammeSpan
 
 __all__ = ["CohortHalfTerm", "HalfTermCadence", "HalfTermStatus", "SchoolCadence", "cohort_cadence", "school_cadence"]

@@ -14,12 +14,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.calendar import HalfTerm, HalfTermCalendar
 from contracts.events.circles import CircleKind, CircleTheme
 from contracts.events.learning import MODULE_COUNT
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
 from runtime.auth import Authenticator, Principal
 from services.circles.domain.cadence import CohortHalfTerm, HalfTermCadence, HalfTermStatus, SchoolCadence
-from services.circles.domain.calendar import HalfTerm, HalfTermCalendar
 from services.circles.domain.circle import Circle, CircleStatus
 from services.circles.domain.errors import SchoolNotKnown
 from services.circles.entrypoints.authorisation import POLICY, may_read_reflection

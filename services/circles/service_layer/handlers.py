@@ -8,9 +8,9 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts.calendar import HalfTermCalendar
 from contracts.events import CohortCreated, SchoolCompleted, SchoolUrnChanged
 from runtime.errors import RetryLater
-from services.circles.domain.calendar import HalfTermCalendar
 from services.circles.domain.circle import Circle, HeldRecord, plan_circle
 from services.circles.domain.errors import CircleNotFound, SchoolNotKnown
 from services.circles.domain.model import CircleSchool, CohortDates, check_on_roster

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from contracts.calendar import HalfTermCalendar
 from services.circles.domain.cadence import CohortHalfTerm, SchoolCadence, cohort_cadence, school_cadence
-from services.circles.domain.calendar import HalfTermCalendar
 from services.circles.domain.circle import Circle
 from services.circles.domain.errors import CircleNotFound, CohortNotKnown, SchoolNotKnown
 from services.circles.domain.model import CircleSchool

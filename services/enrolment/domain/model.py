@@ -141,10 +141,13 @@ class SchoolEnrolment:
         withdrawn = replace(self, status="withdrawn", ended_on=today)
         return withdrawn, SchoolWithdrawn(urn=self.urn, cohort_id=self.cohort_id, withdrawn_on=today)
 
-    def complete(self, cohort: Cohort, today: date) -> tuple[SchoolEnrolment, SchoolCompleted]:
-        """The school's 18 months are over: it completes (never before its cohort's last day)."""
+    def complete(
+        self, cohort: Cohort, today: date, journey_ended: bool = False
+    ) -> tuple[SchoolEnrolment, SchoolCompleted]:
+        """The school's 18 months are over: it completes when its journey ends, or by hand never before its
+        cohort's last day."""
         self.require_active()
-        if today < cohort.ends_on:
+        if not journey_ended and today < cohort.ends_on:
             raise CohortNotOver(self.urn, cohort.cohort_id, cohort.ends_on)
         completed = replace(self, status="completed", ended_on=today)
         return completed, SchoolCompleted(urn=self.urn, cohort_id=self.cohort_id, completed_on=today)
@@ -186,12 +189,13 @@ class StaffMember:
             staff_id=self.staff_id, urn=self.urn, cohort_id=cohort_id, role=self.role, starts_on=self.starts_on
         )
 
-    def leave(self, left_on: date) -> tuple[StaffMember, StaffLeft]:
+    def leave(self, left_on: date, cohort_id: str | None) -> tuple[StaffMember, StaffLeft]:
         if self.left_on is not None:
             raise StaffAlreadyLeft(self.staff_id, self.left_on)
         if left_on < self.starts_on:
             raise LeavingBeforeStarting(left_on, self.starts_on)
-        return replace(self, left_on=left_on), StaffLeft(staff_id=self.staff_id, urn=self.urn, left_on=left_on)
+        event = StaffLeft(staff_id=self.staff_id, urn=self.urn, left_on=left_on, cohort_id=cohort_id)
+        return replace(self, left_on=left_on), event
 
 
 def enrol(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from uuid import uuid4
 
+from contracts import Envelope
+from contracts.events.journey import JourneyCompleted
 from services.enrolment.domain.errors import CohortAlreadyExists, CohortNotFound, SchoolNotFound, StaffNotFound
 from services.enrolment.domain.gias import assess
 from services.enrolment.domain.model import (
@@ -33,6 +35,7 @@ from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
 __all__ = [
     "ImportReport",
     "change_urn",
+    "complete_at_journey_end",
     "complete_school",
     "create_cohort",
     "enrol_school",
@@ -172,6 +175,20 @@ async def complete_school(uow: EnrolmentUnitOfWork, command: CompleteSchool) -> 
     return completed
 
 
+async def complete_at_journey_end(uow: EnrolmentUnitOfWork, event: JourneyCompleted, envelope: Envelope) -> None:
+    """The school's journey completed: its enrolment completes too, unless it already ended another way."""
+    async with uow:
+        if not await uow.claim("enrolment", envelope):
+            return
+        school = await uow.schools.current(event.urn)
+        if school is not None and school.status == "active" and school.cohort_id == event.cohort_id:
+            cohort = await _cohort(uow, school.cohort_id)
+            completed, completion = school.complete(cohort, event.completed_on, journey_ended=True)
+            await uow.schools.end(completed, None)
+            await uow.record(completion)
+        await uow.commit()
+
+
 async def change_urn(uow: EnrolmentUnitOfWork, command: ChangeUrn) -> SchoolEnrolment:
     """Record an academy conversion: the school continues under its successor URN, with its staff."""
     async with uow:
@@ -216,7 +233,8 @@ async def record_staff_leaving(uow: EnrolmentUnitOfWork, command: RecordStaffLea
         member = await uow.staff.get(command.urn, command.staff_id)
         if member is None:
             raise StaffNotFound(command.staff_id)
-        left, event = member.leave(command.left_on)
+        school = await uow.schools.current(command.urn)
+        left, event = member.leave(command.left_on, None if school is None else school.cohort_id)
         await uow.staff.record_leaving(left)
         await uow.record(event)
         await uow.commit()

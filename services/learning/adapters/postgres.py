@@ -1,18 +1,44 @@
-"""Learning's tables, through asyncpg."""
+"""Learning's tables for schools, staff and the online modules, through asyncpg."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
 from uuid import UUID
 
 import asyncpg
 
 from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
-from services.learning.domain.model import EnrolledSchool, ModuleCompletion
+from services.learning.adapters.postgres_sessions import PostgresSessionRepository
+from services.learning.adapters.postgres_xapi import PostgresActorRepository, PostgresStatementRepository
+from services.learning.domain.model import (
+    CompletionWithdrawal,
+    EnrolledSchool,
+    Module,
+    ModuleCompletion,
+    ModuleStart,
+    SchoolStatus,
+    StaffMember,
+)
 
 __all__ = ["PostgresLearningUnitOfWork"]
 
-_COMPLETION_COLUMNS = "completion_id, staff_id, urn, cohort_id, module_number, completed_at"
+_COMPLETION_COLUMNS = "completion_id, staff_id, urn, cohort_id, module_number, completed_at, statement_id"
+_STAFF_COLUMNS = "staff_id, urn, cohort_id, role, starts_on, left_on"
+
+
+class PostgresModuleRepository:
+    def __init__(self, conn: AnyConnection) -> None:
+        self._conn = conn
+
+    async def all(self) -> list[Module]:
+        rows = await self._conn.fetch("SELECT number, title, summary, expected_minutes FROM modules ORDER BY number")
+        return [Module(r["number"], r["title"], r["summary"], r["expected_minutes"]) for r in rows]
+
+
+def _school(row: asyncpg.Record) -> EnrolledSchool:
+    return EnrolledSchool(urn=row["urn"], cohort_id=row["cohort_id"], status=cast(SchoolStatus, row["status"]))
 
 
 class PostgresSchoolRepository:
@@ -20,17 +46,110 @@ class PostgresSchoolRepository:
         self._conn = conn
 
     async def get(self, urn: str) -> EnrolledSchool | None:
-        row = await self._conn.fetchrow("SELECT urn, cohort_id FROM schools WHERE urn = $1", urn)
-        return None if row is None else EnrolledSchool(urn=row["urn"], cohort_id=row["cohort_id"])
+        row = await self._conn.fetchrow("SELECT urn, cohort_id, status FROM schools WHERE urn = $1", urn)
+        return None if row is None else _school(row)
 
     async def save(self, school: EnrolledSchool) -> None:
-        # A school re-enrolled into a later cohort moves there.
+        # A school re-enrolled into a later cohort moves there and is active again.
         await self._conn.execute(
-            "INSERT INTO schools (urn, cohort_id) VALUES ($1, $2) "
-            "ON CONFLICT (urn) DO UPDATE SET cohort_id = EXCLUDED.cohort_id",
+            "INSERT INTO schools (urn, cohort_id, status) VALUES ($1, $2, $3) "
+            "ON CONFLICT (urn) DO UPDATE SET cohort_id = EXCLUDED.cohort_id, status = EXCLUDED.status",
             school.urn,
             school.cohort_id,
+            school.status,
         )
+
+    async def end(self, urn: str, cohort_id: str, status: SchoolStatus) -> bool:
+        # Only the enrolment the event is about: a school since re-enrolled elsewhere stays active.
+        ended = await self._conn.fetchval(
+            "UPDATE schools SET status = $3 WHERE urn = $1 AND cohort_id = $2 RETURNING true", urn, cohort_id, status
+        )
+        return bool(ended)
+
+    async def in_cohort(self, cohort_id: str) -> list[EnrolledSchool]:
+        rows = await self._conn.fetch(
+            "SELECT urn, cohort_id, status FROM schools WHERE cohort_id = $1 ORDER BY urn", cohort_id
+        )
+        return [_school(row) for row in rows]
+
+
+def _member(row: asyncpg.Record) -> StaffMember:
+    return StaffMember(
+        staff_id=row["staff_id"],
+        urn=row["urn"],
+        cohort_id=row["cohort_id"],
+        role=row["role"],
+        starts_on=row["starts_on"],
+        left_on=row["left_on"],
+    )
+
+
+class PostgresStaffRepository:
+    def __init__(self, conn: AnyConnection) -> None:
+        self._conn = conn
+
+    async def get(self, staff_id: UUID) -> StaffMember | None:
+        row = await self._conn.fetchrow(f"SELECT {_STAFF_COLUMNS} FROM staff WHERE staff_id = $1", staff_id)
+        return None if row is None else _member(row)
+
+    async def save(self, member: StaffMember) -> None:
+        await self._conn.execute(
+            f"INSERT INTO staff ({_STAFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (staff_id) DO UPDATE "
+            "SET urn = EXCLUDED.urn, cohort_id = EXCLUDED.cohort_id, role = EXCLUDED.role, "
+            "starts_on = EXCLUDED.starts_on, left_on = EXCLUDED.left_on",
+            member.staff_id,
+            member.urn,
+            member.cohort_id,
+            member.role,
+            member.starts_on,
+            member.left_on,
+        )
+
+    async def record_leaving(self, staff_id: UUID, left_on: date) -> bool:
+        left = await self._conn.fetchval(
+            "UPDATE staff SET left_on = $2 WHERE staff_id = $1 RETURNING true", staff_id, left_on
+        )
+        return bool(left)
+
+    async def of_school(self, urn: str) -> list[StaffMember]:
+        rows = await self._conn.fetch(f"SELECT {_STAFF_COLUMNS} FROM staff WHERE urn = $1", urn)
+        return [_member(row) for row in rows]
+
+
+class PostgresStartRepository:
+    def __init__(self, conn: AnyConnection) -> None:
+        self._conn = conn
+
+    @staticmethod
+    def _from_row(row: asyncpg.Record) -> ModuleStart:
+        return ModuleStart(row["staff_id"], row["urn"], row["cohort_id"], row["module_number"], row["started_at"])
+
+    async def add(self, start: ModuleStart) -> bool:
+        added = await self._conn.fetchval(
+            "INSERT INTO module_starts (staff_id, module_number, urn, cohort_id, started_at) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
+            start.staff_id,
+            start.module_number,
+            start.urn,
+            start.cohort_id,
+            start.started_at,
+        )
+        return bool(added)
+
+    async def find(self, staff_id: UUID, module_number: int) -> ModuleStart | None:
+        row = await self._conn.fetchrow(
+            "SELECT staff_id, urn, cohort_id, module_number, started_at FROM module_starts "
+            "WHERE staff_id = $1 AND module_number = $2",
+            staff_id,
+            module_number,
+        )
+        return None if row is None else self._from_row(row)
+
+    async def of_school(self, urn: str) -> list[ModuleStart]:
+        rows = await self._conn.fetch(
+            "SELECT staff_id, urn, cohort_id, module_number, started_at FROM module_starts WHERE urn = $1", urn
+        )
+        return [self._from_row(row) for row in rows]
 
 
 class PostgresCompletionRepository:
@@ -46,20 +165,26 @@ class PostgresCompletionRepository:
             cohort_id=row["cohort_id"],
             module_number=row["module_number"],
             completed_at=row["completed_at"],
+            statement_id=row["statement_id"],
         )
 
-    async def find(self, staff_id: UUID, module_number: int) -> ModuleCompletion | None:
-        row = await self._conn.fetchrow(
-            f"SELECT {_COMPLETION_COLUMNS} FROM module_completions WHERE staff_id = $1 AND module_number = $2",
-            staff_id,
-            module_number,
-        )
+    async def _one(self, where: str, *args: object) -> ModuleCompletion | None:
+        row = await self._conn.fetchrow(f"SELECT {_COMPLETION_COLUMNS} FROM module_completions WHERE {where}", *args)
         return None if row is None else self._from_row(row)
+
+    async def find(self, staff_id: UUID, module_number: int) -> ModuleCompletion | None:
+        return await self._one("staff_id = $1 AND module_number = $2", staff_id, module_number)
+
+    async def get(self, completion_id: UUID) -> ModuleCompletion | None:
+        return await self._one("completion_id = $1", completion_id)
+
+    async def from_statement(self, statement_id: UUID) -> ModuleCompletion | None:
+        return await self._one("statement_id = $1", statement_id)
 
     async def add(self, completion: ModuleCompletion) -> bool:
         # ON CONFLICT: a concurrent request recorded the same completion first; that one stands.
         inserted = await self._conn.fetchval(
-            f"INSERT INTO module_completions ({_COMPLETION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) "
+            f"INSERT INTO module_completions ({_COMPLETION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) "
             "ON CONFLICT (staff_id, module_number) DO NOTHING RETURNING true",
             completion.completion_id,
             completion.staff_id,
@@ -67,6 +192,7 @@ class PostgresCompletionRepository:
             completion.cohort_id,
             completion.module_number,
             completion.completed_at,
+            completion.statement_id,
         )
         return bool(inserted)
 
@@ -76,11 +202,45 @@ class PostgresCompletionRepository:
         )
         return [self._from_row(row) for row in rows]
 
+    async def withdraw(self, withdrawal: CompletionWithdrawal) -> None:
+        c = withdrawal.completion
+        await self._conn.execute("DELETE FROM module_completions WHERE completion_id = $1", c.completion_id)
+        await self._conn.execute(
+            f"INSERT INTO completion_withdrawals ({_COMPLETION_COLUMNS}, reason, withdrawn_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            c.completion_id,
+            c.staff_id,
+            c.urn,
+            c.cohort_id,
+            c.module_number,
+            c.completed_at,
+            c.statement_id,
+            withdrawal.reason,
+            withdrawal.withdrawn_at,
+        )
+
+    async def was_withdrawn(self, completion_id: UUID) -> bool:
+        return bool(
+            await self._conn.fetchval("SELECT true FROM completion_withdrawals WHERE completion_id = $1", completion_id)
+        )
+
 
 class PostgresLearningUnitOfWork(PostgresUnitOfWork):
+    modules: PostgresModuleRepository
     schools: PostgresSchoolRepository
+    staff: PostgresStaffRepository
+    starts: PostgresStartRepository
     completions: PostgresCompletionRepository
+    actors: PostgresActorRepository
+    statements: PostgresStatementRepository
+    sessions: PostgresSessionRepository
 
     def _open_repositories(self, conn: AnyConnection) -> None:
+        self.modules = PostgresModuleRepository(conn)
         self.schools = PostgresSchoolRepository(conn)
+        self.staff = PostgresStaffRepository(conn)
+        self.starts = PostgresStartRepository(conn)
         self.completions = PostgresCompletionRepository(conn)
+        self.actors = PostgresActorRepository(conn)
+        self.statements = PostgresStatementRepository(conn)
+        self.sessions = PostgresSessionRepository(conn)

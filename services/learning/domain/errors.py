@@ -1,10 +1,28 @@
-"""Learning's errors; the HTTP edge turns them into 404 answers."""
+"""Learning's errors; the HTTP edge turns them into 400, 404, 409 and 422 answers."""
 
 from __future__ import annotations
 
-from runtime.errors import NotFound, PlatformError
+from datetime import date
+from uuid import UUID
 
-__all__ = ["LearningError", "SchoolNotEnrolled"]
+from runtime.errors import Conflict, Invalid, NotFound, PlatformError
+
+__all__ = [
+    "ActorAlreadyMapped",
+    "CohortNotKnown",
+    "CompletionAlreadyWithdrawn",
+    "CompletionNotFound",
+    "LearningError",
+    "MalformedStatement",
+    "SchoolNotActive",
+    "SchoolNotEnrolled",
+    "SessionConflict",
+    "SessionNotFound",
+    "SessionRefused",
+    "StaffHasLeft",
+    "StaffNotRegistered",
+    "StatementConflict",
+]
 
 
 class LearningError(PlatformError):
@@ -14,3 +32,63 @@ class LearningError(PlatformError):
 class SchoolNotEnrolled(LearningError, NotFound):
     def __init__(self, urn: str) -> None:
         super().__init__(f"school {urn} is not enrolled in the programme")
+
+
+class SchoolNotActive(LearningError, Conflict):
+    def __init__(self, urn: str, status: str) -> None:
+        super().__init__(f"school {urn} is {status}, no longer active in the programme")
+
+
+class CohortNotKnown(LearningError, NotFound):
+    def __init__(self, cohort_id: str) -> None:
+        super().__init__(f"cohort {cohort_id!r} has no schools enrolled")
+
+
+class StaffNotRegistered(LearningError, Invalid):
+    def __init__(self, staff_id: UUID, urn: str | None = None) -> None:
+        at = f" at school {urn}" if urn else ""
+        super().__init__(f"staff_id {staff_id} is not registered{at} (register them in enrolment first)")
+
+
+class StaffHasLeft(LearningError, Invalid):
+    def __init__(self, staff_id: UUID, urn: str, left_on: date) -> None:
+        super().__init__(
+            f"staff_id {staff_id} left school {urn} on {left_on.isoformat()}; later learning does not count"
+        )
+
+
+class CompletionNotFound(LearningError, NotFound):
+    def __init__(self, completion_id: UUID) -> None:
+        super().__init__(f"completion {completion_id} is not recorded")
+
+
+class CompletionAlreadyWithdrawn(LearningError, Conflict):
+    def __init__(self, completion_id: UUID) -> None:
+        super().__init__(f"completion {completion_id} was already withdrawn")
+
+
+class MalformedStatement(LearningError):
+    """An xAPI request that does not follow the specification: HTTP 400, as xAPI requires."""
+
+
+class StatementConflict(LearningError, Conflict):
+    def __init__(self, statement_id: UUID) -> None:
+        super().__init__(f"statement {statement_id} is already stored with different content")
+
+
+class ActorAlreadyMapped(LearningError, Conflict):
+    def __init__(self, staff_id: UUID) -> None:
+        super().__init__(f"this actor is already mapped to staff_id {staff_id}")
+
+
+class SessionNotFound(LearningError, NotFound):
+    def __init__(self, session_id: UUID) -> None:
+        super().__init__(f"session {session_id} does not exist")
+
+
+class SessionRefused(LearningError, Invalid):
+    """A session cannot be scheduled, moved, held or cancelled as asked; the message names the field."""
+
+
+class SessionConflict(LearningError, Conflict):
+    """The session's state forbids the change (cancelled, already held, day already scheduled)."""

@@ -1,18 +1,62 @@
-"""Learning's handlers: plain functions over a unit of work."""
+"""Learning's handlers for the roster and the online modules: plain functions over a unit of work."""
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
-from contracts import Envelope, SchoolEnrolled
-from services.learning.domain.errors import SchoolNotEnrolled
-from services.learning.domain.model import EnrolledSchool, ModuleCompletion
-from services.learning.service_layer.commands import RecordModuleCompletion
+from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts.events.enrolment import SchoolCompleted
+from runtime.errors import RetryLater
+from services.learning.domain.errors import CompletionAlreadyWithdrawn, CompletionNotFound
+from services.learning.domain.model import (
+    CompletionWithdrawal,
+    EnrolledSchool,
+    ModuleCompletion,
+    ModuleStart,
+    SchoolStatus,
+    StaffMember,
+    learner_of,
+)
+from services.learning.service_layer.commands import RecordModuleCompletion, RecordModuleStart, WithdrawCompletion
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 
-__all__ = ["note_school_enrolled", "record_module_completion"]
+__all__ = [
+    "complete_module",
+    "note_school_ended",
+    "note_school_enrolled",
+    "note_staff_left",
+    "note_staff_registered",
+    "record_module_completion",
+    "record_module_start",
+    "withdraw_completion",
+]
 
 CONSUMER = "learning"
+
+
+async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompletion) -> tuple[ModuleCompletion, bool]:
+    """Inside an open unit of work: the completion and whether it is new (a repeat changes nothing)."""
+    school = await uow.schools.get(command.urn)
+    member = await uow.staff.get(command.staff_id)
+    learner = learner_of(school, member, command.urn, command.staff_id, command.completed_at.date())
+    existing = await uow.completions.find(command.staff_id, command.module_number)
+    if existing is not None:
+        return existing, False
+    completion = ModuleCompletion(
+        completion_id=uuid4(),
+        staff_id=learner.staff_id,
+        urn=learner.urn,
+        cohort_id=learner.cohort_id,
+        module_number=command.module_number,
+        completed_at=command.completed_at,
+        statement_id=command.statement_id,
+    )
+    if not await uow.completions.add(completion):
+        raced = await uow.completions.find(command.staff_id, command.module_number)
+        assert raced is not None
+        return raced, False
+    await uow.record(completion.completed_event())
+    return completion, True
 
 
 async def record_module_completion(
@@ -20,27 +64,60 @@ async def record_module_completion(
 ) -> tuple[ModuleCompletion, bool]:
     """Record a completion; returns it and whether it is new (a repeat changes nothing and publishes nothing)."""
     async with uow:
-        school = await uow.schools.get(command.urn)
-        if school is None:
-            raise SchoolNotEnrolled(command.urn)
-        existing = await uow.completions.find(command.staff_id, command.module_number)
-        if existing is not None:
-            return existing, False
-        completion = ModuleCompletion(
-            completion_id=uuid4(),
-            staff_id=command.staff_id,
-            urn=school.urn,
-            cohort_id=school.cohort_id,
-            module_number=command.module_number,
-            completed_at=command.completed_at,
-        )
-        if not await uow.completions.add(completion):
-            raced = await uow.completions.find(command.staff_id, command.module_number)
-            assert raced is not None
-            return raced, False
-        await uow.record(completion.completed_event())
+        completion, is_new = await complete_module(uow, command)
+        if is_new:
+            await uow.commit()
+    return completion, is_new
+
+
+async def start_module(uow: LearningUnitOfWork, command: RecordModuleStart) -> tuple[ModuleStart, bool]:
+    """Inside an open unit of work: the first start of the module by this person, and whether it is new."""
+    school = await uow.schools.get(command.urn)
+    member = await uow.staff.get(command.staff_id)
+    learner = learner_of(school, member, command.urn, command.staff_id, command.started_at.date())
+    start = ModuleStart(learner.staff_id, learner.urn, learner.cohort_id, command.module_number, command.started_at)
+    if not await uow.starts.add(start):
+        first = await uow.starts.find(command.staff_id, command.module_number)
+        assert first is not None
+        return first, False
+    await uow.record(start.started_event())
+    return start, True
+
+
+async def record_module_start(uow: LearningUnitOfWork, command: RecordModuleStart) -> tuple[ModuleStart, bool]:
+    async with uow:
+        start, is_new = await start_module(uow, command)
+        if is_new:
+            await uow.commit()
+    return start, is_new
+
+
+async def withdraw_recorded(
+    uow: LearningUnitOfWork, completion: ModuleCompletion, command: WithdrawCompletion
+) -> CompletionWithdrawal:
+    """Inside an open unit of work: take the completion back and say so in an event."""
+    withdrawal = CompletionWithdrawal(completion, command.reason, command.withdrawn_at)
+    await uow.completions.withdraw(withdrawal)
+    await uow.record(withdrawal.withdrawn_event())
+    return withdrawal
+
+
+async def completion_to_withdraw(uow: LearningUnitOfWork, completion_id: UUID) -> ModuleCompletion:
+    completion = await uow.completions.get(completion_id)
+    if completion is None:
+        if await uow.completions.was_withdrawn(completion_id):
+            raise CompletionAlreadyWithdrawn(completion_id)
+        raise CompletionNotFound(completion_id)
+    return completion
+
+
+async def withdraw_completion(uow: LearningUnitOfWork, command: WithdrawCompletion) -> CompletionWithdrawal:
+    """Correct a completion away; it stops counting everywhere and the person may complete the module again."""
+    async with uow:
+        completion = await completion_to_withdraw(uow, command.completion_id)
+        withdrawal = await withdraw_recorded(uow, completion, command)
         await uow.commit()
-    return completion, True
+    return withdrawal
 
 
 async def note_school_enrolled(uow: LearningUnitOfWork, event: SchoolEnrolled, envelope: Envelope) -> None:
@@ -49,4 +126,46 @@ async def note_school_enrolled(uow: LearningUnitOfWork, event: SchoolEnrolled, e
         if not await uow.claim(CONSUMER, envelope):
             return
         await uow.schools.save(EnrolledSchool(urn=event.urn, cohort_id=event.cohort_id))
+        await uow.commit()
+
+
+async def note_school_ended(
+    uow: LearningUnitOfWork, event: SchoolWithdrawn | SchoolCompleted, envelope: Envelope
+) -> None:
+    """A withdrawn or completed school records no more learning."""
+    status: SchoolStatus = "withdrawn" if isinstance(event, SchoolWithdrawn) else "completed"
+    async with uow:
+        if not await uow.claim(CONSUMER, envelope):
+            return
+        if await uow.schools.get(event.urn) is None:
+            # Each event type has its own consumer, so the enrolment may simply not have arrived yet.
+            raise RetryLater(f"school {event.urn} {status} before learning saw it enrolled")
+        await uow.schools.end(event.urn, event.cohort_id, status)
+        await uow.commit()
+
+
+async def note_staff_registered(uow: LearningUnitOfWork, event: StaffRegistered, envelope: Envelope) -> None:
+    async with uow:
+        if not await uow.claim(CONSUMER, envelope):
+            return
+        known = await uow.staff.get(event.staff_id)
+        await uow.staff.save(
+            StaffMember(
+                staff_id=event.staff_id,
+                urn=event.urn,
+                cohort_id=event.cohort_id,
+                role=event.role,
+                starts_on=event.starts_on,
+                left_on=known.left_on if known is not None else None,
+            )
+        )
+        await uow.commit()
+
+
+async def note_staff_left(uow: LearningUnitOfWork, event: StaffLeft, envelope: Envelope) -> None:
+    async with uow:
+        if not await uow.claim(CONSUMER, envelope):
+            return
+        if not await uow.staff.record_leaving(event.staff_id, event.left_on):
+            raise RetryLater(f"staff {event.staff_id} left before learning saw them registered")
         await uow.commit()

@@ -1,4 +1,7 @@
-"""Reads the half-term calendar from its JSON file (the service's own England defaults, or RSP_HALF_TERMS_FILE)."""
+"""Reads the half-term calendar from its JSON file (England's defaults in `contracts/`, or RSP_HALF_TERMS_FILE).
+
+Circles counts circles against it; the bridge hands each journey the half-terms of its 18 months.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from contracts.calendar import HalfTerm, HalfTermCalendar
 from runtime.errors import ConfigurationError
-from services.circles.domain.calendar import HalfTerm, HalfTermCalendar
 
 __all__ = ["DEFAULT_HALF_TERMS_FILE", "load_half_terms"]
 
-DEFAULT_HALF_TERMS_FILE = Path(__file__).parent.parent / "calendar" / "half_terms_england.json"
+DEFAULT_HALF_TERMS_FILE = Path(__file__).parent.parent / "contracts" / "half_terms_england.json"
 
 
 class _HalfTermEntry(BaseModel):

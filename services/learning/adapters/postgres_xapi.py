@@ -1,0 +1,106 @@
+"""Learning's xAPI tables: actors mapped to staff, and the statements received."""
+
+from __future__ import annotations
+
+from typing import cast
+from uuid import UUID
+
+import asyncpg
+
+from runtime.database import AnyConnection
+from services.learning.domain.xapi import VOIDED, Outcome, StoredStatement
+
+__all__ = ["PostgresActorRepository", "PostgresStatementRepository"]
+
+_COLUMNS = (
+    "statement_id, fingerprint, actor_key, verb_id, object_id, object_type, completes, timestamp, outcome, "
+    "staff_id, module_number, reason, voided_by"
+)
+
+
+class PostgresActorRepository:
+    def __init__(self, conn: AnyConnection) -> None:
+        self._conn = conn
+
+    async def staff_of(self, actor_key: str) -> UUID | None:
+        staff_id: UUID | None = await self._conn.fetchval(
+            "SELECT staff_id FROM xapi_actors WHERE actor_key = $1", actor_key
+        )
+        return staff_id
+
+    async def add(self, actor_key: str, staff_id: UUID) -> None:
+        await self._conn.execute("INSERT INTO xapi_actors (actor_key, staff_id) VALUES ($1, $2)", actor_key, staff_id)
+
+
+def _statement(row: asyncpg.Record) -> StoredStatement:
+    return StoredStatement(
+        statement_id=row["statement_id"],
+        fingerprint=row["fingerprint"],
+        actor_key=row["actor_key"],
+        verb_id=row["verb_id"],
+        object_id=row["object_id"],
+        object_type=row["object_type"],
+        completes=row["completes"],
+        timestamp=row["timestamp"],
+        outcome=cast(Outcome, row["outcome"]),
+        staff_id=row["staff_id"],
+        module_number=row["module_number"],
+        reason=row["reason"],
+        voided_by=row["voided_by"],
+    )
+
+
+class PostgresStatementRepository:
+    def __init__(self, conn: AnyConnection) -> None:
+        self._conn = conn
+
+    async def get(self, statement_id: UUID) -> StoredStatement | None:
+        row = await self._conn.fetchrow(f"SELECT {_COLUMNS} FROM xapi_statements WHERE statement_id = $1", statement_id)
+        return None if row is None else _statement(row)
+
+    async def add(self, statement: StoredStatement) -> None:
+        s = statement
+        await self._conn.execute(
+            f"INSERT INTO xapi_statements ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            s.statement_id,
+            s.fingerprint,
+            s.actor_key,
+            s.verb_id,
+            s.object_id,
+            s.object_type,
+            s.completes,
+            s.timestamp,
+            s.outcome,
+            s.staff_id,
+            s.module_number,
+            s.reason,
+            s.voided_by,
+        )
+
+    async def settle(self, statement: StoredStatement) -> None:
+        await self._conn.execute(
+            "UPDATE xapi_statements SET outcome = $2, staff_id = $3, module_number = $4, reason = $5, voided_by = $6 "
+            "WHERE statement_id = $1",
+            statement.statement_id,
+            statement.outcome,
+            statement.staff_id,
+            statement.module_number,
+            statement.reason,
+            statement.voided_by,
+        )
+
+    async def voiding(self, statement_id: UUID) -> StoredStatement | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM xapi_statements WHERE verb_id = $1 AND object_id = $2 ORDER BY stored_at LIMIT 1",
+            VOIDED,
+            str(statement_id),
+        )
+        return None if row is None else _statement(row)
+
+    async def unmatched(self, actor_key: str | None = None) -> list[StoredStatement]:
+        rows = await self._conn.fetch(
+            f"SELECT {_COLUMNS} FROM xapi_statements WHERE outcome IN ('unknown_actor', 'refused') "
+            "AND voided_by IS NULL AND ($1::text IS NULL OR actor_key = $1) ORDER BY stored_at, statement_id",
+            actor_key,
+        )
+        return [_statement(row) for row in rows]

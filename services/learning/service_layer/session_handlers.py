@@ -1,0 +1,126 @@
+"""Learning's handlers for the face-to-face programme: schedule, move, cancel and hold sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID, uuid4
+
+from contracts.events.learning import SessionKind
+from services.learning.domain.errors import CohortNotKnown, SchoolNotEnrolled, SessionConflict, SessionNotFound
+from services.learning.domain.sessions import Session
+from services.learning.service_layer.unit_of_work import LearningUnitOfWork
+
+__all__ = [
+    "CancelSession",
+    "MoveSession",
+    "RecordAttendance",
+    "ScheduleSession",
+    "cancel_session",
+    "move_session",
+    "record_attendance",
+    "schedule_session",
+]
+
+
+@dataclass(frozen=True)
+class ScheduleSession:
+    kind: SessionKind
+    held_on: date
+    cohort_id: str | None
+    urn: str | None
+    day_number: int | None
+    venue: str | None
+
+
+@dataclass(frozen=True)
+class MoveSession:
+    session_id: UUID
+    held_on: date
+    venue: str | None
+
+
+@dataclass(frozen=True)
+class CancelSession:
+    session_id: UUID
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordAttendance:
+    session_id: UUID
+    urns: tuple[str, ...]
+    staff_ids: tuple[UUID, ...]
+    today: date
+
+
+async def schedule_session(uow: LearningUnitOfWork, command: ScheduleSession) -> Session:
+    async with uow:
+        school = None
+        if command.urn is not None:
+            school = await uow.schools.get(command.urn)
+            if school is None:
+                raise SchoolNotEnrolled(command.urn)
+        elif command.cohort_id is not None and not await uow.schools.in_cohort(command.cohort_id):
+            raise CohortNotKnown(command.cohort_id)
+        session = Session.plan(
+            uuid4(),
+            command.kind,
+            command.held_on,
+            cohort_id=command.cohort_id,
+            school=school,
+            day_number=command.day_number,
+            venue=command.venue,
+        )
+        if session.day_number is not None:
+            taken = await uow.sessions.leadership_day(session.cohort_id, session.day_number)
+            if taken is not None:
+                raise SessionConflict(
+                    f"day_number: leadership day {session.day_number} of cohort {session.cohort_id!r} is already "
+                    f"scheduled (session {taken.session_id}); move that one instead"
+                )
+        await uow.sessions.add(session)
+        await uow.record(session.scheduled_event())
+        await uow.commit()
+    return session
+
+
+async def _session(uow: LearningUnitOfWork, session_id: UUID) -> Session:
+    session = await uow.sessions.get(session_id)
+    if session is None:
+        raise SessionNotFound(session_id)
+    return session
+
+
+async def move_session(uow: LearningUnitOfWork, command: MoveSession) -> Session:
+    async with uow:
+        session = await _session(uow, command.session_id)
+        moved = session.moved_to(command.held_on, command.venue)
+        await uow.sessions.update(moved)
+        if moved.held_on != session.held_on:
+            await uow.record(moved.scheduled_event(rescheduled_from=session.held_on))
+        await uow.commit()
+    return moved
+
+
+async def cancel_session(uow: LearningUnitOfWork, command: CancelSession) -> Session:
+    async with uow:
+        cancelled = (await _session(uow, command.session_id)).cancelled(command.reason)
+        await uow.sessions.update(cancelled)
+        await uow.record(cancelled.cancelled_event())
+        await uow.commit()
+    return cancelled
+
+
+async def record_attendance(uow: LearningUnitOfWork, command: RecordAttendance) -> Session:
+    async with uow:
+        session = await _session(uow, command.session_id)
+        staff = {s: m for s in command.staff_ids if (m := await uow.staff.get(s)) is not None}
+        urns = set(command.urns) | {m.urn for m in staff.values()}
+        schools = {u: school for u in urns if (school := await uow.schools.get(u)) is not None}
+        held = session.held(command.urns, command.staff_ids, schools, staff, command.today)
+        await uow.sessions.update(held)
+        for event in held.held_events():
+            await uow.record(event)
+        await uow.commit()
+    return held

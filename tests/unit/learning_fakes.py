@@ -1,0 +1,196 @@
+"""In-memory stand-ins for learning's repositories, for its handler unit tests only (no transactions needed:
+the handlers under test commit or raise before anything is read back)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from services.learning.domain.model import (
+    CompletionWithdrawal,
+    EnrolledSchool,
+    Module,
+    ModuleCompletion,
+    ModuleStart,
+    SchoolStatus,
+    StaffMember,
+)
+from services.learning.domain.sessions import Session
+from services.learning.domain.xapi import StoredStatement
+from tests.unit.fakes import FakeUnitOfWork
+
+__all__ = ["FakeLearningUnitOfWork"]
+
+
+class FakeLearningSchools:
+    def __init__(self) -> None:
+        self.rows: dict[str, EnrolledSchool] = {}
+
+    async def get(self, urn: str) -> EnrolledSchool | None:
+        return self.rows.get(urn)
+
+    async def save(self, school: EnrolledSchool) -> None:
+        self.rows[school.urn] = school
+
+    async def end(self, urn: str, cohort_id: str, status: SchoolStatus) -> bool:
+        school = self.rows.get(urn)
+        if school is None or school.cohort_id != cohort_id:
+            return False
+        self.rows[urn] = EnrolledSchool(urn, cohort_id, status)
+        return True
+
+    async def in_cohort(self, cohort_id: str) -> list[EnrolledSchool]:
+        return [s for s in self.rows.values() if s.cohort_id == cohort_id]
+
+
+class FakeStaff:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, StaffMember] = {}
+
+    async def get(self, staff_id: UUID) -> StaffMember | None:
+        return self.rows.get(staff_id)
+
+    async def save(self, member: StaffMember) -> None:
+        self.rows[member.staff_id] = member
+
+    async def record_leaving(self, staff_id: UUID, left_on: date) -> bool:
+        member = self.rows.get(staff_id)
+        if member is None:
+            return False
+        self.rows[staff_id] = StaffMember(
+            member.staff_id, member.urn, member.cohort_id, member.role, member.starts_on, left_on
+        )
+        return True
+
+    async def of_school(self, urn: str) -> list[StaffMember]:
+        return [m for m in self.rows.values() if m.urn == urn]
+
+
+class FakeStarts:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[UUID, int], ModuleStart] = {}
+
+    async def add(self, start: ModuleStart) -> bool:
+        key = (start.staff_id, start.module_number)
+        if key in self.rows:
+            return False
+        self.rows[key] = start
+        return True
+
+    async def find(self, staff_id: UUID, module_number: int) -> ModuleStart | None:
+        return self.rows.get((staff_id, module_number))
+
+    async def of_school(self, urn: str) -> list[ModuleStart]:
+        return [s for s in self.rows.values() if s.urn == urn]
+
+
+class FakeCompletions:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[UUID, int], ModuleCompletion] = {}
+        self.withdrawn: dict[UUID, CompletionWithdrawal] = {}
+
+    async def find(self, staff_id: UUID, module_number: int) -> ModuleCompletion | None:
+        return self.rows.get((staff_id, module_number))
+
+    async def get(self, completion_id: UUID) -> ModuleCompletion | None:
+        return next((c for c in self.rows.values() if c.completion_id == completion_id), None)
+
+    async def from_statement(self, statement_id: UUID) -> ModuleCompletion | None:
+        return next((c for c in self.rows.values() if c.statement_id == statement_id), None)
+
+    async def add(self, completion: ModuleCompletion) -> bool:
+        key = (completion.staff_id, completion.module_number)
+        if key in self.rows:
+            return False
+        self.rows[key] = completion
+        return True
+
+    async def of_school(self, urn: str) -> list[ModuleCompletion]:
+        return [c for c in self.rows.values() if c.urn == urn]
+
+    async def withdraw(self, withdrawal: CompletionWithdrawal) -> None:
+        c = withdrawal.completion
+        del self.rows[(c.staff_id, c.module_number)]
+        self.withdrawn[c.completion_id] = withdrawal
+
+    async def was_withdrawn(self, completion_id: UUID) -> bool:
+        return completion_id in self.withdrawn
+
+
+class FakeModules:
+    async def all(self) -> list[Module]:
+        return []
+
+
+class FakeActors:
+    def __init__(self) -> None:
+        self.rows: dict[str, UUID] = {}
+
+    async def staff_of(self, actor_key: str) -> UUID | None:
+        return self.rows.get(actor_key)
+
+    async def add(self, actor_key: str, staff_id: UUID) -> None:
+        self.rows[actor_key] = staff_id
+
+
+class FakeStatements:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, StoredStatement] = {}
+
+    async def get(self, statement_id: UUID) -> StoredStatement | None:
+        return self.rows.get(statement_id)
+
+    async def add(self, statement: StoredStatement) -> None:
+        self.rows[statement.statement_id] = statement
+
+    async def settle(self, statement: StoredStatement) -> None:
+        self.rows[statement.statement_id] = statement
+
+    async def voiding(self, statement_id: UUID) -> StoredStatement | None:
+        return next((s for s in self.rows.values() if s.is_voiding and s.object_id == str(statement_id)), None)
+
+    async def unmatched(self, actor_key: str | None = None) -> list[StoredStatement]:
+        return [s for s in self.rows.values() if s.unmatched and actor_key in (None, s.actor_key)]
+
+
+class FakeSessions:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Session] = {}
+
+    async def get(self, session_id: UUID) -> Session | None:
+        return self.rows.get(session_id)
+
+    async def add(self, session: Session) -> None:
+        self.rows[session.session_id] = session
+
+    async def update(self, session: Session) -> None:
+        self.rows[session.session_id] = session
+
+    async def leadership_day(self, cohort_id: str, day_number: int) -> Session | None:
+        return next(
+            (
+                s
+                for s in self.rows.values()
+                if (s.cohort_id, s.day_number) == (cohort_id, day_number) and s.status != "cancelled"
+            ),
+            None,
+        )
+
+    async def of_cohort(self, cohort_id: str) -> list[Session]:
+        return [s for s in self.rows.values() if s.cohort_id == cohort_id]
+
+    async def of_school(self, urn: str, cohort_id: str) -> list[Session]:
+        return [s for s in self.rows.values() if s.urn == urn or (s.urn is None and s.cohort_id == cohort_id)]
+
+
+class FakeLearningUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.schools = FakeLearningSchools()
+        self.staff = FakeStaff()
+        self.starts = FakeStarts()
+        self.completions = FakeCompletions()
+        self.modules = FakeModules()
+        self.actors = FakeActors()
+        self.statements = FakeStatements()
+        self.sessions = FakeSessions()

@@ -1,0 +1,1 @@
+"""The Cohort workflow: a cohort's leadership-day calendar."""

@@ -1,0 +1,44 @@
+"""What the bridge sends a cohort's workflow and what its query answers. Standard library only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from workflows.journey.messages import JourneyPlan
+
+__all__ = ["QUERY_CALENDAR", "CohortCalendarState", "CohortStart", "SchoolJoined"]
+
+QUERY_CALENDAR = "calendar"
+
+
+@dataclass(frozen=True)
+class CohortStart:
+    """From `rsp.enrolment.cohort.created.v1`."""
+
+    event_id: str
+    cohort_id: str
+    local_authority: str
+    starts_on: date
+    ends_on: date
+    plan: JourneyPlan
+
+
+@dataclass(frozen=True)
+class SchoolJoined:
+    event_id: str
+    journey_id: str
+
+
+@dataclass
+class CohortCalendarState:
+    """The cohort's plan (leadership days as they are now), its journeys, and the notices already sent."""
+
+    cohort_id: str
+    local_authority: str
+    starts_on: date
+    ends_on: date
+    plan: JourneyPlan
+    journeys: list[str] = field(default_factory=list)
+    notices_sent: list[str] = field(default_factory=list)
+    events_seen: list[str] = field(default_factory=list)

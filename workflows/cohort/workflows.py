@@ -1,0 +1,107 @@
+"""Cohort: owns a cohort's leadership-day calendar, id `cohort-<cohort_id>`.
+
+A week before each leadership day it tells every journey of the cohort (each reminds its school); the day after,
+it tells them the day has passed (a journey whose headteacher did not attend follows that up). Moving a day moves
+its timers, and the journeys learn the new date. The bridge reads the plan from here when it starts a journey.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import FailureError
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.cohort.messages import QUERY_CALENDAR, CohortCalendarState, CohortStart, SchoolJoined
+    from workflows.journey.messages import LeadershipDayDate, LeadershipDayMoved, LeadershipDayNotice
+
+__all__ = ["REMINDER_BEFORE", "Cohort", "cohort_workflow_id"]
+
+REMINDER_BEFORE = timedelta(days=7)
+
+
+def cohort_workflow_id(cohort_id: str) -> str:
+    return f"cohort-{cohort_id}"
+
+
+@workflow.defn(name="Cohort")
+class Cohort:
+    """One cohort's leadership days, and the journeys that follow them."""
+
+    @workflow.init
+    def __init__(self, start: CohortStart) -> None:
+        self._s = CohortCalendarState(
+            cohort_id=start.cohort_id,
+            local_authority=start.local_authority,
+            starts_on=start.starts_on,
+            ends_on=start.ends_on,
+            plan=start.plan,
+            events_seen=[start.event_id],
+        )
+        self._changed = False
+
+    @workflow.run
+    async def run(self, start: CohortStart) -> CohortCalendarState:
+        while True:
+            today = workflow.now().date()
+            upcoming: list[date] = []
+            for day in self._s.plan.leadership_days:
+                notice = LeadershipDayNotice(day.number, day.held_on)
+                # Keys carry the date: a day moved after its reminder gets a reminder for its new date.
+                if today >= day.held_on - REMINDER_BEFORE:
+                    await self._tell_once(f"upcoming:{day.number}:{day.held_on}", "leadership_day_upcoming", notice)
+                else:
+                    upcoming.append(day.held_on - REMINDER_BEFORE)
+                if today > day.held_on:
+                    await self._tell_once(f"passed:{day.number}:{day.held_on}", "leadership_day_passed", notice)
+                else:
+                    upcoming.append(day.held_on + timedelta(days=1))
+            if not upcoming and today > self._s.ends_on:
+                return self._s
+            wake = min([*upcoming, self._s.ends_on + timedelta(days=1)])
+            self._changed = False
+            with contextlib.suppress(TimeoutError):
+                timeout = datetime.combine(wake, time(), UTC) - workflow.now()
+                await workflow.wait_condition(lambda: self._changed, timeout=timeout)
+
+    async def _tell_once(self, key: str, signal: str, notice: LeadershipDayNotice) -> None:
+        if key in self._s.notices_sent:
+            return
+        self._s.notices_sent.append(key)
+        await self._tell_all(signal, notice)
+
+    async def _tell_all(self, signal: str, payload: object) -> None:
+        for journey in list(self._s.journeys):
+            # A journey that has ended (withdrawn, completed) no longer takes signals; the others still must.
+            with contextlib.suppress(FailureError):
+                await workflow.get_external_workflow_handle(journey).signal(signal, payload)
+
+    def _first_time(self, event_id: str) -> bool:
+        if event_id in self._s.events_seen:
+            return False
+        self._s.events_seen.append(event_id)
+        self._changed = True
+        return True
+
+    @workflow.signal
+    def school_joined(self, joined: SchoolJoined) -> None:
+        if self._first_time(joined.event_id) and joined.journey_id not in self._s.journeys:
+            self._s.journeys.append(joined.journey_id)
+
+    @workflow.signal
+    async def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
+        if not self._first_time(moved.event_id):
+            return
+        days = [
+            LeadershipDayDate(d.number, moved.held_on) if d.number == moved.day_number else d
+            for d in self._s.plan.leadership_days
+        ]
+        self._s.plan = replace(self._s.plan, leadership_days=days)
+        await self._tell_all("leadership_day_moved", moved)
+
+    @workflow.query(name=QUERY_CALENDAR)
+    def calendar(self) -> CohortCalendarState:
+        return self._s
