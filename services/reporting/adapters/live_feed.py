@@ -8,10 +8,6 @@ import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-from uuid import UUID
 
 import asyncpg
 
@@ -19,6 +15,7 @@ from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.identifiers import URN_PATTERN
 from runtime.database import AnyConnection
+from services.reporting.domain.feed import FeedEvent
 
 __all__ = [
     "CHANNEL",
@@ -70,31 +67,11 @@ class PostgresLiveFeed:
         )
         await self._conn.execute("SELECT pg_notify($1, '')", CHANNEL)  # delivered on commit only
 
+    async def after(self, position: int, urns: frozenset[str] | None, limit: int) -> list[FeedEvent]:
+        return await feed_after(self._conn, position, urns, limit)
 
-@dataclass(frozen=True)
-class FeedEvent:
-    """One event of the feed, with its CloudEvents attributes and its position (the SSE id)."""
-
-    position: int
-    event_id: UUID
-    type: str
-    source: str
-    time: datetime
-    subject: str | None
-    data: dict[str, Any]
-
-    def cloud_event(self) -> dict[str, Any]:
-        """The CloudEvents 1.0 JSON (structured) form of the event."""
-        attributes: dict[str, Any] = {
-            "specversion": "1.0",
-            "id": str(self.event_id),
-            "type": self.type,
-            "source": self.source,
-            "time": self.time.isoformat(),
-        }
-        if self.subject is not None:
-            attributes["subject"] = self.subject
-        return {**attributes, "datacontenttype": "application/json", "data": self.data}
+    async def latest_position(self) -> int:
+        return await latest_position(self._conn)
 
 
 async def latest_position(conn: AnyConnection) -> int:

@@ -24,6 +24,7 @@ from contracts.events import (
 )
 from runtime.unit_of_work import UnitOfWork
 from services.reporting.domain.facts import SchoolFacts, SessionKind
+from services.reporting.domain.feed import FeedEvent
 from services.reporting.domain.impact_returns import ImpactReturn
 from services.reporting.domain.periods import Period
 from services.reporting.domain.progress import ReportedSchool
@@ -70,6 +71,12 @@ class LiveFeed(Protocol):
     async def add(self, event: Event, envelope: Envelope) -> None:
         """Append the event to the live feed; its readers are told when the transaction commits."""
         ...
+
+    async def after(self, position: int, urns: frozenset[str] | None, limit: int) -> list[FeedEvent]:
+        """Events after `position`, oldest first, only about `urns` unless None."""
+        ...
+
+    async def latest_position(self) -> int: ...
 
 
 class ImpactReturns(Protocol):
