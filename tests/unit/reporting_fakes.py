@@ -23,6 +23,7 @@ from contracts.events import (
     StaffRegistered,
 )
 from services.reporting.domain.facts import SchoolFacts, SessionKind
+from services.reporting.domain.feed import FeedEvent
 from services.reporting.domain.impact_returns import ImpactReturn
 from services.reporting.domain.periods import Period
 from services.reporting.domain.progress import ReportedSchool
@@ -126,6 +127,12 @@ class FakeLiveFeed:
         raise NotImplementedError
 
     async def add(self, event: Event, envelope: Envelope) -> None:
+        raise NotImplementedError
+
+    async def after(self, position: int, urns: frozenset[str] | None, limit: int) -> list[FeedEvent]:
+        raise NotImplementedError
+
+    async def latest_position(self) -> int:
         raise NotImplementedError
 
 
