@@ -4,6 +4,7 @@ contrast against white and told apart by shape and pattern as well as by colour.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -14,7 +15,7 @@ __all__ = ["Bars", "Series", "bar_chart", "line_chart"]
 _COLOURS = ("#0a5c99", "#b34700", "#00704a")
 _DASHES = ("", "6 3", "2 3")
 _WIDTH, _HEIGHT = 640, 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 16, 56
+_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 36, 16, 56
 
 
 @dataclass(frozen=True)
@@ -24,23 +25,43 @@ class Series:
 
 
 def _frame(chart_id: str, title: str, description: str, body: str, legend: Sequence[str]) -> str:
-    items = "".join(
-        f'<g transform="translate({_LEFT + index * 200},{_HEIGHT - 14})">'
-        f'<line x1="0" y1="-4" x2="22" y2="-4" stroke="{_COLOURS[index]}" stroke-width="3" '
-        f'stroke-dasharray="{_DASHES[index]}"/><text x="28" y="0" font-size="12">{escape(name)}</text></g>'
-        for index, name in enumerate(legend)
-    )
+    items: list[str] = []
+    x = float(_LEFT)
+    for index, name in enumerate(legend):
+        items.append(
+            f'<g transform="translate({x:.0f},{_HEIGHT - 14})">'
+            f'<line x1="0" y1="-4" x2="22" y2="-4" stroke="{_COLOURS[index]}" stroke-width="3" '
+            f'stroke-dasharray="{_DASHES[index]}"/>{_marker(index, 11, -4)}'
+            f'<text x="28" y="0" font-size="12">{escape(name)}</text></g>'
+        )
+        x += 48 + 7 * len(name)  # about the width of the text at 12px, and a gap
+
     return (
         f'<svg class="chart" viewBox="0 0 {_WIDTH} {_HEIGHT}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
-        f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="#ffffff"/>{body}{items}</svg>'
+        f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="#ffffff"/>{body}{"".join(items)}</svg>'
     )
 
 
+def _marker(series: int, x: float, y: float) -> str:
+    """A shape per series (circle, square, triangle), so lines are told apart without colour."""
+    colour = _COLOURS[series % len(_COLOURS)]
+    if series % 3 == 0:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+    if series % 3 == 1:
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    return f'<path d="M{x:.1f},{y - 5:.1f} L{x + 5:.1f},{y + 4:.1f} L{x - 5:.1f},{y + 4:.1f} Z" fill="{colour}"/>'
+
+
 def _scale(values: Sequence[float]) -> tuple[float, float]:
+    """From zero (or the lowest value) to a top that gives round ticks: whole numbers for counts."""
     low, high = min(0.0, *values), max(0.0, *values)
-    return (low, high) if high > low else (low, low + 1.0)
+    if high <= low:
+        return low, low + 4.0
+    if all(float(value).is_integer() for value in values) and high - low >= 4:
+        return math.floor(low / 4) * 4, math.ceil(high / 4) * 4
+    return low, high
 
 
 def _y(value: float, low: float, high: float) -> float:
@@ -67,24 +88,26 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
     low, high = _scale(values)
     span = _WIDTH - _LEFT - _RIGHT
     step = span / max(len(labels) - 1, 1)
+    start = _LEFT if len(labels) > 1 else _LEFT + span / 2  # a single month's points sit in the middle
     body = [_axis(low, high)]
     every = max(1, len(labels) // 8)
     for index, label in enumerate(labels):
         if index % every == 0:
-            x = _LEFT + index * step
+            x = start + index * step
             body.append(
                 f'<text x="{x:.1f}" y="{_HEIGHT - _BOTTOM + 16}" font-size="11" text-anchor="middle">'
                 f"{escape(label)}</text>"
             )
     for number, line in enumerate(series):
         points = " ".join(
-            f"{_LEFT + index * step:.1f},{_y(value, low, high):.1f}" for index, value in enumerate(line.values)
+            f"{start + index * step:.1f},{_y(value, low, high):.1f}" for index, value in enumerate(line.values)
         )
         colour = _COLOURS[number % len(_COLOURS)]
         body.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="3" '
             f'stroke-dasharray="{_DASHES[number % len(_DASHES)]}" points="{points}"/>'
         )
+        body += [_marker(number, start + index * step, _y(value, low, high)) for index, value in enumerate(line.values)]
     return _frame(chart_id, title, description, "".join(body), [line.name for line in series])
 
 
