@@ -123,8 +123,9 @@ async def _rebuilt_in_a_quiet_moment(
     """The live tables, and the tables after `rebuild`, taken when no event arrived in between (the shared stack's
     journey workers publish when they decide to: a moment with an arrival is tried again)."""
     for _ in range(10):
+        ends = await _stream_ends(js)  # first: whatever arrives after it makes this moment not quiet
         await _settled(db, js)
-        ends, live = await _stream_ends(js), await _tables(pool)
+        live = await _tables(pool)
         await rebuild()
         await _settled(db, js)
         if await _stream_ends(js) == ends:

@@ -218,8 +218,10 @@ class PostgresReadModels:
 
     async def phase_entered(self, event: PhaseEntered) -> None:
         await self._conn.execute(
-            f"INSERT INTO {self._t('journey_phases')} (urn, cohort_id, phase, month, entered_on) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            f"INSERT INTO {self._t('journey_phases')} AS t (urn, cohort_id, phase, month, entered_on) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (urn, cohort_id, phase) DO UPDATE "
+            # A phase told twice (a journey's retried activity) keeps its first entry, whatever the arrival order.
+            "SET month = LEAST(t.month, EXCLUDED.month), entered_on = LEAST(t.entered_on, EXCLUDED.entered_on)",
             event.urn,
             event.cohort_id,
             event.phase,
