@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts.events import (
+    EVENT_TYPES,
     CircleHeld,
     CohortCreated,
     Event,
@@ -48,7 +49,8 @@ CONSUMES: dict[str, tuple[type[Event], ...]] = {
         StaffLeft,
         CohortCreated,
     ),
-    "reporting": (SchoolEnrolled, ModuleCompleted),
+    # Reporting follows the whole programme (read models and the live feed): every event but its own.
+    "reporting": tuple(event for event in EVENT_TYPES.values() if not event.subject.startswith("rsp.reporting.")),
     # Everything a journey or a cohort's calendar follows.
     "bridge": (
         CohortCreated,

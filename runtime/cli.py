@@ -4,6 +4,7 @@ rsp up [--demo]     start everything, print where it is, stream logs; Ctrl-C sto
 rsp status          is the running stack healthy, and where is it
 rsp token           mint a bearer token; rsp erase-personal-data: apply the retention rule
 rsp asyncapi        print the AsyncAPI document of every event
+rsp rebuild-reporting  replay the streams into fresh reporting read models and swap them in
 rsp test [ARGS]     ruff, mypy --strict and the whole pytest suite (ARGS go to pytest)
 """
 
@@ -23,8 +24,10 @@ import httpx
 
 from contracts.asyncapi import asyncapi_document
 from runtime.auth import Role, mint_token
+from runtime.database_roles import dsn_for_role, role_name
 from runtime.errors import ConfigurationError
 from runtime.local.endpoints import Endpoints
+from runtime.local.nats_users import OPERATOR
 from runtime.local.signing_key import with_signing_key
 from runtime.local.stack import LocalStack, StackAlreadyRunning
 from runtime.log import configure_logging
@@ -166,6 +169,40 @@ def erase_personal_data(keep_days: int | None) -> int:
     return 0
 
 
+def _local_operator_url(settings: Settings, endpoints: Endpoints) -> str:
+    """The running local stack's unrestricted NATS user (the stack writes it, owner-only, into its server config)."""
+    config = (settings.data_dir.resolve() / "run" / "nats-server.conf").read_text(encoding="utf-8")
+    users = json.loads(config.split("users = ", 1)[1].rsplit("}", 1)[0])
+    operator = next(user for user in users if user["user"] == OPERATOR)
+    return endpoints.nats_url.replace("nats://", f"nats://{operator['user']}:{operator['password']}@", 1)
+
+
+def rebuild_reporting() -> int:
+    """Replay the streams into fresh read-model tables and swap them in, while reporting keeps serving.
+
+    Uses RSP_POSTGRES_DSN (reporting's role) and RSP_NATS_URL (a user that may read every stream) when set;
+    otherwise the running local stack's.
+    """
+    from services.reporting.rebuild import rebuild_reporting as rebuild
+
+    settings = Settings()
+    postgres_dsn, nats_url = settings.postgres_dsn, settings.nats_url
+    if postgres_dsn is None or nats_url is None:
+        endpoints = Endpoints.read(settings.data_dir.resolve())
+        if endpoints is None:
+            print("rsp: no running stack found, and RSP_POSTGRES_DSN / RSP_NATS_URL are not set", file=sys.stderr)
+            return 1
+        postgres_dsn = postgres_dsn or dsn_for_role(endpoints.postgres_dsn, role_name("reporting"))
+        nats_url = nats_url or _local_operator_url(settings, endpoints)
+    try:
+        report = asyncio.run(rebuild(postgres_dsn, nats_url))
+    except ConfigurationError as refused:
+        print(f"rsp: {refused}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
 def test(pytest_args: list[str]) -> int:
     python = sys.executable
     steps = [
@@ -202,6 +239,9 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="days to keep after a school ends (default RSP_PERSONAL_DATA_KEEP_DAYS)",
     )
+    commands.add_parser(
+        "rebuild-reporting", help="replay the event streams into fresh reporting read models and swap them in"
+    )
     commands.add_parser("asyncapi", help="print the AsyncAPI document of every event the platform publishes")
     test_command = commands.add_parser("test", help="lint, type-check and run every test")
     test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
@@ -213,6 +253,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(status())
     if args.command == "erase-personal-data":
         sys.exit(erase_personal_data(args.keep_days))
+    if args.command == "rebuild-reporting":
+        sys.exit(rebuild_reporting())
     if args.command == "asyncapi":
         print(json.dumps(asyncapi_document(), indent=2))
         sys.exit(0)

@@ -96,4 +96,6 @@ class ServiceRuntime:
             # Outlast clients' idle connections (httpx keeps them 5 s), so a client never sends a request on a
             # connection the server is closing at that moment.
             timeout_keep_alive=75,
+            # Open event streams (reporting's SSE) would otherwise hold a stopping server until they end.
+            timeout_graceful_shutdown=5,
         )

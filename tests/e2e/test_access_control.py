@@ -53,6 +53,7 @@ class Endpoint:
     succeeds_with: int = 200
     fresh_schools: bool = False  # it changes the school for good (withdrawal): give each case its own schools
     staffed: bool = False  # its body names a staff member (STAFF) whom circles must already know
+    params: dict[str, str] | None = None  # query parameters (an event stream's `timeout`, so it ends)
     # Makes what the call needs (a registered learner, a session...) as the programme team, for the school asked
     # about; returns names filled into `{...}` in the path and in the body's values.
     prepare: Callable[[httpx.AsyncClient, Endpoints, str], Awaitable[dict[str, str]]] | None = None
@@ -158,6 +159,15 @@ ENDPOINTS = [
     Endpoint("read all progress", "reporting", "GET", "/progress", frozenset(Role), False),
     Endpoint("open dashboard", "reporting", "GET", "/dashboard", frozenset(Role), False),
     Endpoint("read all progress csv", "reporting", "GET", "/progress.csv", frozenset(Role), False),
+    Endpoint("open school dashboard", "reporting", "GET", "/dashboard/schools/{urn}", frozenset(Role), True),
+    Endpoint("read dashboard school csv", "reporting", "GET", "/dashboard/schools/{urn}/figures.csv",
+             frozenset(Role), True),
+    Endpoint("read dashboard cohort csv", "reporting", "GET", f"/dashboard/cohorts/{COHORT}/schools.csv",
+             frozenset(Role), False),
+    Endpoint("follow dashboard live", "reporting", "GET", "/dashboard/live", frozenset(Role), False,
+             params={"timeout": "1"}),
+    Endpoint("follow live event feed", "reporting", "GET", "/events/live", frozenset(Role), False,
+             params={"timeout": "1"}),
     Endpoint("submit impact return", "reporting", "POST", "/schools/{urn}/impact/returns",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
              lambda urn: {"period": "baseline", "pupils_on_roll": next(_rolls), "suspensions": 0, "pupils_suspended": 0,
@@ -246,8 +256,10 @@ async def _call(
     async with httpx.AsyncClient(timeout=10) as anonymous:  # no default admin header
         if isinstance(body, str):
             headers["Content-Type"] = "text/csv"
-            return await anonymous.request(endpoint.method, url, content=body.encode("latin-1"), headers=headers)
-        return await anonymous.request(endpoint.method, url, json=body, headers=headers)
+            return await anonymous.request(
+                endpoint.method, url, content=body.encode("latin-1"), headers=headers, params=endpoint.params
+            )
+        return await anonymous.request(endpoint.method, url, json=body, headers=headers, params=endpoint.params)
 
 
 async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:

@@ -19,6 +19,8 @@ POLICY = Policy(
         "read_school_progress": EVERYONE,
         "read_progress": EVERYONE,
         "open_dashboard": EVERYONE,
+        # Events carry no personal data; schools and facilitators get only their own schools' events.
+        "read_live_feed": EVERYONE,
         "submit_impact_return": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         "read_school_impact": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         # A cohort's table shows every school in it (suppressed): not for one school's own users.

@@ -11,7 +11,7 @@ __all__ = ["cohort_impact_of", "school_impact_of"]
 
 async def school_impact_of(uow: ReportingUnitOfWork, urn: str) -> SchoolImpact:
     async with uow:
-        found = await uow.progress.schools(urn=urn)
+        found = await uow.read_models.schools(urn=urn)
         if not found:
             raise NoSuchSchool(urn)
         returns = (await uow.impact.of_schools([urn])).get(urn, [])
@@ -21,7 +21,7 @@ async def school_impact_of(uow: ReportingUnitOfWork, urn: str) -> SchoolImpact:
 
 async def cohort_impact_of(uow: ReportingUnitOfWork, cohort_id: str) -> CohortImpact:
     async with uow:
-        schools = await uow.progress.schools(cohort_id=cohort_id)
+        schools = await uow.read_models.schools(cohort_id=cohort_id)
         if not schools:
             raise NoSuchCohort(cohort_id)
         returns = await uow.impact.of_schools([school.urn for school in schools])

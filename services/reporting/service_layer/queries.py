@@ -1,11 +1,11 @@
-"""Reporting's read side: progress per school and per cohort."""
+"""Reporting's read side: progress per school and per cohort, worked out from the projected facts."""
 
 from __future__ import annotations
 
-from services.reporting.domain.progress import SchoolProgress, summarise_modules
+from services.reporting.domain.progress import SchoolProgress, school_progress
 from services.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 
-__all__ = ["progress_of"]
+__all__ = ["cohort_names", "progress_of"]
 
 
 async def progress_of(
@@ -13,6 +13,11 @@ async def progress_of(
 ) -> list[SchoolProgress]:
     """Progress of the schools of one cohort, one school, or (neither given) every school."""
     async with uow:
-        schools = await uow.progress.schools(cohort_id=cohort_id, urn=urn)
-        completions = await uow.progress.completions([school.urn for school in schools])
-    return [SchoolProgress(school, summarise_modules(completions.get(school.urn, []))) for school in schools]
+        schools = await uow.read_models.schools(cohort_id=cohort_id, urn=urn)
+        facts = await uow.read_models.facts(schools)
+    return [school_progress(school, facts[school.urn]) for school in schools]
+
+
+async def cohort_names(uow: ReportingUnitOfWork) -> dict[str, str]:
+    async with uow:
+        return await uow.read_models.cohort_names()

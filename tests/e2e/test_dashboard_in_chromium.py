@@ -1,0 +1,66 @@
+"""The dashboard in a real browser: headless Chromium opens it, an event arrives, and the open page shows it
+and its new figures without being reloaded."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from nats.js import JetStreamContext
+
+from contracts.events import ModuleCompleted
+from runtime.local.endpoints import Endpoints
+from runtime.local.stack import LocalStack
+from tests.browser import CHROMIUM_MISSING, Chromium, chromium_binary
+from tests.support import enrolled_school, eventually
+from tests.support_events import publish_event
+
+COHORT = "e2e-chromium"
+
+
+async def test_a_new_event_appears_on_the_open_dashboard_without_a_reload(
+    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+) -> None:
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip(CHROMIUM_MISSING)
+    urn = await enrolled_school(http, stack, COHORT)
+    completions = f"document.querySelector('#cohort-{COHORT}-schools-{urn} td[data-column=\"7\"]')?.textContent"
+    with Chromium(binary) as browser:
+        await asyncio.to_thread(browser.open, f"{stack.url('reporting')}/dashboard/login?token={local_stack.token()}")
+
+        async def live() -> bool:
+            state = await asyncio.to_thread(
+                browser.evaluate, "location.pathname + ' ' + document.body?.getAttribute('data-live')"
+            )
+            return bool(state == "/dashboard open")
+
+        await eventually(live)
+        assert await asyncio.to_thread(browser.evaluate, completions) == "0"
+        await asyncio.to_thread(browser.evaluate, "window.sameDocument = true")
+
+        envelope = await publish_event(
+            js,
+            ModuleCompleted(
+                completion_id=uuid.uuid4(),
+                staff_id=uuid.uuid4(),
+                urn=urn,
+                cohort_id=COHORT,
+                module_number=1,
+                completed_at=datetime.now(UTC),
+            ),
+        )
+
+        async def shown() -> bool:
+            listed = await asyncio.to_thread(
+                browser.evaluate, f"!!document.querySelector('#latest-events li[data-event-id=\"{envelope.id}\"]')"
+            )
+            return bool(listed) and await asyncio.to_thread(browser.evaluate, completions) == "1"
+
+        await eventually(shown)
+        assert await asyncio.to_thread(browser.evaluate, "window.sameDocument") is True  # never reloaded
+        status = await asyncio.to_thread(browser.evaluate, "document.getElementById('live-status').textContent")
+        assert f"rsp.learning.module.completed.v1 about {urn}" in status

@@ -1,0 +1,160 @@
+"""The dashboard and the live feed over HTTP on the real stack: the overview and a school's page show the
+projected figures with accessible charts and tables, every table downloads as the same CSV, and the live feed
+streams events as they happen in their CloudEvents envelope, to each caller only what they may see."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+from nats.js import JetStreamContext
+
+from contracts.events import FlaggedAtRisk, ModuleCompleted, PhaseEntered
+from contracts.identifiers import journey_id
+from runtime.auth import SESSION_COOKIE, Role
+from runtime.local.endpoints import Endpoints
+from runtime.local.stack import LocalStack
+from tests.support import enrolled_school, eventually
+from tests.support_events import publish_event
+
+COHORT = "e2e-dashboard"
+
+
+def _completion(urn: str, module: int = 1) -> ModuleCompleted:
+    return ModuleCompleted(
+        completion_id=uuid.uuid4(),
+        staff_id=uuid.uuid4(),
+        urn=urn,
+        cohort_id=COHORT,
+        module_number=module,
+        completed_at=datetime(2026, 10, 1, 9, tzinfo=UTC),
+    )
+
+
+def _browser(local_stack: LocalStack, role: Role = Role.PROGRAMME_ADMIN, *urns: str) -> httpx.AsyncClient:
+    token = local_stack.token(role, f"dashboard-{role.value}", urns)
+    return httpx.AsyncClient(timeout=20, cookies={SESSION_COOKIE: token})
+
+
+async def _sse(client: httpx.AsyncClient, url: str, count: int, **params: str) -> list[dict[str, Any]]:
+    """The first `count` SSE messages (id and parsed data) of a stream."""
+    found: list[dict[str, Any]] = []
+    async with client.stream("GET", url, params={"limit": str(count), "timeout": "20", **params}) as answer:
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/event-stream")
+        message: dict[str, Any] = {}
+        async for line in answer.aiter_lines():
+            if line.startswith("id: "):
+                message["id"] = line[4:]
+            elif line.startswith("data: "):
+                message["data"] = json.loads(line[6:])
+            elif line == "" and "data" in message:
+                found.append(message)
+                message = {}
+    return found
+
+
+async def test_overview_and_school_page_show_the_figures_with_accessible_charts_and_tables(
+    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+) -> None:
+    urn = await enrolled_school(http, stack, COHORT)
+    journey = journey_id(COHORT, urn)
+    await publish_event(js, _completion(urn))
+    await publish_event(
+        js, PhaseEntered(urn=urn, cohort_id=COHORT, journey_id=journey, phase="foundations",
+                         entered_on=date(2026, 12, 1), month=3),
+    )  # fmt: skip
+    await publish_event(
+        js, FlaggedAtRisk(urn=urn, cohort_id=COHORT, journey_id=journey, phase="launch",
+                          reasons=["=no circle in 2026-27-autumn-2"], flagged_on=date(2026, 12, 1)),
+    )  # fmt: skip
+    reporting = stack.url("reporting")
+    async with _browser(local_stack) as browser:
+
+        async def seen() -> str | None:
+            page = (await browser.get(f"{reporting}/dashboard")).text
+            return page if "no circle in 2026-27-autumn-2" in page and ">foundations<" in page else None
+
+        overview = await eventually(seen)
+        school_page = await browser.get(f"{reporting}/dashboard/schools/{urn}")
+        schools_csv = await browser.get(f"{reporting}/dashboard/cohorts/{COHORT}/schools.csv")
+        figures_csv = await browser.get(f"{reporting}/dashboard/schools/{urn}/figures.csv")
+        script = await browser.get(f"{reporting}/dashboard/static/dashboard.js")
+
+    row = re.search(rf'<tr id="cohort-{COHORT}-schools-{urn}".*?</tr>', overview)
+    assert row is not None
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row.group(0))
+    assert cells[1:6] == [urn, "active", "foundations", "Yes: =no circle in 2026-27-autumn-2", "0"]
+    assert cells[7] == "1"  # module completions
+    # Headings, charts with a title and a description, captioned tables, no outside resources.
+    assert "<h1>Cohort overview</h1>" in overview
+    assert re.search(r'<svg class="chart"[^>]*role="img"[^>]*aria-labelledby="[^"]+-title [^"]+-desc"', overview)
+    assert "<caption" in overview
+    assert '<th scope="col">' in overview
+    assert '<th scope="row">' in overview
+    assert re.findall(r'(?:src|href)="(?:https?:)?//', overview) == []  # nothing loaded from elsewhere
+    assert school_page.status_code == 200
+    assert "<h2>At risk</h2>" in school_page.text
+    assert "<h2>Impact against baseline</h2>" in school_page.text
+    assert script.status_code == 200
+    assert "EventSource" in script.text
+    # The CSV is the table shown (numbers as numbers, empty cells empty), RFC 4180.
+    assert schools_csv.headers["content-type"].startswith("text/csv; charset=utf-8")
+    rows = list(csv.reader(io.StringIO(schools_csv.text)))
+    assert schools_csv.text.endswith("\r\n")
+    ours = next(r for r in rows if r[1] == urn)
+    shown = [re.sub(r"<[^>]+>", "", cell) for cell in cells]  # the school's name is a link on the page
+    assert ours == [cell if cell != "n/a" else "" for cell in shown]
+    figures = dict(list(csv.reader(io.StringIO(figures_csv.text)))[1:])
+    assert figures["Module completions"] == "1"
+    assert figures["Journey phase"] == "foundations"
+
+
+async def test_live_feed_streams_new_events_in_their_envelope_and_resumes_after_the_last_one(
+    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+) -> None:
+    urn = await enrolled_school(http, stack, COHORT)
+    feed = f"{stack.url('reporting')}/events/live"
+    headers = {"Authorization": f"Bearer {local_stack.token(Role.VIEWER, 'other-dashboard')}"}
+    async with httpx.AsyncClient(timeout=30, headers=headers) as reader:
+        listening = asyncio.create_task(_sse(reader, feed, 1))
+        await asyncio.sleep(1)  # the stream starts at the newest event: open it before publishing
+        envelope = await publish_event(js, _completion(urn, 4))
+        first = (await asyncio.wait_for(listening, 30))[0]
+        if first["data"]["id"] != str(envelope.id):  # another test's event came first: read on from it
+            later = await _sse(reader, feed, 50, after=first["id"])
+            first = next(m for m in later if m["data"]["id"] == str(envelope.id))
+        second_envelope = await publish_event(js, _completion(urn, 5))
+        resumed = await _sse(reader, feed, 50, after=first["id"], timeout="5")
+
+    event = first["data"]
+    assert event["specversion"] == "1.0"
+    assert event["type"] == ModuleCompleted.subject
+    assert event["source"] == ModuleCompleted.source
+    assert event["subject"] == urn
+    assert datetime.fromisoformat(event["time"]) == envelope.time
+    assert event["data"]["module_number"] == 4
+    assert str(second_envelope.id) in [m["data"]["id"] for m in resumed]
+    assert str(envelope.id) not in [m["data"]["id"] for m in resumed]
+
+
+async def test_a_school_reads_only_its_own_events_on_the_live_feed(
+    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+) -> None:
+    own, other = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
+    token = local_stack.token(Role.SCHOOL, f"school-{own}", (own,))
+    async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as school:
+        listening = asyncio.create_task(_sse(school, f"{stack.url('reporting')}/events/live", 1))
+        await asyncio.sleep(1)
+        await publish_event(js, _completion(other))
+        mine = await publish_event(js, _completion(own))
+        received = await asyncio.wait_for(listening, 30)
+
+    assert [m["data"]["id"] for m in received] == [str(mine.id)]
