@@ -58,36 +58,37 @@ CircleTheme = Literal[
 _SOURCE = "/rsp/circles"
 
 
-class CircleScheduled(Event):
-    """A school planned a circle for its staff on a date, with a facilitator."""
+class _CircleEvent(Event):
+    """What every circle event carries: which circle, of which school and cohort, of which kind."""
 
-    subject: ClassVar[str] = "rsp.circles.circle.scheduled.v1"
     source: ClassVar[str] = _SOURCE
 
     circle_id: UUID = Field(description="The circles service's id for this circle")
-    urn: str = Field(pattern=URN_PATTERN, description="The school holding the circle")
+    urn: str = Field(pattern=URN_PATTERN, description="The school the circle belongs to")
     cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
     kind: CircleKind = Field(description="reflective, practice_discussion or decision_making")
+
+    def entity(self) -> str:
+        return self.urn
+
+
+class CircleScheduled(_CircleEvent):
+    """A school planned a circle for its staff on a date, with a facilitator."""
+
+    subject: ClassVar[str] = "rsp.circles.circle.scheduled.v1"
+
     module_number: int | None = Field(
         default=None, ge=1, le=MODULE_COUNT, description="The module a reflective circle reflects on, if named"
     )
     scheduled_for: date = Field(description="The date the circle is planned for")
     facilitator_staff_id: UUID = Field(description="Pseudonymous id of the staff member facilitating it")
 
-    def entity(self) -> str:
-        return self.urn
 
-
-class CircleHeld(Event):
+class CircleHeld(_CircleEvent):
     """A circle took place. Carries no free text: the reflection stays inside circles."""
 
     subject: ClassVar[str] = "rsp.circles.circle.held.v1"
-    source: ClassVar[str] = _SOURCE
 
-    circle_id: UUID = Field(description="The circles service's id for this circle")
-    urn: str = Field(pattern=URN_PATTERN, description="The school that held the circle")
-    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
-    kind: CircleKind = Field(description="reflective, practice_discussion or decision_making")
     module_number: int | None = Field(
         default=None, ge=1, le=MODULE_COUNT, description="The module a reflective circle reflected on, if named"
     )
@@ -102,40 +103,21 @@ class CircleHeld(Event):
     facilitator_staff_id: UUID = Field(description="Pseudonymous id of the staff member who facilitated it")
     themes: list[CircleTheme] = Field(description="What it talked about, from the programme's controlled list")
 
-    def entity(self) -> str:
-        return self.urn
 
-
-class CircleCancelled(Event):
+class CircleCancelled(_CircleEvent):
     """A scheduled circle will not take place."""
 
     subject: ClassVar[str] = "rsp.circles.circle.cancelled.v1"
-    source: ClassVar[str] = _SOURCE
 
-    circle_id: UUID = Field(description="The circles service's id for this circle")
-    urn: str = Field(pattern=URN_PATTERN, description="The school")
-    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
-    kind: CircleKind = Field(description="reflective, practice_discussion or decision_making")
     scheduled_for: date = Field(description="The date it had been planned for")
     cancelled_on: date = Field(description="The date it was cancelled")
 
-    def entity(self) -> str:
-        return self.urn
 
-
-class CircleRescheduled(Event):
+class CircleRescheduled(_CircleEvent):
     """A scheduled circle moved to another date."""
 
     subject: ClassVar[str] = "rsp.circles.circle.rescheduled.v1"
-    source: ClassVar[str] = _SOURCE
 
-    circle_id: UUID = Field(description="The circles service's id for this circle")
-    urn: str = Field(pattern=URN_PATTERN, description="The school")
-    cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The school's cohort")
-    kind: CircleKind = Field(description="reflective, practice_discussion or decision_making")
     previous_date: date = Field(description="The date it was planned for until now")
     scheduled_for: date = Field(description="The new date")
     facilitator_staff_id: UUID = Field(description="Pseudonymous id of the staff member facilitating it")
-
-    def entity(self) -> str:
-        return self.urn
