@@ -13,8 +13,12 @@ import asyncpg
 import httpx
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
+from contracts import journey_id
 from runtime.local.endpoints import Endpoints
+from workflows.journey.messages import QUERY_PROGRESS, JourneyProgress
 
 T = TypeVar("T")
 
@@ -150,3 +154,16 @@ async def learning_knows_staff(http: httpx.AsyncClient, stack: Endpoints, urn: s
         return answer.status_code == 200
 
     await eventually(seen)
+
+
+async def journey_progress(temporal: Client, cohort_id: str, urn: str) -> JourneyProgress | None:
+    """A school's journey state, or None while the bridge has not started the journey yet (it waits for the
+    cohort's own workflow first)."""
+    handle = temporal.get_workflow_handle(journey_id(cohort_id, urn))
+    try:
+        progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
+    except RPCError as failure:
+        if failure.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    return progress

@@ -17,8 +17,8 @@ from temporalio.client import Client
 
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, eventually, next_urn, registered_staff, stream_messages
-from workflows.journey.messages import QUERY_PROGRESS, JourneyProgress
+from tests.support import enrolled_school, eventually, journey_progress, next_urn, registered_staff, stream_messages
+from workflows.journey.messages import JourneyProgress
 
 COHORT = "e2e-slice"
 
@@ -45,9 +45,7 @@ async def _event_about(js: JetStreamContext, stream: str, urn: str) -> tuple[dic
 
 
 async def _journey(temporal: Client, urn: str) -> JourneyProgress:
-    handle = temporal.get_workflow_handle(journey_id(COHORT, urn))
-    progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
-    return progress
+    return await eventually(lambda: journey_progress(temporal, COHORT, urn))
 
 
 async def test_enrolled_school_gets_a_journey_admins_find_by_urn(

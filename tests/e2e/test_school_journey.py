@@ -13,8 +13,8 @@ from temporalio.client import Client
 
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, eventually, registered_staff, stream_messages
-from workflows.journey.messages import QUERY_PROGRESS, JourneyProgress
+from tests.support import enrolled_school, eventually, journey_progress, registered_staff, stream_messages
+from workflows.journey.messages import JourneyProgress
 
 
 def _cohort_id() -> str:
@@ -22,9 +22,7 @@ def _cohort_id() -> str:
 
 
 async def _progress(temporal: Client, cohort_id: str, urn: str) -> JourneyProgress:
-    handle = temporal.get_workflow_handle(journey_id(cohort_id, urn))
-    progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
-    return progress
+    return await eventually(lambda: journey_progress(temporal, cohort_id, urn))
 
 
 async def _journey_events(js: JetStreamContext, urn: str) -> list[tuple[dict[str, str], dict[str, Any]]]:
