@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+import asyncpg
 import httpx
 from nats.js import JetStreamContext
 
@@ -146,9 +147,19 @@ async def test_live_feed_streams_new_events_in_their_envelope_and_resumes_after_
 
 
 async def test_a_school_reads_only_its_own_events_on_the_live_feed(
-    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, db: asyncpg.Pool
 ) -> None:
     own, other = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
+
+    async def journey_has_begun() -> bool:
+        # The school's journey announces its start and first phase on its own; let those reach the feed first.
+        return bool(
+            await db.fetchval(
+                "SELECT true FROM reporting.event_feed WHERE urn = $1 AND type = $2", own, PhaseEntered.subject
+            )
+        )
+
+    await eventually(journey_has_begun, within=30)
     token = local_stack.token(Role.SCHOOL, f"school-{own}", (own,))
     async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as school:
         listening = asyncio.create_task(_sse(school, f"{stack.url('reporting')}/events/live", 1))
