@@ -1,6 +1,7 @@
 """Consuming events at least once, with effects applied exactly once and failures made visible.
 
-Every subscriber goes through `EventConsumer.subscribe`: a durable JetStream consumer with manual acks. A
+A process hands its whole handler table to `EventConsumer.subscribe` (through a dispatcher, see
+`runtime.handler_table`): one durable JetStream consumer per event type, with manual acks. A
 message that is not a valid event, or whose handler raises a `PlatformError`, is dead-lettered (published to
 `rsp.dead_letter.<consumer>` with the reason) and acked; a handler that raises anything else is retried with
 back-off until `max_deliver`, then dead-lettered. Nothing is dropped silently.
@@ -9,24 +10,20 @@ back-off until `max_deliver`, then dead-lettered. Nothing is dropped silently.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, NatsMessage, PullSub
-from pydantic import ValidationError
 
-from contracts import DEAD_LETTER, Envelope, Event, InvalidEnvelope, stream_for
-from contracts.subscriptions import CONSUMES, durable_name
+from contracts import DEAD_LETTER, Envelope, Event, stream_for
+from contracts.codec import UndecodableEvent, decode_event
+from contracts.subscriptions import durable_name
 from runtime.database import AnyConnection
 from runtime.errors import ConfigurationError, PlatformError
+from runtime.handler_table import EventDispatcher
 
 __all__ = ["EventConsumer", "claim_event"]
 
 _log = logging.getLogger(__name__)
-
-E = TypeVar("E", bound=Event)
-Handler = Callable[[E, Envelope], Awaitable[None]]
 
 ACK_WAIT_SECONDS = 30.0
 PULL_BATCH = 50
@@ -46,12 +43,8 @@ async def claim_event(conn: AnyConnection, consumer: str, envelope: Envelope) ->
     return bool(claimed)
 
 
-def _problems(error: ValidationError) -> str:
-    """Which fields are wrong and why, without their values: a malformed event may hold anything."""
-    return "; ".join(
-        f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
-        for problem in error.errors(include_input=False, include_url=False)
-    )
+async def _undecoded(msg: NatsMessage) -> bytes:
+    return msg.body
 
 
 class EventConsumer:
@@ -62,14 +55,19 @@ class EventConsumer:
         self.consumer = consumer
         self._max_deliver = max_deliver
 
-    def subscribe(self, event_type: type[E], handler: Handler[E]) -> None:
-        if event_type not in CONSUMES.get(self.consumer, ()):
-            # NATS permissions are generated from CONSUMES: a subscription missing there could never be served.
-            raise ConfigurationError(f"{self.consumer} consumes {event_type.__name__}: add it to contracts.CONSUMES")
+    def subscribe(self, dispatcher: EventDispatcher) -> None:
+        """Subscribe every event of the dispatcher's table, each through its own durable consumer."""
+        if dispatcher.table.process != self.consumer:
+            # Durable names and NATS permissions are per process: another process's table could never be served.
+            raise ConfigurationError(f"{self.consumer} cannot subscribe {dispatcher.table.process}'s handler table")
+        for event_type in dispatcher.table:
+            self._subscribe_one(event_type, dispatcher)
+
+    def _subscribe_one(self, event_type: type[Event], dispatcher: EventDispatcher) -> None:
         durable = durable_name(self.consumer, event_type)
 
         async def on_message(msg: NatsMessage) -> None:
-            await self._deliver(msg, event_type, handler)
+            await self._deliver(msg, event_type, dispatcher)
 
         self._broker.subscriber(
             event_type.subject,
@@ -80,25 +78,22 @@ class EventConsumer:
             deliver_policy=DeliverPolicy.ALL,
             config=ConsumerConfig(ack_wait=ACK_WAIT_SECONDS, max_deliver=-1),
             ack_policy=AckPolicy.MANUAL,
+            # The body is decoded here, by `decode_event`: FastStream's own JSON decoding would fail before the
+            # handler runs, and a message that is not JSON would then be redelivered for ever.
+            decoder=_undecoded,
             title=durable,
             description=f"{self.consumer} reacts to {event_type.__name__}",
         )(on_message)
 
-    async def _deliver(self, msg: NatsMessage, event_type: type[E], handler: Handler[E]) -> None:
+    async def _deliver(self, msg: NatsMessage, event_type: type[Event], dispatcher: EventDispatcher) -> None:
         try:
-            envelope = Envelope.from_headers(msg.headers)
-            if envelope.type != event_type.subject:
-                raise InvalidEnvelope(f"ce-type {envelope.type!r} is not {event_type.subject!r}")
-            event = event_type.model_validate_json(msg.body)
-        except InvalidEnvelope as bad:
-            await self._dead_letter(msg, f"not a valid {event_type.__name__}: {bad}")
-            return
-        except ValidationError as bad:
-            await self._dead_letter(msg, f"not a valid {event_type.__name__}: {_problems(bad)}")
+            event, envelope = decode_event(event_type, msg.headers, msg.body)
+        except UndecodableEvent as bad:
+            await self._dead_letter(msg, str(bad))
             return
         attempt = msg.raw_message.metadata.num_delivered or 1
         try:
-            await handler(event, envelope)
+            await dispatcher.handle(event, envelope)
         except PlatformError as refused:
             await self._dead_letter(msg, refused.message)
         except Exception as failure:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
 
 import asyncpg
 from faststream.nats import NatsBroker
@@ -20,6 +18,7 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 
 from contracts import Envelope, Event, stream_for
+from contracts.codec import envelope_of
 from runtime.database import AnyConnection
 from runtime.telemetry import current_trace_carrier, trace_context_from
 
@@ -31,9 +30,7 @@ _tracer = trace.get_tracer(__name__)
 
 async def record_event(conn: AnyConnection, event: Event) -> Envelope:
     """Add `event` to the outbox inside the caller's transaction and return its envelope."""
-    envelope = Envelope(
-        id=uuid4(), source=event.source, type=event.subject, time=datetime.now(UTC), subject=event.entity()
-    )
+    envelope = envelope_of(event)
     await conn.execute(
         "INSERT INTO outbox (event_id, subject, headers, payload, trace_context) VALUES ($1, $2, $3, $4, $5)",
         envelope.id,

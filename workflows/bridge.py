@@ -50,6 +50,7 @@ from runtime.broker import create_broker, ensure_streams
 from runtime.calendar_file import load_half_terms
 from runtime.consumer import EventConsumer
 from runtime.errors import RetryLater
+from runtime.handler_table import ContextDispatcher, HandlerTable, on
 from runtime.log import configure_logging
 from runtime.readiness import mark_ready
 from runtime.settings import Settings
@@ -61,7 +62,7 @@ from workflows.journey import messages as journey
 from workflows.journey.plan import journey_plan
 from workflows.journey.workflows import SchoolJourney
 
-__all__ = ["JourneyBridge", "run_bridge"]
+__all__ = ["EVENT_HANDLERS", "JourneyBridge", "run_bridge"]
 
 _log = logging.getLogger(__name__)
 # A redelivered start finds the running workflow; a finished one is never started again.
@@ -262,22 +263,27 @@ class JourneyBridge:
                 raise RetryLater(f"workflow {handle.id} not started yet") from failure
             raise
 
-    def subscribe(self, consumer: EventConsumer) -> None:
-        consumer.subscribe(CohortCreated, self.on_cohort_created)
-        consumer.subscribe(LeadershipDayRescheduled, self.on_leadership_day_rescheduled)
-        consumer.subscribe(SchoolEnrolled, self.on_school_enrolled)
-        consumer.subscribe(SchoolWithdrawn, self.on_school_withdrawn)
-        consumer.subscribe(SchoolUrnChanged, self.on_urn_changed)
-        consumer.subscribe(StaffRegistered, self.on_staff_registered)
-        consumer.subscribe(StaffLeft, self.on_staff_left)
-        consumer.subscribe(ModuleCompleted, self.on_module_completed)
-        consumer.subscribe(ModuleCompletionWithdrawn, self.on_completion_withdrawn)
-        consumer.subscribe(CircleHeld, self.on_circle_held)
-        consumer.subscribe(LeadershipDayHeld, self.on_leadership_day_held)
-        consumer.subscribe(MentoringSessionHeld, self.on_mentoring_held)
-        consumer.subscribe(ImmersionDayHeld, self.on_immersion_day_held)
-        consumer.subscribe(PractitionerTrained, self.on_practitioner_trained)
-        consumer.subscribe(ImpactReturnSubmitted, self.on_impact_return)
+
+# Which journey or cohort signal each event becomes. Starts and signals are idempotent by themselves (one
+# workflow id, event ids the workflows remember), so the bridge keeps no inbox.
+EVENT_HANDLERS: HandlerTable[JourneyBridge] = HandlerTable(
+    "bridge",
+    on(CohortCreated, JourneyBridge.on_cohort_created),
+    on(LeadershipDayRescheduled, JourneyBridge.on_leadership_day_rescheduled),
+    on(SchoolEnrolled, JourneyBridge.on_school_enrolled),
+    on(SchoolWithdrawn, JourneyBridge.on_school_withdrawn),
+    on(SchoolUrnChanged, JourneyBridge.on_urn_changed),
+    on(StaffRegistered, JourneyBridge.on_staff_registered),
+    on(StaffLeft, JourneyBridge.on_staff_left),
+    on(ModuleCompleted, JourneyBridge.on_module_completed),
+    on(ModuleCompletionWithdrawn, JourneyBridge.on_completion_withdrawn),
+    on(CircleHeld, JourneyBridge.on_circle_held),
+    on(LeadershipDayHeld, JourneyBridge.on_leadership_day_held),
+    on(MentoringSessionHeld, JourneyBridge.on_mentoring_held),
+    on(ImmersionDayHeld, JourneyBridge.on_immersion_day_held),
+    on(PractitionerTrained, JourneyBridge.on_practitioner_trained),
+    on(ImpactReturnSubmitted, JourneyBridge.on_impact_return),
+)
 
 
 async def run_bridge(settings: Settings) -> None:
@@ -285,7 +291,7 @@ async def run_bridge(settings: Settings) -> None:
     broker = create_broker(settings.require_nats(), "bridge", tracer_provider)
     client = await connect_temporal(settings)
     bridge = JourneyBridge(client, settings.journey_task_queue, load_half_terms(settings.half_terms_file))
-    bridge.subscribe(EventConsumer(broker, "bridge", settings.max_deliver))
+    EventConsumer(broker, "bridge", settings.max_deliver).subscribe(ContextDispatcher(EVENT_HANDLERS, bridge))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,29 +1,40 @@
-"""Circles' composition root: wires the real adapters into the HTTP app and the subscribers."""
+"""Circles' composition root: wires the adapters into the handler table and the HTTP app.
+
+`bootstrap(unit_of_work)` is the handling of events wired to a unit of work: Postgres in the process, an in-memory
+fake in unit tests, which so drive the very table the service subscribes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from runtime.calendar_file import load_half_terms
+from runtime.handler_table import InboxDispatcher
 from runtime.service import ServiceRuntime
 from runtime.settings import Settings
 from services.circles.adapters.postgres import PostgresCirclesUnitOfWork
-from services.circles.entrypoints import subscribers
 from services.circles.entrypoints.http import build_router
+from services.circles.service_layer.handlers import EVENT_HANDLERS
+from services.circles.service_layer.unit_of_work import CirclesUnitOfWork
 
-__all__ = ["bootstrap"]
+__all__ = ["bootstrap", "build_service"]
 
 
-def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
+def bootstrap(unit_of_work: Callable[[], CirclesUnitOfWork]) -> InboxDispatcher[CirclesUnitOfWork]:
+    return InboxDispatcher(EVENT_HANDLERS, unit_of_work)
+
+
+def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
     runtime = ServiceRuntime("circles", Path(__file__).parent / "migrations", settings)
     calendar = load_half_terms(runtime.settings.half_terms_file)
 
     def unit_of_work() -> PostgresCirclesUnitOfWork:
         return PostgresCirclesUnitOfWork(runtime.pool)
 
-    subscribers.subscribe(runtime.consumer, unit_of_work)
+    runtime.consumer.subscribe(bootstrap(unit_of_work))
     app = runtime.app(
         "RSP circles",
         "Reflective, practice discussion and decision-making circles in each school, and whether each school held "

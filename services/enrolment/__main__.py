@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.enrolment.bootstrap import bootstrap
+from services.enrolment.bootstrap import build_service
 
 if __name__ == "__main__":
-    runtime, app = bootstrap()
+    runtime, app = build_service()
     runtime.serve(app)

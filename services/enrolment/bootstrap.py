@@ -1,27 +1,38 @@
-"""Enrolment's composition root: wires the real adapters into the HTTP app."""
+"""Enrolment's composition root: wires the adapters into the handler table and the HTTP app.
+
+`bootstrap(unit_of_work)` is the handling of events wired to a unit of work: Postgres in the process, an in-memory
+fake in unit tests, which so drive the very table the service subscribes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from runtime.handler_table import InboxDispatcher
 from runtime.service import ServiceRuntime
 from runtime.settings import Settings
 from services.enrolment.adapters.postgres import PostgresEnrolmentUnitOfWork
-from services.enrolment.entrypoints import subscribers
 from services.enrolment.entrypoints.http import build_router
+from services.enrolment.service_layer.handlers import EVENT_HANDLERS
+from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
 
-__all__ = ["bootstrap"]
+__all__ = ["bootstrap", "build_service"]
 
 
-def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
+def bootstrap(unit_of_work: Callable[[], EnrolmentUnitOfWork]) -> InboxDispatcher[EnrolmentUnitOfWork]:
+    return InboxDispatcher(EVENT_HANDLERS, unit_of_work)
+
+
+def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
     runtime = ServiceRuntime("enrolment", Path(__file__).parent / "migrations", settings)
 
     def unit_of_work() -> PostgresEnrolmentUnitOfWork:
         return PostgresEnrolmentUnitOfWork(runtime.pool)
 
-    subscribers.subscribe(runtime.consumer, unit_of_work)
+    runtime.consumer.subscribe(bootstrap(unit_of_work))
     app = runtime.app(
         "RSP enrolment",
         "Cohorts of the Relational Schools Programme and the schools enrolled in them.",

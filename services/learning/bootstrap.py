@@ -1,25 +1,36 @@
-"""Learning's composition root: wires the real adapters into the HTTP app and the subscribers."""
+"""Learning's composition root: wires the adapters into the handler table and the HTTP app.
+
+`bootstrap(unit_of_work)` is the handling of events wired to a unit of work: Postgres in the process, an in-memory
+fake in unit tests, which so drive the very table the service subscribes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from runtime.handler_table import InboxDispatcher
 from runtime.service import ServiceRuntime
 from runtime.settings import Settings
 from services.learning.adapters.activity_map import load_activity_map
 from services.learning.adapters.postgres import PostgresLearningUnitOfWork
-from services.learning.entrypoints import subscribers
 from services.learning.entrypoints.http import build_router
 from services.learning.entrypoints.http_sessions import build_sessions_router
 from services.learning.entrypoints.http_xapi import build_xapi_router
+from services.learning.service_layer.handlers import EVENT_HANDLERS
+from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 from services.learning.settings import LearningSettings
 
-__all__ = ["bootstrap"]
+__all__ = ["bootstrap", "build_service"]
 
 
-def bootstrap(
+def bootstrap(unit_of_work: Callable[[], LearningUnitOfWork]) -> InboxDispatcher[LearningUnitOfWork]:
+    return InboxDispatcher(EVENT_HANDLERS, unit_of_work)
+
+
+def build_service(
     settings: Settings | None = None, learning_settings: LearningSettings | None = None
 ) -> tuple[ServiceRuntime, FastAPI]:
     runtime = ServiceRuntime("learning", Path(__file__).parent / "migrations", settings)
@@ -28,7 +39,7 @@ def bootstrap(
     def unit_of_work() -> PostgresLearningUnitOfWork:
         return PostgresLearningUnitOfWork(runtime.pool)
 
-    subscribers.subscribe(runtime.consumer, unit_of_work)
+    runtime.consumer.subscribe(bootstrap(unit_of_work))
     app = runtime.app(
         "RSP learning",
         "The Trauma Informed Relational Practice modules (also from xAPI learning platforms) and the face-to-face "

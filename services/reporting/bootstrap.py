@@ -1,32 +1,43 @@
-"""Reporting's composition root: wires the read models into the API, the dashboard and the subscribers."""
+"""Reporting's composition root: wires the read models into the handler table, the API and the dashboard.
+
+`bootstrap(unit_of_work)` is the handling of events wired to a unit of work: Postgres in the process, an in-memory
+fake in unit tests, which so drive the very table the service subscribes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
 from fastapi import FastAPI
 
+from runtime.handler_table import InboxDispatcher
 from runtime.service import ServiceRuntime
 from runtime.settings import Settings
 from services.reporting.adapters.live_feed import FeedSignal
 from services.reporting.adapters.postgres import PostgresReportingUnitOfWork
-from services.reporting.entrypoints import subscribers
 from services.reporting.entrypoints.dashboard import build_dashboard
 from services.reporting.entrypoints.http import build_router
 from services.reporting.entrypoints.impact_http import build_impact_router
 from services.reporting.entrypoints.live import LiveStreams, build_live_feed_router
+from services.reporting.service_layer.projections import EVENT_HANDLERS
+from services.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 
-__all__ = ["bootstrap"]
+__all__ = ["bootstrap", "build_service"]
 
 
-def bootstrap(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
+def bootstrap(unit_of_work: Callable[[], ReportingUnitOfWork]) -> InboxDispatcher[ReportingUnitOfWork]:
+    return InboxDispatcher(EVENT_HANDLERS, unit_of_work)
+
+
+def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
     runtime = ServiceRuntime("reporting", Path(__file__).parent / "migrations", settings)
 
     def unit_of_work() -> PostgresReportingUnitOfWork:
         return PostgresReportingUnitOfWork(runtime.pool)
 
-    subscribers.subscribe(runtime.consumer, unit_of_work)
+    runtime.consumer.subscribe(bootstrap(unit_of_work))
     # Wakes the live streams when a projection commits, on a connection of its own (LISTEN holds it).
     signal = FeedSignal(lambda: asyncpg.connect(runtime.settings.require_postgres()))
     streams = LiveStreams(unit_of_work, signal)

@@ -17,12 +17,11 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import FetchTimeoutError
-from pydantic import ValidationError
 
-from contracts.envelope import Envelope, InvalidEnvelope
+from contracts.codec import UndecodableEvent, decode_event
+from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.streams import ALL_STREAMS, stream_for
-from contracts.subscriptions import CONSUMES
 from runtime.database import AnyConnection, create_pool
 from runtime.errors import ConfigurationError
 from services.reporting.adapters.live_feed import READ_MODELS_LOCK, PostgresLiveFeed
@@ -35,7 +34,7 @@ from services.reporting.adapters.rebuild_tables import (
     swap_in,
     take_rebuild_lock,
 )
-from services.reporting.service_layer.projections import CONSUMER, project
+from services.reporting.service_layer.projections import EVENT_HANDLERS, REPORTING, project
 
 __all__ = ["RebuildReport", "rebuild_read_models", "rebuild_reporting"]
 
@@ -69,7 +68,7 @@ class _Replay:
     def __init__(self, js: JetStreamContext, report: RebuildReport) -> None:
         self._js = js
         self._report = report
-        self._types: dict[str, type[Event]] = {event.subject: event for event in CONSUMES[CONSUMER]}
+        self._types: dict[str, type[Event]] = {event.subject: event for event in EVENT_HANDLERS.event_types}
         self.streams = sorted({stream_for(subject).name for subject in self._types})
 
     def _event_of(self, msg: Msg) -> tuple[Event, Envelope] | None:
@@ -77,11 +76,8 @@ class _Replay:
         if event_type is None:
             return None
         try:
-            envelope = Envelope.from_headers(msg.headers or {})
-            if envelope.type != event_type.subject:
-                return None
-            return event_type.model_validate_json(msg.data), envelope
-        except (InvalidEnvelope, ValidationError):
+            return decode_event(event_type, msg.headers, msg.data)
+        except UndecodableEvent:
             return None
 
     async def _apply(self, conn: AnyConnection, stream: str, messages: list[Msg], live_feed: bool) -> None:
@@ -152,7 +148,7 @@ async def rebuild_read_models(pool: asyncpg.Pool, js: JetStreamContext) -> Rebui
                 for stream in replay.streams:
                     last = (await js.stream_info(stream)).state.last_seq
                     await replay.stream(None, conn, stream, replayed[stream] + 1, last)
-                await swap_in(conn, CONSUMER)
+                await swap_in(conn, REPORTING)
         finally:
             await drop_fresh_tables(guard)
             await guard.execute("SELECT pg_advisory_unlock($1)", READ_MODELS_LOCK + 1)
@@ -164,7 +160,7 @@ async def rebuild_reporting(postgres_dsn: str, nats_url: str) -> RebuildReport:
     """Connect as reporting's database role and as a NATS user that may read every stream, and rebuild."""
     if not postgres_dsn or not nats_url:
         raise ConfigurationError("a rebuild needs reporting's Postgres DSN and a NATS URL")
-    pool = await create_pool(postgres_dsn, CONSUMER, max_size=2)
+    pool = await create_pool(postgres_dsn, REPORTING, max_size=2)
     client = await nats.connect(nats_url, name="rsp-rebuild-reporting")
     try:
         return await rebuild_read_models(pool, client.jetstream())

@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts import Envelope, Event, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
 from contracts.events import (
     CircleCancelled,
     CircleHeld,
@@ -18,6 +18,7 @@ from contracts.events import (
 )
 from runtime.calendar_file import load_half_terms
 from runtime.errors import Conflict, Invalid, NotFound, RetryLater
+from services.circles.bootstrap import bootstrap
 from services.circles.domain.circle import Circle
 from services.circles.domain.model import CircleSchool, CohortDates, RosterMember
 from services.circles.service_layer import handlers
@@ -28,6 +29,11 @@ URN, COHORT = "123456", "oxon-2026"
 TODAY = date(2026, 11, 20)
 CALENDAR = load_half_terms()
 FACILITATOR, TEACHER, LEAVER, ELSEWHERE = uuid4(), uuid4(), uuid4(), uuid4()
+
+
+async def _deliver(uow: FakeCirclesUnitOfWork, event: Event, envelope: Envelope) -> None:
+    """Hand the event to circles's handler table, as its consumer does (inbox claim, handler, commit)."""
+    await bootstrap(lambda: uow).handle(event, envelope)
 
 
 @pytest.fixture
@@ -295,9 +301,9 @@ async def test_withdrawal_ends_the_school_and_a_redelivery_changes_nothing(uow: 
     envelope = _envelope()
     withdrawn = SchoolWithdrawn(urn=URN, cohort_id=COHORT, withdrawn_on=date(2026, 11, 1))
 
-    await handlers.note_school_ended(uow, withdrawn, envelope)
+    await _deliver(uow, withdrawn, envelope)
     uow.schools.rows[URN] = CircleSchool(URN, COHORT, date(2026, 9, 1))  # as if re-enrolled meanwhile
-    await handlers.note_school_ended(uow, withdrawn, envelope)
+    await _deliver(uow, withdrawn, envelope)
 
     assert uow.schools.rows[URN].status == "active"
     assert uow.commits == 1
@@ -308,7 +314,7 @@ async def test_completion_of_an_earlier_cohort_leaves_the_school_active_in_its_l
 ) -> None:
     completed = SchoolCompleted(urn=URN, cohort_id="oxon-2024", completed_on=date(2026, 2, 28))
 
-    await handlers.note_school_ended(uow, completed, _envelope())
+    await _deliver(uow, completed, _envelope())
 
     assert uow.schools.rows[URN].status == "active"
 
@@ -317,19 +323,19 @@ async def test_withdrawal_of_a_school_not_yet_seen_waits_for_its_enrolment(uow: 
     withdrawn = SchoolWithdrawn(urn="111111", cohort_id=COHORT, withdrawn_on=date(2026, 11, 1))
 
     with pytest.raises(RetryLater):
-        await handlers.note_school_ended(uow, withdrawn, _envelope())
+        await _deliver(uow, withdrawn, _envelope())
 
     enrolled = SchoolEnrolled(urn="111111", cohort_id=COHORT, school_name="A", enrolled_on=date(2026, 9, 1))
-    await handlers.note_school_enrolled(uow, enrolled, _envelope())
-    await handlers.note_school_ended(uow, withdrawn, _envelope())
+    await _deliver(uow, enrolled, _envelope())
+    await _deliver(uow, withdrawn, _envelope())
     assert uow.schools.rows["111111"].status == "withdrawn"
 
 
 async def test_departure_arriving_before_the_registration_is_kept(uow: FakeCirclesUnitOfWork) -> None:
     staff_id = uuid4()
 
-    await handlers.note_staff_left(uow, StaffLeft(staff_id=staff_id, urn=URN, left_on=date(2026, 12, 18)), _envelope())
-    await handlers.note_staff_registered(
+    await _deliver(uow, StaffLeft(staff_id=staff_id, urn=URN, left_on=date(2026, 12, 18)), _envelope())
+    await _deliver(
         uow,
         StaffRegistered(staff_id=staff_id, urn=URN, cohort_id=COHORT, role="teacher", starts_on=date(2026, 9, 1)),
         _envelope(),
@@ -344,7 +350,7 @@ async def test_school_that_changed_urn_keeps_its_circles_and_staff_under_the_new
     circle = await _scheduled(uow)
     changed = SchoolUrnChanged(predecessor_urn=URN, successor_urn="777777", cohort_id=COHORT, changed_on=TODAY)
 
-    await handlers.note_school_urn_changed(uow, changed, _envelope())
+    await _deliver(uow, changed, _envelope())
     moved = await handlers.schedule_circle(uow, _schedule(urn="777777"))
 
     assert await uow.schools.get(URN) is None

@@ -12,6 +12,7 @@ import pytest
 from contracts import (
     CohortCreated,
     Envelope,
+    Event,
     LeadershipDayRescheduled,
     SchoolCompleted,
     SchoolUrnChanged,
@@ -20,6 +21,7 @@ from contracts import (
 from contracts.events.journey import JourneyCompleted, JourneySummary
 from contracts.programme import programme_end
 from services.enrolment.adapters.gias_csv import read_extract
+from services.enrolment.bootstrap import bootstrap
 from services.enrolment.domain.errors import (
     CohortEnded,
     CohortNotOver,
@@ -45,7 +47,6 @@ from services.enrolment.service_layer.commands import (
 )
 from services.enrolment.service_layer.handlers import (
     change_urn,
-    complete_at_journey_end,
     complete_school,
     create_cohort,
     enrol_school,
@@ -59,6 +60,11 @@ from tests.unit.fakes import FakeEnrolmentUnitOfWork
 STARTS_ON = date(2026, 9, 1)
 TODAY = date(2026, 9, 7)
 EXTRACT = Path(__file__).parents[1] / "data" / "gias_oxfordshire_extract.csv"
+
+
+async def _deliver(uow: FakeEnrolmentUnitOfWork, event: Event, envelope: Envelope) -> None:
+    """Hand the event to enrolment's handler table, as its consumer does (inbox claim, handler, commit)."""
+    await bootstrap(lambda: uow).handle(event, envelope)
 
 
 def _cohort(cohort_id: str = "oxon-2026", starts_on: date = STARTS_ON, **changes: object) -> CreateCohort:
@@ -315,8 +321,8 @@ async def test_school_completes_when_its_journey_does_and_only_once() -> None:
     uow = await _with_school()
     event, envelope = _journey_completed("123456", date(2028, 3, 7))
 
-    await complete_at_journey_end(uow, event, envelope)
-    await complete_at_journey_end(uow, event, envelope)
+    await _deliver(uow, event, envelope)
+    await _deliver(uow, event, envelope)
 
     school = await uow.schools.current("123456")
     assert school is not None
@@ -330,7 +336,7 @@ async def test_withdrawn_school_stays_withdrawn_when_its_journey_ends() -> None:
     uow = await _with_school()
     await withdraw_school(uow, WithdrawSchool("123456", "closing", TODAY))
 
-    await complete_at_journey_end(uow, *_journey_completed("123456", date(2028, 3, 7)))
+    await _deliver(uow, *_journey_completed("123456", date(2028, 3, 7)))
 
     school = await uow.schools.current("123456")
     assert school is not None

@@ -10,6 +10,7 @@ import pytest
 from contracts import Envelope, Event, ModuleCompleted, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
 from contracts.events.learning import ModuleCompletionWithdrawn
 from runtime.errors import RetryLater
+from services.learning.bootstrap import bootstrap
 from services.learning.domain.errors import (
     CompletionAlreadyWithdrawn,
     SchoolNotActive,
@@ -19,16 +20,17 @@ from services.learning.domain.errors import (
 )
 from services.learning.service_layer.commands import RecordModuleCompletion, WithdrawCompletion
 from services.learning.service_layer.handlers import (
-    note_school_ended,
-    note_school_enrolled,
-    note_staff_left,
-    note_staff_registered,
     record_module_completion,
     withdraw_completion,
 )
 from tests.unit.learning_fakes import FakeLearningUnitOfWork
 
 WHEN = datetime(2026, 10, 1, 15, 30, tzinfo=UTC)
+
+
+async def _deliver(uow: FakeLearningUnitOfWork, event: Event, envelope: Envelope) -> None:
+    """Hand the event to learning's handler table, as its consumer does (inbox claim, handler, commit)."""
+    await bootstrap(lambda: uow).handle(event, envelope)
 
 
 def _envelope(event: Event) -> Envelope:
@@ -41,12 +43,12 @@ def _enrolled(urn: str = "123456") -> tuple[SchoolEnrolled, Envelope]:
 
 
 async def _school_with_staff(uow: FakeLearningUnitOfWork, urn: str = "123456") -> UUID:
-    await note_school_enrolled(uow, *_enrolled(urn))
+    await _deliver(uow, *_enrolled(urn))
     staff_id = uuid4()
     event = StaffRegistered(
         staff_id=staff_id, urn=urn, cohort_id="oxon-2026", role="teacher", starts_on=date(2026, 9, 1)
     )
-    await note_staff_registered(uow, event, _envelope(event))
+    await _deliver(uow, event, _envelope(event))
     return staff_id
 
 
@@ -91,7 +93,7 @@ async def test_completion_for_a_school_not_enrolled_is_refused() -> None:
 async def test_completion_by_someone_not_registered_there_is_refused_naming_them() -> None:
     uow = FakeLearningUnitOfWork()
     elsewhere = await _school_with_staff(uow, "654321")
-    await note_school_enrolled(uow, *_enrolled("123456"))
+    await _deliver(uow, *_enrolled("123456"))
 
     for stranger in (uuid4(), elsewhere):
         with pytest.raises(StaffNotRegistered, match=str(stranger)):
@@ -102,7 +104,7 @@ async def test_learning_after_the_last_day_does_not_count_but_before_it_does() -
     uow = FakeLearningUnitOfWork()
     staff_id = await _school_with_staff(uow)
     left = StaffLeft(staff_id=staff_id, urn="123456", left_on=WHEN.date())
-    await note_staff_left(uow, left, _envelope(left))
+    await _deliver(uow, left, _envelope(left))
 
     _, on_last_day = await record_module_completion(uow, RecordModuleCompletion(staff_id, "123456", 1, WHEN))
     with pytest.raises(StaffHasLeft, match=str(staff_id)):
@@ -115,7 +117,7 @@ async def test_withdrawn_school_records_no_more_learning() -> None:
     uow = FakeLearningUnitOfWork()
     staff_id = await _school_with_staff(uow)
     withdrawn = SchoolWithdrawn(urn="123456", cohort_id="oxon-2026", withdrawn_on=WHEN.date())
-    await note_school_ended(uow, withdrawn, _envelope(withdrawn))
+    await _deliver(uow, withdrawn, _envelope(withdrawn))
 
     with pytest.raises(SchoolNotActive, match="withdrawn"):
         await record_module_completion(uow, RecordModuleCompletion(staff_id, "123456", 1, WHEN))
@@ -126,7 +128,7 @@ async def test_departure_seen_before_the_registration_is_retried_not_lost() -> N
     left = StaffLeft(staff_id=uuid4(), urn="123456", left_on=WHEN.date())
 
     with pytest.raises(RetryLater):
-        await note_staff_left(uow, left, _envelope(left))
+        await _deliver(uow, left, _envelope(left))
 
     assert uow.inbox == set()
 
@@ -152,7 +154,7 @@ async def test_redelivered_enrolment_is_applied_once() -> None:
     uow = FakeLearningUnitOfWork()
     event, envelope = _enrolled()
 
-    await note_school_enrolled(uow, event, envelope)
-    await note_school_enrolled(uow, event, envelope)
+    await _deliver(uow, event, envelope)
+    await _deliver(uow, event, envelope)
 
     assert uow.commits == 1

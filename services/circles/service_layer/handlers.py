@@ -11,6 +11,7 @@ from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, Staf
 from contracts.calendar import HalfTermCalendar
 from contracts.events import CohortCreated, SchoolCompleted, SchoolUrnChanged
 from runtime.errors import RetryLater
+from runtime.handler_table import HandlerTable, on
 from services.circles.domain.circle import Circle, HeldRecord, plan_circle
 from services.circles.domain.errors import CircleNotFound, SchoolNotKnown
 from services.circles.domain.model import CircleSchool, CohortDates, check_on_roster
@@ -18,6 +19,7 @@ from services.circles.service_layer.commands import CancelCircle, RecordCircleHe
 from services.circles.service_layer.unit_of_work import CirclesUnitOfWork
 
 __all__ = [
+    "EVENT_HANDLERS",
     "cancel_circle",
     "note_cohort_created",
     "note_school_ended",
@@ -29,8 +31,6 @@ __all__ = [
     "reschedule_circle",
     "schedule_circle",
 ]
-
-CONSUMER = "circles"
 
 
 async def _active_school(uow: CirclesUnitOfWork, urn: str) -> tuple[CircleSchool, CohortDates | None]:
@@ -120,64 +120,58 @@ async def reschedule_circle(uow: CirclesUnitOfWork, command: RescheduleCircle) -
     return moved
 
 
-async def note_school_enrolled(uow: CirclesUnitOfWork, event: SchoolEnrolled, envelope: Envelope) -> None:
+# Event handlers run inside the unit of work the inbox opened for the event (see `EVENT_HANDLERS`), which commits.
+
+
+async def note_school_enrolled(uow: CirclesUnitOfWork, event: SchoolEnrolled, _: Envelope) -> None:
     """Keep circles' copy of the school's current enrolment; a school re-enrolled in a later cohort moves there."""
-    async with uow:
-        if await uow.claim(CONSUMER, envelope):
-            await uow.schools.save(CircleSchool(event.urn, event.cohort_id, event.enrolled_on))
-            await uow.commit()
+    await uow.schools.save(CircleSchool(event.urn, event.cohort_id, event.enrolled_on))
 
 
-async def note_school_ended(
-    uow: CirclesUnitOfWork, event: SchoolWithdrawn | SchoolCompleted, envelope: Envelope
-) -> None:
+async def note_school_ended(uow: CirclesUnitOfWork, event: SchoolWithdrawn | SchoolCompleted, _: Envelope) -> None:
     """A withdrawn or completed school is no longer in an active cohort: its circles stop changing."""
-    async with uow:
-        if not await uow.claim(CONSUMER, envelope):
-            return
-        school = await uow.schools.get(event.urn)
-        if school is None:
-            # Enrolment and withdrawal arrive through separate consumers; wait for the enrolment.
-            raise RetryLater(f"school {event.urn} ended before circles saw it enrolled")
-        if school.cohort_id == event.cohort_id:  # else it has since moved on to a later cohort
-            if isinstance(event, SchoolWithdrawn):
-                ended = CircleSchool(school.urn, school.cohort_id, school.enrolled_on, "withdrawn", event.withdrawn_on)
-            else:
-                ended = CircleSchool(school.urn, school.cohort_id, school.enrolled_on, "completed", event.completed_on)
-            await uow.schools.save(ended)
-        await uow.commit()
+    school = await uow.schools.get(event.urn)
+    if school is None:
+        # Enrolment and withdrawal arrive through separate consumers; wait for the enrolment.
+        raise RetryLater(f"school {event.urn} ended before circles saw it enrolled")
+    if school.cohort_id == event.cohort_id:  # else it has since moved on to a later cohort
+        if isinstance(event, SchoolWithdrawn):
+            ended = CircleSchool(school.urn, school.cohort_id, school.enrolled_on, "withdrawn", event.withdrawn_on)
+        else:
+            ended = CircleSchool(school.urn, school.cohort_id, school.enrolled_on, "completed", event.completed_on)
+        await uow.schools.save(ended)
 
 
-async def note_school_urn_changed(uow: CirclesUnitOfWork, event: SchoolUrnChanged, envelope: Envelope) -> None:
+async def note_school_urn_changed(uow: CirclesUnitOfWork, event: SchoolUrnChanged, _: Envelope) -> None:
     """An academy conversion: the school, its circles and its staff carry on under the successor URN."""
-    async with uow:
-        if not await uow.claim(CONSUMER, envelope):
-            return
-        if await uow.schools.get(event.predecessor_urn) is None:
-            raise RetryLater(f"school {event.predecessor_urn} changed URN before circles saw it enrolled")
-        await uow.schools.change_urn(event.predecessor_urn, event.successor_urn)
-        await uow.commit()
+    if await uow.schools.get(event.predecessor_urn) is None:
+        raise RetryLater(f"school {event.predecessor_urn} changed URN before circles saw it enrolled")
+    await uow.schools.change_urn(event.predecessor_urn, event.successor_urn)
 
 
-async def note_cohort_created(uow: CirclesUnitOfWork, event: CohortCreated, envelope: Envelope) -> None:
+async def note_cohort_created(uow: CirclesUnitOfWork, event: CohortCreated, _: Envelope) -> None:
     """Keep the cohort's dates (circles outside them are refused) and how many circles it expects."""
-    async with uow:
-        if await uow.claim(CONSUMER, envelope):
-            cohort = CohortDates(event.cohort_id, event.starts_on, event.ends_on, event.plan.circles_per_half_term)
-            await uow.cohorts.save(cohort)
-            await uow.commit()
+    cohort = CohortDates(event.cohort_id, event.starts_on, event.ends_on, event.plan.circles_per_half_term)
+    await uow.cohorts.save(cohort)
 
 
-async def note_staff_registered(uow: CirclesUnitOfWork, event: StaffRegistered, envelope: Envelope) -> None:
-    async with uow:
-        if await uow.claim(CONSUMER, envelope):
-            await uow.roster.register(event.staff_id, event.urn, event.starts_on)
-            await uow.commit()
+async def note_staff_registered(uow: CirclesUnitOfWork, event: StaffRegistered, _: Envelope) -> None:
+    await uow.roster.register(event.staff_id, event.urn, event.starts_on)
 
 
-async def note_staff_left(uow: CirclesUnitOfWork, event: StaffLeft, envelope: Envelope) -> None:
+async def note_staff_left(uow: CirclesUnitOfWork, event: StaffLeft, _: Envelope) -> None:
     """Kept even if the registration has not arrived yet (separate consumers): the two meet in one row."""
-    async with uow:
-        if await uow.claim(CONSUMER, envelope):
-            await uow.roster.record_leaving(event.staff_id, event.urn, event.left_on)
-            await uow.commit()
+    await uow.roster.record_leaving(event.staff_id, event.urn, event.left_on)
+
+
+# What circles does with each event it consumes; the runtime claims each in the inbox of the same transaction.
+EVENT_HANDLERS: HandlerTable[CirclesUnitOfWork] = HandlerTable(
+    "circles",
+    on(SchoolEnrolled, note_school_enrolled),
+    on(SchoolWithdrawn, note_school_ended),
+    on(SchoolCompleted, note_school_ended),
+    on(SchoolUrnChanged, note_school_urn_changed),
+    on(CohortCreated, note_cohort_created),
+    on(StaffRegistered, note_staff_registered),
+    on(StaffLeft, note_staff_left),
+)

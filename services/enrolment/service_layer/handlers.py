@@ -7,6 +7,7 @@ from uuid import uuid4
 
 from contracts import Envelope
 from contracts.events.journey import JourneyCompleted
+from runtime.handler_table import HandlerTable, on
 from services.enrolment.domain.errors import CohortAlreadyExists, CohortNotFound, SchoolNotFound, StaffNotFound
 from services.enrolment.domain.gias import assess
 from services.enrolment.domain.model import (
@@ -33,6 +34,7 @@ from services.enrolment.service_layer.commands import (
 from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
 
 __all__ = [
+    "EVENT_HANDLERS",
     "ImportReport",
     "change_urn",
     "complete_at_journey_end",
@@ -175,18 +177,17 @@ async def complete_school(uow: EnrolmentUnitOfWork, command: CompleteSchool) -> 
     return completed
 
 
-async def complete_at_journey_end(uow: EnrolmentUnitOfWork, event: JourneyCompleted, envelope: Envelope) -> None:
-    """The school's journey completed: its enrolment completes too, unless it already ended another way."""
-    async with uow:
-        if not await uow.claim("enrolment", envelope):
-            return
-        school = await uow.schools.current(event.urn)
-        if school is not None and school.status == "active" and school.cohort_id == event.cohort_id:
-            cohort = await _cohort(uow, school.cohort_id)
-            completed, completion = school.complete(cohort, event.completed_on, journey_ended=True)
-            await uow.schools.end(completed, None)
-            await uow.record(completion)
-        await uow.commit()
+async def complete_at_journey_end(uow: EnrolmentUnitOfWork, event: JourneyCompleted, _: Envelope) -> None:
+    """The school's journey completed: its enrolment completes too, unless it already ended another way.
+
+    Runs inside the unit of work the inbox opened for the event (see `EVENT_HANDLERS`), which commits.
+    """
+    school = await uow.schools.current(event.urn)
+    if school is not None and school.status == "active" and school.cohort_id == event.cohort_id:
+        cohort = await _cohort(uow, school.cohort_id)
+        completed, completion = school.complete(cohort, event.completed_on, journey_ended=True)
+        await uow.schools.end(completed, None)
+        await uow.record(completion)
 
 
 async def change_urn(uow: EnrolmentUnitOfWork, command: ChangeUrn) -> SchoolEnrolment:
@@ -270,3 +271,10 @@ async def erase_expired_personal_data(
         erased = await uow.staff.erase_personal_data(urns)
         await uow.commit()
     return urns, erased
+
+
+# What enrolment does with each event it consumes; the runtime claims each in the inbox of the same transaction.
+EVENT_HANDLERS: HandlerTable[EnrolmentUnitOfWork] = HandlerTable(
+    "enrolment",
+    on(JourneyCompleted, complete_at_journey_end),
+)

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
 from contracts.events.enrolment import SchoolCompleted
 from runtime.errors import RetryLater
+from runtime.handler_table import HandlerTable, on
 from services.learning.domain.errors import CompletionAlreadyWithdrawn, CompletionNotFound
 from services.learning.domain.model import (
     CompletionWithdrawal,
@@ -21,6 +22,7 @@ from services.learning.service_layer.commands import RecordModuleCompletion, Rec
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 
 __all__ = [
+    "EVENT_HANDLERS",
     "complete_module",
     "note_school_ended",
     "note_school_enrolled",
@@ -30,8 +32,6 @@ __all__ = [
     "record_module_start",
     "withdraw_completion",
 ]
-
-CONSUMER = "learning"
 
 
 async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompletion) -> tuple[ModuleCompletion, bool]:
@@ -120,52 +120,48 @@ async def withdraw_completion(uow: LearningUnitOfWork, command: WithdrawCompleti
     return withdrawal
 
 
-async def note_school_enrolled(uow: LearningUnitOfWork, event: SchoolEnrolled, envelope: Envelope) -> None:
-    """Keep learning's copy of enrolled schools; a redelivered event changes nothing."""
-    async with uow:
-        if not await uow.claim(CONSUMER, envelope):
-            return
-        await uow.schools.save(EnrolledSchool(urn=event.urn, cohort_id=event.cohort_id))
-        await uow.commit()
+# Event handlers run inside the unit of work the inbox opened for the event (see `EVENT_HANDLERS`), which commits.
 
 
-async def note_school_ended(
-    uow: LearningUnitOfWork, event: SchoolWithdrawn | SchoolCompleted, envelope: Envelope
-) -> None:
+async def note_school_enrolled(uow: LearningUnitOfWork, event: SchoolEnrolled, _: Envelope) -> None:
+    """Keep learning's copy of enrolled schools."""
+    await uow.schools.save(EnrolledSchool(urn=event.urn, cohort_id=event.cohort_id))
+
+
+async def note_school_ended(uow: LearningUnitOfWork, event: SchoolWithdrawn | SchoolCompleted, _: Envelope) -> None:
     """A withdrawn or completed school records no more learning."""
     status: SchoolStatus = "withdrawn" if isinstance(event, SchoolWithdrawn) else "completed"
-    async with uow:
-        if not await uow.claim(CONSUMER, envelope):
-            return
-        if await uow.schools.get(event.urn) is None:
-            # Each event type has its own consumer, so the enrolment may simply not have arrived yet.
-            raise RetryLater(f"school {event.urn} {status} before learning saw it enrolled")
-        await uow.schools.end(event.urn, event.cohort_id, status)
-        await uow.commit()
+    if await uow.schools.get(event.urn) is None:
+        # Each event type has its own consumer, so the enrolment may simply not have arrived yet.
+        raise RetryLater(f"school {event.urn} {status} before learning saw it enrolled")
+    await uow.schools.end(event.urn, event.cohort_id, status)
 
 
-async def note_staff_registered(uow: LearningUnitOfWork, event: StaffRegistered, envelope: Envelope) -> None:
-    async with uow:
-        if not await uow.claim(CONSUMER, envelope):
-            return
-        known = await uow.staff.get(event.staff_id)
-        await uow.staff.save(
-            StaffMember(
-                staff_id=event.staff_id,
-                urn=event.urn,
-                cohort_id=event.cohort_id,
-                role=event.role,
-                starts_on=event.starts_on,
-                left_on=known.left_on if known is not None else None,
-            )
+async def note_staff_registered(uow: LearningUnitOfWork, event: StaffRegistered, _: Envelope) -> None:
+    known = await uow.staff.get(event.staff_id)
+    await uow.staff.save(
+        StaffMember(
+            staff_id=event.staff_id,
+            urn=event.urn,
+            cohort_id=event.cohort_id,
+            role=event.role,
+            starts_on=event.starts_on,
+            left_on=known.left_on if known is not None else None,
         )
-        await uow.commit()
+    )
 
 
-async def note_staff_left(uow: LearningUnitOfWork, event: StaffLeft, envelope: Envelope) -> None:
-    async with uow:
-        if not await uow.claim(CONSUMER, envelope):
-            return
-        if not await uow.staff.record_leaving(event.staff_id, event.left_on):
-            raise RetryLater(f"staff {event.staff_id} left before learning saw them registered")
-        await uow.commit()
+async def note_staff_left(uow: LearningUnitOfWork, event: StaffLeft, _: Envelope) -> None:
+    if not await uow.staff.record_leaving(event.staff_id, event.left_on):
+        raise RetryLater(f"staff {event.staff_id} left before learning saw them registered")
+
+
+# What learning does with each event it consumes; the runtime claims each in the inbox of the same transaction.
+EVENT_HANDLERS: HandlerTable[LearningUnitOfWork] = HandlerTable(
+    "learning",
+    on(SchoolEnrolled, note_school_enrolled),
+    on(SchoolWithdrawn, note_school_ended),
+    on(SchoolCompleted, note_school_ended),
+    on(StaffRegistered, note_staff_registered),
+    on(StaffLeft, note_staff_left),
+)

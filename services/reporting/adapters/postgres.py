@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import asyncpg
 
+from contracts.envelope import Envelope
 from runtime.database import AnyConnection
 from runtime.unit_of_work import PostgresUnitOfWork
 from services.reporting.adapters.live_feed import PostgresLiveFeed
@@ -94,3 +95,9 @@ class PostgresReportingUnitOfWork(PostgresUnitOfWork):
         self.read_models = PostgresReadModels(conn)
         self.feed = PostgresLiveFeed(conn)
         self.impact = PostgresImpactReturns(conn)
+
+    async def claim(self, consumer: str, envelope: Envelope) -> bool:
+        # Hold the read models first (shared with other projections, exclusive while a rebuild swaps its tables
+        # in), so a projection never holds an inbox row the swap is replacing.
+        await self.feed.hold_read_models()
+        return await super().claim(consumer, envelope)
