@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 from faststream.nats import NatsBroker
@@ -21,6 +21,7 @@ from contracts import Envelope, Event, stream_for
 from contracts.codec import envelope_of
 from runtime.database import AnyConnection
 from runtime.telemetry import current_trace_carrier, trace_context_from
+from runtime.waker import Waker
 
 __all__ = ["OutboxRelay", "record_event"]
 
@@ -45,35 +46,34 @@ async def record_event(conn: AnyConnection, event: Event) -> Envelope:
 class OutboxRelay:
     """Publishes one schema's outbox to JetStream, woken by NOTIFY and by a fallback poll."""
 
-    def __init__(self, pool: asyncpg.Pool, broker: NatsBroker, schema: str, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        broker: NatsBroker,
+        schema: str,
+        poll_seconds: float,
+        connect: Callable[[], Awaitable[asyncpg.Connection]],
+    ) -> None:
         self._pool = pool
         self._broker = broker
-        self._channel = f"rsp_outbox_{schema}"
         self._poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
+        # LISTEN holds a connection of its own, outside the pool, reconnected after any outage.
+        self._waker = Waker(connect, f"rsp_outbox_{schema}")
         self._task: asyncio.Task[None] | None = None
-        self._listener: Any = None
 
     async def start(self) -> None:
-        self._listener = await self._pool.acquire()
-        await self._listener.add_listener(self._channel, self._on_notify)
-        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._channel}")
+        woken = self._waker.current()
+        self._task = asyncio.create_task(self._run(woken), name="outbox-relay")
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self._listener is not None:
-            await self._listener.remove_listener(self._channel, self._on_notify)
-            await self._pool.release(self._listener)
+        await self._waker.stop()
 
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()
-
-    async def _run(self) -> None:
+    async def _run(self, woken: asyncio.Event) -> None:
         while True:
-            self._wake.clear()
             try:
                 await self.publish_pending()
             except asyncio.CancelledError:
@@ -81,8 +81,8 @@ class OutboxRelay:
             except Exception:
                 # NATS or Postgres is away: keep the rows and try again on the next wake or poll.
                 _log.exception("outbox relay failed; will retry")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+            await Waker.wait(woken, self._poll_seconds)
+            woken = self._waker.current()
 
     async def publish_pending(self, batch_size: int = 200) -> int:
         """Publish every committed, unpublished row; returns how many were published."""

@@ -59,7 +59,10 @@ class ServiceRuntime:
             _log.info("applied migrations %s", ", ".join(applied))
         await self.broker.connect()
         await ensure_streams(self.broker)
-        relay = OutboxRelay(self._pool, self.broker, self.name, self.settings.relay_poll_seconds)
+        dsn = self.settings.require_postgres()
+        relay = OutboxRelay(
+            self._pool, self.broker, self.name, self.settings.relay_poll_seconds, lambda: asyncpg.connect(dsn)
+        )
         await relay.start()
         await self.broker.start()
         self._ready = True

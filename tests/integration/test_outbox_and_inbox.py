@@ -60,9 +60,11 @@ async def test_relay_republishing_after_a_crash_leaves_one_message(
     async with probe_pool.acquire() as conn, conn.transaction():
         envelope = await record_event(conn, _enrolled(urn))
     assert local_stack.nats_operator_url is not None
+    assert local_stack.endpoints is not None
+    dsn = local_stack.endpoints.postgres_dsn
     broker = create_broker(local_stack.nats_operator_url, "outbox-probe", TracerProvider())
     await broker.connect()
-    relay = OutboxRelay(probe_pool, broker, PROBE_SCHEMA, poll_seconds=60)
+    relay = OutboxRelay(probe_pool, broker, PROBE_SCHEMA, poll_seconds=60, connect=lambda: asyncpg.connect(dsn))
     try:
         assert await relay.publish_pending() == 1
         # A relay that died after publishing but before recording it publishes the row again on restart.

@@ -3,8 +3,6 @@ that wakes readers the moment a projection commits (LISTEN/NOTIFY reaches every 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -15,6 +13,7 @@ from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.identifiers import URN_PATTERN
 from runtime.database import AnyConnection
+from runtime.waker import Waker
 from services.reporting.domain.feed import FeedEvent
 
 __all__ = [
@@ -92,44 +91,8 @@ async def feed_after(
     return [FeedEvent(**dict(row)) for row in rows]
 
 
-class FeedSignal:
-    """Wakes every waiting reader when a projection commits. Listens on its own connection, reconnecting when
-    it is lost; readers also look again every few seconds, so a lost notification only delays them."""
+class FeedSignal(Waker):
+    """Wakes every waiting reader when a projection commits; readers also look again every few seconds."""
 
     def __init__(self, connect: Callable[[], Awaitable[asyncpg.Connection]]) -> None:
-        self._connect = connect
-        self._changed = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def current(self) -> asyncio.Event:
-        """Take this before reading the feed, then wait on it: a commit in between is not missed."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._listen())
-        return self._changed
-
-    def _notified(self, *_: object) -> None:
-        changed, self._changed = self._changed, asyncio.Event()
-        changed.set()
-
-    async def _listen(self) -> None:
-        while True:
-            try:
-                conn = await self._connect()
-            except (OSError, asyncpg.PostgresError) as failure:
-                _log.warning("live feed: cannot listen (%r); readers poll meanwhile", failure)
-                await asyncio.sleep(5)
-                continue
-            lost = asyncio.Event()
-            conn.add_termination_listener(lambda _, lost=lost: lost.set())
-            try:
-                await conn.add_listener(CHANNEL, self._notified)
-                await lost.wait()
-            finally:
-                with contextlib.suppress(Exception):
-                    await conn.close()
-
-    @staticmethod
-    async def wait(changed: asyncio.Event, seconds: float) -> bool:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), seconds)
-        return changed.is_set()
+        super().__init__(connect, CHANNEL)
