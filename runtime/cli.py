@@ -2,10 +2,13 @@
 
 rsp up [--demo]     start everything, print where it is, stream logs; Ctrl-C stops it all
 rsp status          is the running stack healthy, and where is it
-rsp token           mint a bearer token; rsp erase-personal-data: apply the retention rule
+rsp token           mint a bearer token
 rsp asyncapi        print the AsyncAPI document of every event
-rsp rebuild-reporting  replay the streams into fresh reporting read models and swap them in
 rsp test [ARGS]     ruff, mypy --strict and the whole pytest suite (ARGS go to pytest)
+
+and the commands the services provide (entry points `rsp.commands`): rsp erase-personal-data (enrolment: apply
+the retention rule), rsp seed-demo (enrolment: the demo cohort), rsp rebuild-reporting (reporting: replay the
+streams into fresh read models and swap them in).
 """
 
 from __future__ import annotations
@@ -24,10 +27,9 @@ import httpx
 
 from contracts.asyncapi import asyncapi_document
 from runtime.auth import Role, mint_token
-from runtime.database_roles import dsn_for_role, role_name
+from runtime.commands import Command, service_commands
 from runtime.errors import ConfigurationError
 from runtime.local.endpoints import Endpoints
-from runtime.local.nats_users import OPERATOR
 from runtime.local.signing_key import with_signing_key
 from runtime.local.stack import LocalStack, StackAlreadyRunning
 from runtime.log import configure_logging
@@ -82,9 +84,8 @@ async def _up(demo: bool) -> int:
     admin_token = stack.token()
     print(_summary(endpoints, admin_token), flush=True)
     if demo:
-        from runtime.local.demo import seed_demo
-
-        print(await seed_demo(endpoints, admin_token), flush=True)
+        # The demo is enrolment's command; it runs beside the loop that supervises the stack.
+        await asyncio.to_thread(service_commands()["seed-demo"].run, argparse.Namespace())
     failure = asyncio.create_task(stack.first_failure())
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({failure, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -143,64 +144,12 @@ def token(role: str, schools: list[str], subject: str, minutes: int | None) -> i
     return 0
 
 
-def erase_personal_data(keep_days: int | None) -> int:
-    """Ask enrolment to erase staff names and emails of schools that ended more than `keep_days` ago."""
-    settings = with_signing_key(Settings())
-    endpoints = Endpoints.read(settings.data_dir.resolve())
-    if endpoints is None:
-        print("rsp: no running stack found (start it with `./rsp up`)", file=sys.stderr)
-        return 1
-    admin = mint_token(settings.require_jwt_secret(), Role.PROGRAMME_ADMIN, "rsp-cli")
-    days = settings.personal_data_keep_days if keep_days is None else keep_days
-    answer = httpx.post(
-        f"{endpoints.url('enrolment')}/personal-data-erasures",
-        json={"keep_days": days},
-        headers={"Authorization": f"Bearer {admin}"},
-        timeout=60,
-    )
-    if answer.status_code != 200:
-        print(f"rsp: enrolment refused the erasure ({answer.status_code}): {answer.text}", file=sys.stderr)
-        return 1
-    report = answer.json()
-    print(
-        f"erased the personal data of {report['staff_erased']} staff at {len(report['schools'])} schools "
-        f"that ended more than {days} days ago: {', '.join(report['schools']) or 'none'}"
-    )
-    return 0
-
-
-def _local_operator_url(settings: Settings, endpoints: Endpoints) -> str:
-    """The running local stack's unrestricted NATS user (the stack writes it, owner-only, into its server config)."""
-    config = (settings.data_dir.resolve() / "run" / "nats-server.conf").read_text(encoding="utf-8")
-    users = json.loads(config.split("users = ", 1)[1].rsplit("}", 1)[0])
-    operator = next(user for user in users if user["user"] == OPERATOR)
-    return endpoints.nats_url.replace("nats://", f"nats://{operator['user']}:{operator['password']}@", 1)
-
-
-def rebuild_reporting() -> int:
-    """Replay the streams into fresh read-model tables and swap them in, while reporting keeps serving.
-
-    Uses RSP_POSTGRES_DSN (reporting's role) and RSP_NATS_URL (a user that may read every stream) when set;
-    otherwise the running local stack's.
-    """
-    from services.reporting.rebuild import rebuild_reporting as rebuild
-
-    settings = Settings()
-    postgres_dsn, nats_url = settings.postgres_dsn, settings.nats_url
-    if postgres_dsn is None or nats_url is None:
-        endpoints = Endpoints.read(settings.data_dir.resolve())
-        if endpoints is None:
-            print("rsp: no running stack found, and RSP_POSTGRES_DSN / RSP_NATS_URL are not set", file=sys.stderr)
-            return 1
-        postgres_dsn = postgres_dsn or dsn_for_role(endpoints.postgres_dsn, role_name("reporting"))
-        nats_url = nats_url or _local_operator_url(settings, endpoints)
+def _run_provided(command: Command, args: argparse.Namespace) -> int:
     try:
-        report = asyncio.run(rebuild(postgres_dsn, nats_url))
+        return command.run(args)
     except ConfigurationError as refused:
         print(f"rsp: {refused}", file=sys.stderr)
         return 2
-    print(report.summary())
-    return 0
 
 
 def test(pytest_args: list[str]) -> int:
@@ -230,18 +179,9 @@ def main(argv: list[str] | None = None) -> None:
     token_command.add_argument("--urn", action="append", default=[], help="a school the token reaches (repeat)")
     token_command.add_argument("--subject", default="local-user", help="who the token is for (an id, not a name)")
     token_command.add_argument("--minutes", type=int, default=None, help="lifetime (default RSP_TOKEN_MINUTES)")
-    erase_command = commands.add_parser(
-        "erase-personal-data", help="erase staff names and emails of schools that ended long enough ago"
-    )
-    erase_command.add_argument(
-        "--keep-days",
-        type=int,
-        default=None,
-        help="days to keep after a school ends (default RSP_PERSONAL_DATA_KEEP_DAYS)",
-    )
-    commands.add_parser(
-        "rebuild-reporting", help="replay the event streams into fresh reporting read models and swap them in"
-    )
+    provided = service_commands()
+    for name, command in sorted(provided.items()):
+        command.arguments(commands.add_parser(name, help=command.help))
     commands.add_parser("asyncapi", help="print the AsyncAPI document of every event the platform publishes")
     test_command = commands.add_parser("test", help="lint, type-check and run every test")
     test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
@@ -251,10 +191,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(up(args.demo))
     if args.command == "status":
         sys.exit(status())
-    if args.command == "erase-personal-data":
-        sys.exit(erase_personal_data(args.keep_days))
-    if args.command == "rebuild-reporting":
-        sys.exit(rebuild_reporting())
+    if args.command in provided:
+        sys.exit(_run_provided(provided[args.command], args))
     if args.command == "asyncapi":
         print(json.dumps(asyncapi_document(), indent=2))
         sys.exit(0)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 import uvicorn
@@ -25,6 +26,7 @@ from runtime.telemetry import setup_telemetry
 __all__ = ["ServiceRuntime"]
 
 _log = logging.getLogger(__name__)
+U = TypeVar("U")
 
 
 class ServiceRuntime:
@@ -47,6 +49,10 @@ class ServiceRuntime:
         if self._pool is None:
             raise RuntimeError(f"{self.name} has not started")
         return self._pool
+
+    def units_of_work(self, unit_of_work: Callable[[asyncpg.Pool], U]) -> Callable[[], U]:
+        """A factory of the service's units of work on this process's pool (open once the service has started)."""
+        return lambda: unit_of_work(self.pool)
 
     def is_ready(self) -> bool:
         return self._ready

@@ -1,8 +1,4 @@
-"""Circles' composition root: wires the adapters into the handler table and the HTTP app.
-
-`bootstrap(unit_of_work)` is the handling of events wired to a unit of work: Postgres in the process, an in-memory
-fake in unit tests, which so drive the very table the service subscribes.
-"""
+"""Circles' composition root: wires the adapters into the handler table and the HTTP app."""
 
 from __future__ import annotations
 
@@ -24,6 +20,7 @@ __all__ = ["bootstrap", "build_service"]
 
 
 def bootstrap(unit_of_work: Callable[[], CirclesUnitOfWork]) -> InboxDispatcher[CirclesUnitOfWork]:
+    """Circles' event handling on a unit of work: Postgres in the process, an in-memory fake in unit tests."""
     return InboxDispatcher(EVENT_HANDLERS, unit_of_work)
 
 
@@ -31,9 +28,7 @@ def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, Fas
     runtime = ServiceRuntime("circles", Path(__file__).parent / "migrations", settings)
     calendar = load_half_terms(runtime.settings.half_terms_file)
 
-    def unit_of_work() -> PostgresCirclesUnitOfWork:
-        return PostgresCirclesUnitOfWork(runtime.pool)
-
+    unit_of_work = runtime.units_of_work(PostgresCirclesUnitOfWork)
     runtime.consumer.subscribe(bootstrap(unit_of_work))
     app = runtime.app(
         "RSP circles",

@@ -1,8 +1,4 @@
-"""Enrolment's composition root: wires the adapters into the handler table and the HTTP app.
-
-`bootstrap(unit_of_work)` is the handling of events wired to a unit of work: Postgres in the process, an in-memory
-fake in unit tests, which so drive the very table the service subscribes.
-"""
+"""Enrolment's composition root: wires the adapters into the handler table and the HTTP app."""
 
 from __future__ import annotations
 
@@ -23,15 +19,13 @@ __all__ = ["bootstrap", "build_service"]
 
 
 def bootstrap(unit_of_work: Callable[[], EnrolmentUnitOfWork]) -> InboxDispatcher[EnrolmentUnitOfWork]:
+    """Enrolment's event handling on a unit of work: Postgres in the process, an in-memory fake in unit tests."""
     return InboxDispatcher(EVENT_HANDLERS, unit_of_work)
 
 
 def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
     runtime = ServiceRuntime("enrolment", Path(__file__).parent / "migrations", settings)
-
-    def unit_of_work() -> PostgresEnrolmentUnitOfWork:
-        return PostgresEnrolmentUnitOfWork(runtime.pool)
-
+    unit_of_work = runtime.units_of_work(PostgresEnrolmentUnitOfWork)
     runtime.consumer.subscribe(bootstrap(unit_of_work))
     app = runtime.app(
         "RSP enrolment",

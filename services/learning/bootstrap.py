@@ -1,8 +1,4 @@
-"""Learning's composition root: wires the adapters into the handler table and the HTTP app.
-
-`bootstrap(unit_of_work)` is the handling of events wired to a unit of work: Postgres in the process, an in-memory
-fake in unit tests, which so drive the very table the service subscribes.
-"""
+"""Learning's composition root: wires the adapters into the handler table and the HTTP app."""
 
 from __future__ import annotations
 
@@ -27,6 +23,7 @@ __all__ = ["bootstrap", "build_service"]
 
 
 def bootstrap(unit_of_work: Callable[[], LearningUnitOfWork]) -> InboxDispatcher[LearningUnitOfWork]:
+    """Learning's event handling on a unit of work: Postgres in the process, an in-memory fake in unit tests."""
     return InboxDispatcher(EVENT_HANDLERS, unit_of_work)
 
 
@@ -36,9 +33,7 @@ def build_service(
     runtime = ServiceRuntime("learning", Path(__file__).parent / "migrations", settings)
     activities = load_activity_map((learning_settings or LearningSettings()).xapi_activities)
 
-    def unit_of_work() -> PostgresLearningUnitOfWork:
-        return PostgresLearningUnitOfWork(runtime.pool)
-
+    unit_of_work = runtime.units_of_work(PostgresLearningUnitOfWork)
     runtime.consumer.subscribe(bootstrap(unit_of_work))
     app = runtime.app(
         "RSP learning",

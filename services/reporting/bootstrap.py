@@ -1,8 +1,4 @@
-"""Reporting's composition root: wires the read models into the handler table, the API and the dashboard.
-
-`bootstrap(unit_of_work)` is the handling of events wired to a unit of work: Postgres in the process, an in-memory
-fake in unit tests, which so drive the very table the service subscribes.
-"""
+"""Reporting's composition root: wires the read models into the handler table, the API and the dashboard."""
 
 from __future__ import annotations
 
@@ -28,15 +24,13 @@ __all__ = ["bootstrap", "build_service"]
 
 
 def bootstrap(unit_of_work: Callable[[], ReportingUnitOfWork]) -> InboxDispatcher[ReportingUnitOfWork]:
+    """Reporting's event handling on a unit of work: Postgres in the process, an in-memory fake in unit tests."""
     return InboxDispatcher(EVENT_HANDLERS, unit_of_work)
 
 
 def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, FastAPI]:
     runtime = ServiceRuntime("reporting", Path(__file__).parent / "migrations", settings)
-
-    def unit_of_work() -> PostgresReportingUnitOfWork:
-        return PostgresReportingUnitOfWork(runtime.pool)
-
+    unit_of_work = runtime.units_of_work(PostgresReportingUnitOfWork)
     runtime.consumer.subscribe(bootstrap(unit_of_work))
     # Wakes the live streams when a projection commits, on a connection of its own (LISTEN holds it).
     signal = FeedSignal(lambda: asyncpg.connect(runtime.settings.require_postgres()))

@@ -15,9 +15,9 @@ import pytest
 from temporalio.client import Client
 
 from runtime.auth import Role, mint_token
-from runtime.local.demo import DEMO_COHORT, DEMO_SCHOOLS
 from runtime.local.endpoints import Endpoints
 from runtime.local.signing_key import load_or_create_signing_key
+from services.enrolment.entrypoints.demo import DEMO_COHORT, DEMO_SCHOOLS
 from tests.support import eventually
 
 RSP = str(Path(sys.executable).parent / "rsp")

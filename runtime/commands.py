@@ -1,0 +1,59 @@
+"""Subcommands of `rsp` that the services provide: `rsp` only finds and dispatches them.
+
+A service declares its commands as entry points in the `rsp.commands` group (pyproject.toml), each a `Command`,
+so the use case lives with the service that owns it and runtime/ never imports a service.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+
+from runtime.auth import Role, mint_token
+from runtime.errors import ConfigurationError
+from runtime.local.endpoints import Endpoints
+from runtime.local.signing_key import with_signing_key
+from runtime.settings import Settings
+
+__all__ = ["Command", "admin_token", "no_arguments", "running_stack", "service_commands"]
+
+GROUP = "rsp.commands"
+
+
+def no_arguments(_: argparse.ArgumentParser) -> None:
+    """For a command that takes no options."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `rsp` subcommand: its help line, its options, and what it does (returns the exit code)."""
+
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], None] = field(default=no_arguments)
+
+
+def service_commands() -> dict[str, Command]:
+    """Every command the installed services declare, by name."""
+    commands: dict[str, Command] = {}
+    for entry in entry_points(group=GROUP):
+        command = entry.load()
+        if not isinstance(command, Command):
+            raise ConfigurationError(f"entry point {entry.name} = {entry.value} is not an rsp Command")
+        commands[entry.name] = command
+    return commands
+
+
+def running_stack(settings: Settings) -> Endpoints:
+    """Where the running local stack is, or a ConfigurationError saying how to start one."""
+    endpoints = Endpoints.read(settings.data_dir.resolve())
+    if endpoints is None:
+        raise ConfigurationError(f"no stack is running from {settings.data_dir.resolve()} (start one with `./rsp up`)")
+    return endpoints
+
+
+def admin_token(settings: Settings, subject: str = "rsp-cli") -> str:
+    """A programme admin token signed with the local stack's key (or RSP_JWT_SECRET)."""
+    return mint_token(with_signing_key(settings).require_jwt_secret(), Role.PROGRAMME_ADMIN, subject)
