@@ -1,10 +1,18 @@
 """Consuming events at least once, with effects applied exactly once and failures made visible.
 
 A process hands its whole handler table to `EventConsumer.subscribe` (through a dispatcher, see
-`runtime.handler_table`): one durable JetStream consumer per event type, with manual acks. A
-message that is not a valid event, or whose handler raises a `PlatformError`, is dead-lettered (published to
-`rsp.dead_letter.<consumer>` with the reason) and acked; a handler that raises anything else is retried with
-back-off until `max_deliver`, then dead-lettered. Nothing is dropped silently.
+`runtime.handler_table`): one durable JetStream consumer per event type, with manual acks.
+
+- A message that is not a valid event (its body not even JSON included), or whose handler raises a
+  `PlatformError`, is dead-lettered at once (published to `rsp.dead_letter.<consumer>` with the reason, one dead
+  letter per stream message) and acked.
+- A handler failing because a server is away (Postgres, NATS, Temporal; see `runtime.outages`) is retried with
+  back-off for as long as the outage lasts: a transient fault never makes a dead letter.
+- A handler raising `RetryLater` (it waits for another event) is retried for hours (`wait_for_order`
+  deliveries): the event it waits for may itself be held up by an outage or a backlog.
+- Anything else (a bug) is retried until `max_deliver` deliveries, then dead-lettered.
+
+Nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -13,13 +21,15 @@ import logging
 
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, NatsMessage, PullSub
+from nats.aio.msg import Msg
 
 from contracts import DEAD_LETTER, Envelope, Event, stream_for
 from contracts.codec import UndecodableEvent, decode_event
 from contracts.subscriptions import durable_name
 from runtime.database import AnyConnection
-from runtime.errors import ConfigurationError, PlatformError
+from runtime.errors import ConfigurationError, PlatformError, RetryLater
 from runtime.handler_table import EventDispatcher
+from runtime.outages import is_outage
 
 __all__ = ["EventConsumer", "claim_event"]
 
@@ -28,6 +38,9 @@ _log = logging.getLogger(__name__)
 ACK_WAIT_SECONDS = 30.0
 PULL_BATCH = 50
 PULL_WAIT_SECONDS = 5.0
+MAX_BACK_OFF_SECONDS = 15.0
+# Deliveries a `RetryLater` event gets: about six hours at the longest back-off.
+WAIT_FOR_ORDER_DELIVERIES = 1500
 
 
 async def claim_event(conn: AnyConnection, consumer: str, envelope: Envelope) -> bool:
@@ -43,6 +56,11 @@ async def claim_event(conn: AnyConnection, consumer: str, envelope: Envelope) ->
     return bool(claimed)
 
 
+def _delivery(msg: NatsMessage) -> Msg.Metadata:
+    """JetStream's delivery metadata (stream, sequence, how many times delivered)."""
+    return msg.raw_message.metadata
+
+
 async def _undecoded(msg: NatsMessage) -> bytes:
     return msg.body
 
@@ -50,10 +68,13 @@ async def _undecoded(msg: NatsMessage) -> bytes:
 class EventConsumer:
     """Subscribes one process's handlers to JetStream under durable consumer names."""
 
-    def __init__(self, broker: NatsBroker, consumer: str, max_deliver: int) -> None:
+    def __init__(
+        self, broker: NatsBroker, consumer: str, max_deliver: int, wait_for_order: int = WAIT_FOR_ORDER_DELIVERIES
+    ) -> None:
         self._broker = broker
         self.consumer = consumer
         self._max_deliver = max_deliver
+        self._wait_for_order = wait_for_order
 
     def subscribe(self, dispatcher: EventDispatcher) -> None:
         """Subscribe every event of the dispatcher's table, each through its own durable consumer."""
@@ -91,16 +112,16 @@ class EventConsumer:
         except UndecodableEvent as bad:
             await self._dead_letter(msg, str(bad))
             return
-        attempt = msg.raw_message.metadata.num_delivered or 1
+        attempt = _delivery(msg).num_delivered or 1
         try:
             await dispatcher.handle(event, envelope)
         except PlatformError as refused:
             await self._dead_letter(msg, refused.message)
         except Exception as failure:
-            if attempt >= self._max_deliver:
+            if not self._worth_waiting(failure, attempt):
                 await self._dead_letter(msg, f"gave up after {attempt} deliveries: {failure!r}")
                 return
-            delay = min(0.5 * 2 ** (attempt - 1), 30.0)
+            delay = min(0.5 * 2 ** min(attempt - 1, 16), MAX_BACK_OFF_SECONDS)
             _log.warning(
                 "%s: %s %s failed (%r); retry %d in %.1fs",
                 self.consumer,
@@ -114,15 +135,27 @@ class EventConsumer:
         else:
             await msg.ack()
 
+    def _worth_waiting(self, failure: Exception, attempt: int) -> bool:
+        if is_outage(failure):
+            return True  # Postgres, NATS or Temporal is away: the same event succeeds once it is back
+        if isinstance(failure, RetryLater):
+            # Waiting for another event, which may itself be held up by an outage or a backlog: hours, not seconds.
+            return attempt < self._wait_for_order
+        return attempt < self._max_deliver
+
     async def _dead_letter(self, msg: NatsMessage, reason: str) -> None:
         original_id = msg.headers.get("ce-id", "unknown")
+        # One dead letter per stream message: messages without a usable ce-id must not share one Nats-Msg-Id, or
+        # JetStream would keep only the first of them.
+        delivery = _delivery(msg)
+        message_id = f"{self.consumer}:{delivery.stream}:{delivery.sequence.stream}"
         headers = {key: value for key, value in msg.headers.items() if key.startswith("ce-")}
         headers.update(
             {
                 "rsp-dead-letter-reason": reason[:1000],
                 "rsp-dead-letter-consumer": self.consumer,
                 "rsp-original-subject": msg.raw_message.subject,
-                "Nats-Msg-Id": f"{self.consumer}:{original_id}",
+                "Nats-Msg-Id": message_id,
             }
         )
         await self._broker.publish(

@@ -17,7 +17,7 @@ from faststream.nats.testing import PatchedMessage
 from contracts import DEAD_LETTER, Event, SchoolEnrolled, SchoolWithdrawn
 from contracts.codec import envelope_of
 from contracts.events.journey import JourneyCompleted, JourneySummary
-from runtime.consumer import EventConsumer
+from runtime.consumer import MAX_BACK_OFF_SECONDS, WAIT_FOR_ORDER_DELIVERIES, EventConsumer
 from services.circles.bootstrap import bootstrap
 from services.circles.domain.model import CohortDates
 from services.enrolment.bootstrap import bootstrap as enrolment_bootstrap
@@ -122,17 +122,69 @@ async def test_event_that_cannot_be_handled_yet_is_retried_with_growing_back_off
     assert (outcomes.acked, outcomes.dead_letters) == (0, [])
 
 
-async def test_event_still_failing_at_the_last_delivery_is_dead_lettered_with_the_reason(
+async def test_event_waiting_for_another_is_retried_long_after_max_deliver(
     broker: NatsBroker, outcomes: Outcomes
 ) -> None:
     withdrawn = SchoolWithdrawn(urn="123456", cohort_id=COHORT, withdrawn_on=date(2026, 11, 1))
 
-    await _deliver(broker, withdrawn, attempt=MAX_DELIVER)
+    await _deliver(broker, withdrawn, attempt=MAX_DELIVER * 10)
+
+    assert outcomes.nacked == [MAX_BACK_OFF_SECONDS]
+    assert (outcomes.acked, outcomes.dead_letters) == (0, [])
+
+
+async def test_event_waiting_for_another_for_hours_is_dead_lettered_with_the_reason(
+    broker: NatsBroker, outcomes: Outcomes
+) -> None:
+    withdrawn = SchoolWithdrawn(urn="123456", cohort_id=COHORT, withdrawn_on=date(2026, 11, 1))
+
+    await _deliver(broker, withdrawn, attempt=WAIT_FOR_ORDER_DELIVERIES)
 
     [dead] = outcomes.dead_letters
-    assert dead.headers["rsp-dead-letter-reason"].startswith(f"gave up after {MAX_DELIVER} deliveries")
+    assert dead.headers["rsp-dead-letter-reason"].startswith(f"gave up after {WAIT_FOR_ORDER_DELIVERIES} deliveries")
     assert dead.headers["rsp-original-subject"] == withdrawn.subject
     assert (outcomes.acked, outcomes.nacked) == (1, [])
+
+
+async def test_event_failing_for_a_server_outage_is_retried_for_as_long_as_it_lasts(
+    broker: NatsBroker, uow: FakeCirclesUnitOfWork, outcomes: Outcomes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def postgres_away(*_: object) -> None:
+        raise ConnectionRefusedError("connection refused")
+
+    monkeypatch.setattr(uow.schools, "save", postgres_away)
+
+    await _deliver(broker, ENROLLED, attempt=WAIT_FOR_ORDER_DELIVERIES * 2)
+
+    assert outcomes.nacked == [MAX_BACK_OFF_SECONDS]
+    assert (outcomes.acked, outcomes.dead_letters) == (0, [])
+
+
+async def test_handler_bug_is_retried_until_max_deliver_then_dead_lettered(
+    broker: NatsBroker, uow: FakeCirclesUnitOfWork, outcomes: Outcomes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def bug(*_: object) -> None:
+        raise KeyError("cohort_id")
+
+    monkeypatch.setattr(uow.schools, "save", bug)
+
+    await _deliver(broker, ENROLLED, attempt=MAX_DELIVER - 1)
+    await _deliver(broker, ENROLLED, attempt=MAX_DELIVER)
+
+    assert outcomes.nacked == [0.5 * 2 ** (MAX_DELIVER - 2)]
+    [dead] = outcomes.dead_letters
+    assert dead.headers["rsp-dead-letter-reason"] == f"gave up after {MAX_DELIVER} deliveries: KeyError('cohort_id')"
+
+
+async def test_messages_without_an_id_each_get_their_own_dead_letter(broker: NatsBroker, outcomes: Outcomes) -> None:
+    headers = {k: v for k, v in envelope_of(ENROLLED).to_headers().items() if k != "ce-id"}
+    for sequence in (7, 8):
+        await broker.publish(
+            b"{}", ENROLLED.subject, headers=headers, reply_to=f"$JS.ACK.RSP_ENROLMENT.c.1.{sequence}.1.1.0"
+        )
+
+    ids = [dead.headers["Nats-Msg-Id"] for dead in outcomes.dead_letters]
+    assert ids == ["circles:RSP_ENROLMENT:7", "circles:RSP_ENROLMENT:8"]
 
 
 @pytest.mark.parametrize(
