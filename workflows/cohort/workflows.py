@@ -34,6 +34,7 @@ def cohort_workflow_id(cohort_id: str) -> str:
     return f"cohort-{cohort_id}"
 
 
+# Pinned: the type name every running cohort and its history know, whatever the class is called.
 @workflow.defn(name="Cohort")
 class Cohort:
     """One cohort's leadership days, and the journeys that follow them."""

@@ -3,7 +3,8 @@
 It starts with the cohort's plan fixed, moves through its phases on durable timers, judges each phase's exit
 criteria (`criteria.py`), issues reminders, flags the school at risk and clears the flag when it catches up, and
 ends completed with a summary, or promptly when the school is withdrawn. Everything it decides goes out as an
-event through an activity. Signals carry their event's id; an id seen before changes nothing.
+event through an activity. Signals carry their event's id; an id seen in the last month (EVENT_MEMORY)
+changes nothing.
 
 Versioning: see workflows/VERSIONING.md. Any change to the order of commands must be patched
 (`workflow.patched`), and the replay test in tests/unit/test_journey_replay.py replays recorded histories.
@@ -86,6 +87,7 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
+# Pinned: the type name every running journey, its history and the bridge's visibility query know.
 @workflow.defn(name="SchoolJourney")
 class SchoolJourney:
     """One school's journey through the programme."""
