@@ -50,7 +50,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack, isolated_settings
-from workflows.journey.messages import QUERY_PROGRESS, SIGNAL_MODULE_COMPLETED, JourneyProgress, ModuleCompletion
+from workflows.journey.messages import JourneyProgress, ModuleCompletion
+from workflows.journey.workflows import SchoolJourney
 
 __all__ = ["BenchmarkOptions", "main", "run_benchmark"]
 
@@ -243,7 +244,7 @@ class Watch(Generic[T]):
 
 
 async def _query_progress(handle: WorkflowHandle[Any, Any]) -> JourneyProgress:
-    progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
+    progress: JourneyProgress = await handle.query(SchoolJourney.progress)
     return progress
 
 
@@ -444,7 +445,7 @@ async def measure_signals(bench: Bench, options: BenchmarkOptions) -> tuple[list
         started = time.perf_counter()
         try:
             await handle.signal(
-                SIGNAL_MODULE_COMPLETED,
+                SchoolJourney.module_completed,
                 ModuleCompletion(
                     event_id=str(uuid.uuid4()),
                     staff_id=staff_id,

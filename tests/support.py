@@ -18,7 +18,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
-from workflows.journey.messages import QUERY_PROGRESS, JourneyProgress
+from workflows.journey.messages import JourneyProgress
+from workflows.journey.workflows import SchoolJourney
 
 T = TypeVar("T")
 
@@ -161,7 +162,7 @@ async def journey_progress(temporal: Client, cohort_id: str, urn: str) -> Journe
     cohort's own workflow first)."""
     handle = temporal.get_workflow_handle(journey_id(cohort_id, urn))
     try:
-        progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
+        progress: JourneyProgress = await handle.query(SchoolJourney.progress)
     except RPCError as failure:
         if failure.status == RPCStatusCode.NOT_FOUND:
             return None

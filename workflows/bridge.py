@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import TypeAdapter
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import (
     SearchAttributeKey,
@@ -22,8 +24,9 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.types import MethodSyncOrAsyncSingleParam
 
-from contracts import Envelope, journey_id
+from contracts import Envelope, Event, journey_id
 from contracts.calendar import HalfTermCalendar
 from contracts.events.circles import CircleHeld
 from contracts.events.enrolment import (
@@ -56,20 +59,40 @@ from runtime.readiness import mark_ready
 from runtime.settings import Settings
 from runtime.telemetry import setup_telemetry
 from runtime.temporal import connect_temporal
-from workflows.cohort.messages import QUERY_CALENDAR, CohortCalendarState, CohortStart, SchoolJoined
+from workflows.cohort.messages import CohortStart, SchoolJoined
 from workflows.cohort.workflows import Cohort, cohort_workflow_id
 from workflows.journey import messages as journey
 from workflows.journey.plan import journey_plan
 from workflows.journey.workflows import SchoolJourney
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 __all__ = ["EVENT_HANDLERS", "JourneyBridge", "run_bridge"]
 
 _log = logging.getLogger(__name__)
-# A redelivered start finds the running workflow; a finished one is never started again.
-_ONCE = {
-    "id_conflict_policy": WorkflowIDConflictPolicy.USE_EXISTING,
-    "id_reuse_policy": WorkflowIDReusePolicy.REJECT_DUPLICATE,
-}
+
+W = TypeVar("W")
+M = TypeVar("M")
+D = TypeVar("D", bound="DataclassInstance")
+# A workflow's signal, named by reference (`SchoolJourney.module_completed`): renaming it fails `mypy`.
+Signal = MethodSyncOrAsyncSingleParam[W, M, None]
+
+_ADAPTERS: dict[type[Any], tuple[TypeAdapter[Any], frozenset[str]]] = {}
+
+
+def _heard(message: type[D], event: Event, envelope: Envelope, **differing: Any) -> D:
+    """The workflow-side `message` for `event`, carrying the event's id.
+
+    Signals are standard-library dataclasses (the workflow sandbox) whose fields are named as the event's, so they
+    are filled from the event by name; `differing` gives only the fields a message names or shapes differently.
+    """
+    if message not in _ADAPTERS:
+        _ADAPTERS[message] = (TypeAdapter(message), frozenset(item.name for item in fields(message)))
+    adapter, names = _ADAPTERS[message]
+    data = event.model_dump(mode="json") | differing | {"event_id": str(envelope.id)}
+    heard: D = adapter.validate_python({name: value for name, value in data.items() if name in names})
+    return heard
 
 
 def _static_summary(event: SchoolEnrolled) -> str:
@@ -120,17 +143,15 @@ class JourneyBridge:
             _log.info("cohort workflow %s already ran", cohort_workflow_id(event.cohort_id))
 
     async def on_leadership_day_rescheduled(self, event: LeadershipDayRescheduled, envelope: Envelope) -> None:
-        moved = journey.LeadershipDayMoved(str(envelope.id), event.day_number, event.held_on)
-        await self._signal(
-            self._client.get_workflow_handle(cohort_workflow_id(event.cohort_id)), "leadership_day_moved", moved
-        )
+        moved = _heard(journey.LeadershipDayMoved, event, envelope)
+        await self._signal(self._cohort(event.cohort_id), Cohort.leadership_day_moved, moved)
 
     # --- schools ----------------------------------------------------------------------------------------------
 
     async def on_school_enrolled(self, event: SchoolEnrolled, envelope: Envelope) -> None:
-        cohort = self._client.get_workflow_handle(cohort_workflow_id(event.cohort_id))
+        cohort = self._cohort(event.cohort_id)
         try:
-            calendar: CohortCalendarState = await cohort.query(QUERY_CALENDAR, result_type=CohortCalendarState)
+            calendar = await cohort.query(Cohort.calendar)
         except RPCError as failure:
             if failure.status == RPCStatusCode.NOT_FOUND:
                 raise RetryLater(f"cohort {event.cohort_id} has no workflow yet") from failure
@@ -171,76 +192,74 @@ class JourneyBridge:
         except WorkflowAlreadyStartedError:
             _log.info("journey %s already ran; enrolment %s ignored", workflow_id, envelope.id)
             return
-        await self._signal(cohort, "school_joined", SchoolJoined(str(envelope.id), workflow_id))
+        await self._signal(cohort, Cohort.school_joined, SchoolJoined(str(envelope.id), workflow_id))
 
     async def on_school_withdrawn(self, event: SchoolWithdrawn, envelope: Envelope) -> None:
-        await self._to_journey(
-            event.cohort_id, event.urn, "school_withdrawn", journey.Withdrawal(event.withdrawn_on, str(envelope.id))
-        )
+        withdrawal = _heard(journey.Withdrawal, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.school_withdrawn, withdrawal)
 
     async def on_urn_changed(self, event: SchoolUrnChanged, envelope: Envelope) -> None:
-        change = journey.UrnChange(str(envelope.id), event.successor_urn)
-        await self._to_journey(event.cohort_id, event.predecessor_urn, "urn_changed", change)
+        change = _heard(journey.UrnChange, event, envelope)
+        await self._to_journey(event.cohort_id, event.predecessor_urn, SchoolJourney.urn_changed, change)
 
     async def on_staff_registered(self, event: StaffRegistered, envelope: Envelope) -> None:
-        joined = journey.StaffJoined(str(envelope.id), str(event.staff_id), event.role, event.starts_on)
-        await self._to_journey(event.cohort_id, event.urn, "staff_registered", joined)
+        joined = _heard(journey.StaffJoined, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.staff_registered, joined)
 
     async def on_staff_left(self, event: StaffLeft, envelope: Envelope) -> None:
-        left = journey.StaffLeft(str(envelope.id), str(event.staff_id), event.left_on)
-        await self._to_journey(event.cohort_id, event.urn, "staff_left", left)
+        left = _heard(journey.StaffLeft, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.staff_left, left)
 
     # --- learning, circles, impact ----------------------------------------------------------------------------
 
     async def on_module_completed(self, event: ModuleCompleted, envelope: Envelope) -> None:
-        completion = journey.ModuleCompletion(
-            event_id=str(envelope.id),
-            staff_id=str(event.staff_id),
-            module_number=event.module_number,
-            completed_at=event.completed_at.isoformat(),
-            completion_id=str(event.completion_id),
-        )
-        await self._to_journey(event.cohort_id, event.urn, "module_completed", completion)
+        completion = _heard(journey.ModuleCompletion, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.module_completed, completion)
 
     async def on_completion_withdrawn(self, event: ModuleCompletionWithdrawn, envelope: Envelope) -> None:
-        withdrawn = journey.CompletionWithdrawn(
-            str(envelope.id), str(event.completion_id), str(event.staff_id), event.module_number
-        )
-        await self._to_journey(event.cohort_id, event.urn, "completion_withdrawn", withdrawn)
+        withdrawn = _heard(journey.CompletionWithdrawn, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.completion_withdrawn, withdrawn)
 
     async def on_circle_held(self, event: CircleHeld, envelope: Envelope) -> None:
-        circle = journey.CircleHeld(str(envelope.id), str(event.circle_id), event.held_on, event.half_term)
-        await self._to_journey(event.cohort_id, event.urn, "circle_held", circle)
+        circle = _heard(journey.CircleHeld, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.circle_held, circle)
 
     async def on_leadership_day_held(self, event: LeadershipDayHeld, envelope: Envelope) -> None:
-        attended = journey.LeadershipDayAttended(
-            str(envelope.id), event.day_number, event.held_on, [str(staff) for staff in event.staff_ids]
-        )
-        await self._to_journey(event.cohort_id, event.urn, "leadership_day_attended", attended)
+        attended = _heard(journey.LeadershipDayAttended, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.leadership_day_attended, attended)
 
     async def on_mentoring_held(self, event: MentoringSessionHeld, envelope: Envelope) -> None:
-        session = journey.SessionHeld(str(envelope.id), str(event.session_id), event.held_on)
-        await self._to_journey(event.cohort_id, event.urn, "mentoring_session_held", session)
+        session = _heard(journey.SessionHeld, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.mentoring_session_held, session)
 
     async def on_immersion_day_held(self, event: ImmersionDayHeld, envelope: Envelope) -> None:
-        session = journey.SessionHeld(str(envelope.id), str(event.session_id), event.held_on)
-        await self._to_journey(event.cohort_id, event.urn, "immersion_day_held", session)
+        session = _heard(journey.SessionHeld, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.immersion_day_held, session)
 
     async def on_practitioner_trained(self, event: PractitionerTrained, envelope: Envelope) -> None:
-        session = journey.SessionHeld(str(envelope.id), str(event.session_id), event.trained_on, [str(event.staff_id)])
-        await self._to_journey(event.cohort_id, event.urn, "practitioner_trained", session)
+        # One trained person per event; the journey's SessionHeld names the day and attendees as the others do.
+        session = _heard(
+            journey.SessionHeld, event, envelope, held_on=event.trained_on, staff_ids=[str(event.staff_id)]
+        )
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.practitioner_trained, session)
 
     async def on_impact_return(self, event: ImpactReturnSubmitted, envelope: Envelope) -> None:
-        submitted = journey.ImpactReturn(str(envelope.id), event.period, event.academic_year)
-        await self._to_journey(event.cohort_id, event.urn, "impact_return_submitted", submitted)
+        submitted = _heard(journey.ImpactReturn, event, envelope)
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.impact_return_submitted, submitted)
 
     # --- delivery ---------------------------------------------------------------------------------------------
 
-    async def _to_journey(self, cohort_id: str | None, urn: str, signal_name: str, payload: Any) -> None:
+    def _cohort(self, cohort_id: str) -> WorkflowHandle[Cohort, Any]:
+        return self._client.get_workflow_handle_for(Cohort.run, cohort_workflow_id(cohort_id))
+
+    def _journey(self, workflow_id: str) -> WorkflowHandle[SchoolJourney, Any]:
+        return self._client.get_workflow_handle_for(SchoolJourney.run, workflow_id)
+
+    async def _to_journey(self, cohort_id: str | None, urn: str, signal: Signal[SchoolJourney, M], message: M) -> None:
         if cohort_id is not None:
-            handle: WorkflowHandle[Any, Any] = self._client.get_workflow_handle(journey_id(cohort_id, urn))
+            handle = self._journey(journey_id(cohort_id, urn))
             try:
-                await handle.signal(signal_name, payload)
+                await handle.signal(signal, message)
                 return
             except RPCError as failure:
                 if failure.status != RPCStatusCode.NOT_FOUND:
@@ -253,11 +272,11 @@ class JourneyBridge:
         found = [w.id async for w in self._client.list_workflows(query, limit=2)]
         if len(found) != 1:
             raise RetryLater(f"no running journey for school {urn} yet")
-        await self._signal(self._client.get_workflow_handle(found[0]), signal_name, payload)
+        await self._signal(self._journey(found[0]), signal, message)
 
-    async def _signal(self, handle: WorkflowHandle[Any, Any], signal_name: str, payload: Any) -> None:
+    async def _signal(self, handle: WorkflowHandle[W, Any], signal: Signal[W, M], message: M) -> None:
         try:
-            await handle.signal(signal_name, payload)
+            await handle.signal(signal, message)
         except RPCError as failure:
             if failure.status == RPCStatusCode.NOT_FOUND:
                 raise RetryLater(f"workflow {handle.id} not started yet") from failure

@@ -1,14 +1,15 @@
-"""The journey's rules on their own: exit criteria, reminders due and the final summary, without Temporal."""
+"""The journey's rules on their own: exit criteria, reminders due, the final summary and how long it remembers
+event ids, without Temporal."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from contracts.programme import PlanTargets
 from runtime.calendar_file import load_half_terms
 from services.enrolment.domain.model import programme_plan
 from workflows.journey.criteria import due_reminders, phase_boundaries, summary, unmet_criteria
-from workflows.journey.messages import HalfTermSpan, JourneyProgress, StaffRecord
+from workflows.journey.messages import EVENT_MEMORY, HalfTermSpan, JourneyProgress, StaffRecord
 from workflows.journey.plan import journey_plan
 
 ENROLLED = date(2026, 9, 1)
@@ -124,3 +125,28 @@ def test_summary_counts_current_staff_against_the_plan() -> None:
 
     assert (final.staff_counted, final.staff_completed_all_modules, final.module_completions) == (3, 2, 31)
     assert (final.practitioners_trained, final.practitioners_planned) == (1, 2)
+
+
+def test_a_redelivered_event_is_recognised_for_a_month_and_then_forgotten() -> None:
+    state = _journey()
+    assert state.first_time("event-1", ENROLLED)
+    state.forget_old_events(ENROLLED + EVENT_MEMORY)
+    assert not state.first_time("event-1", ENROLLED + EVENT_MEMORY)
+
+    state.forget_old_events(ENROLLED + EVENT_MEMORY + timedelta(days=1))
+
+    assert state.events_seen == []
+    assert state.first_time("event-1", ENROLLED + EVENT_MEMORY + timedelta(days=1))
+
+
+def test_ids_carried_without_their_days_are_kept_a_month_from_the_first_wake() -> None:
+    state = _journey()
+    state.events_seen = ["carried-1", "carried-2"]  # as older code carried them over continue-as-new
+    woke = date(2027, 6, 1)
+
+    state.forget_old_events(woke)
+    state.forget_old_events(woke + EVENT_MEMORY)
+
+    assert state.events_seen == ["carried-1", "carried-2"]
+    assert state.events_seen_on == [woke, woke]
+    assert not state.first_time("carried-2", woke + EVENT_MEMORY)

@@ -1,8 +1,9 @@
-"""Recorded journey histories replay against the current workflow code: a change that would break journeys
-already running (a new command in a different order, without `workflow.patched`) fails here, not in production.
+"""Recorded workflow histories replay against the current workflow code: a change that would break journeys or
+cohorts already running (a new command in a different order, without `workflow.patched`) fails here, not in
+production.
 
-The histories in tests/histories/ come from whole journeys on the time-skipping server
-(`RSP_RECORD_HISTORIES=1 pytest tests/unit/test_school_journey.py` writes them). Keep the old files when the
+The histories in tests/histories/ come from whole journeys and a cohort on the time-skipping server
+(`RSP_RECORD_HISTORIES=1 pytest tests/unit/test_school_journey.py` writes them). Keep the old files when a
 workflow changes; add new ones beside them. See workflows/VERSIONING.md.
 """
 
@@ -15,19 +16,24 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from workflows.cohort.workflows import Cohort
 from workflows.journey.workflows import SchoolJourney
 
-HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("journey_*.json"))
+HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
 
 
-def test_there_are_recorded_histories_to_replay() -> None:
-    assert len(HISTORIES) >= 2
+@pytest.mark.parametrize("workflow", ["journey", "cohort"])
+def test_there_are_recorded_histories_to_replay(workflow: str) -> None:
+    recorded = [path for path in HISTORIES if path.stem.startswith(f"{workflow}_")]
+    # Before and after the last patch: both the old branch and the new one are replayed.
+    assert len(recorded) >= (4 if workflow == "journey" else 1)
 
 
 @pytest.mark.parametrize("recorded", HISTORIES, ids=[path.stem for path in HISTORIES])
-async def test_recorded_journey_replays_on_the_current_code(recorded: Path) -> None:
-    history = WorkflowHistory.from_json("journey-oxon-2026-123456", recorded.read_text(encoding="utf-8"))
-    replayer = Replayer(workflows=[SchoolJourney], data_converter=pydantic_data_converter)
+async def test_recorded_history_replays_on_the_current_code(recorded: Path) -> None:
+    history = WorkflowHistory.from_json(recorded.stem, recorded.read_text(encoding="utf-8"))
+    # The replayer picks the workflow by the type named in the history.
+    replayer = Replayer(workflows=[SchoolJourney, Cohort], data_converter=pydantic_data_converter)
 
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
 

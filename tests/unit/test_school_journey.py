@@ -5,17 +5,18 @@ records what the journey decided.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from temporalio import activity, workflow
+from temporalio import workflow
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -27,24 +28,8 @@ from runtime.temporal import register_search_attributes
 from services.enrolment.domain.model import programme_plan
 from workflows.cohort.messages import CohortStart, SchoolJoined
 from workflows.cohort.workflows import Cohort
-from workflows.journey.activities import PUBLISH_JOURNEY_EVENT, PublishJourneyEvent
-from workflows.journey.messages import (
-    QUERY_PROGRESS,
-    CircleHeld,
-    DeadlineExtension,
-    ImpactReturn,
-    JourneyPlan,
-    JourneyProgress,
-    JourneyStart,
-    LeadershipDayDate,
-    LeadershipDayMoved,
-    LeadershipDayNotice,
-    ModuleCompletion,
-    Pause,
-    SessionHeld,
-    StaffJoined,
-    Withdrawal,
-)
+from workflows.journey import messages as m
+from workflows.journey.activities import JourneyActivities, PublishJourneyEvent
 from workflows.journey.plan import journey_plan
 from workflows.journey.workflows import SchoolJourney
 
@@ -54,15 +39,25 @@ HISTORIES = Path(__file__).parents[1] / "histories"
 HEAD, TEACHER = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
 
 
+Journey = WorkflowHandle[SchoolJourney, Any]
+
+
 @dataclass
 class Published:
-    """Stands in for the activity that publishes to JetStream: keeps what the journey decided, in order."""
+    """Stands in for JetStream under the real publishing activity: keeps what the journey decided, in order."""
 
     items: list[PublishJourneyEvent] = field(default_factory=list)
 
-    @activity.defn(name=PUBLISH_JOURNEY_EVENT)
-    async def publish(self, item: PublishJourneyEvent) -> None:
-        self.items.append(item)
+    async def publish(self, subject: str, payload: bytes, *, timeout: float, headers: dict[str, Any]) -> object:  # noqa: ASYNC109
+        self.items.append(PublishJourneyEvent(headers["ce-id"], subject, json.loads(payload)))
+        return None
+
+    def worker(self, client: Client) -> Worker:
+        """A worker for one journey, publishing here."""
+        activities = JourneyActivities(self)
+        return Worker(
+            client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[activities.publish_journey_event]
+        )
 
     def subjects(self) -> list[str]:
         return [item.subject.removeprefix("rsp.journey.").removesuffix(".v1") for item in self.items]
@@ -83,12 +78,12 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         await environment.shutdown()
 
 
-async def _start(client: Client, enrolled_on: date, history_limit: int = 10_000) -> WorkflowHandle[Any, Any]:
+async def _start(client: Client, enrolled_on: date, history_limit: int = 10_000) -> Journey:
     half_terms = [
-        _span(term.half_term_id, term.starts_on, term.ends_on)
+        m.HalfTermSpan(term.half_term_id, term.starts_on, term.ends_on)
         for term in load_half_terms().overlapping(enrolled_on, add_months(enrolled_on, 18))
     ]
-    start = JourneyStart(
+    start = m.JourneyStart(
         event_id=str(uuid.uuid4()),
         urn="123456",
         cohort_id="oxon-2026",
@@ -101,36 +96,28 @@ async def _start(client: Client, enrolled_on: date, history_limit: int = 10_000)
     return await client.start_workflow(SchoolJourney.run, start, id="journey-oxon-2026-123456", task_queue=QUEUE)
 
 
-def _span(half_term_id: str, starts_on: date, ends_on: date) -> Any:
-    from workflows.journey.messages import HalfTermSpan
-
-    return HalfTermSpan(half_term_id, starts_on, ends_on)
-
-
 async def _today(env: WorkflowEnvironment) -> date:
     return (await env.get_current_time()).date()
 
 
-async def _progress(handle: WorkflowHandle[Any, Any]) -> JourneyProgress:
-    progress: JourneyProgress = await handle.query(QUERY_PROGRESS, result_type=JourneyProgress)
-    return progress
+async def _progress(handle: Journey) -> m.JourneyProgress:
+    return await handle.query(SchoolJourney.progress)
 
 
 def _event() -> str:
     return str(uuid.uuid4())
 
 
-async def _staff(handle: WorkflowHandle[Any, Any], on: date) -> None:
-    await handle.signal("staff_registered", StaffJoined(_event(), HEAD, "headteacher", on))
-    await handle.signal("staff_registered", StaffJoined(_event(), TEACHER, "teacher", on))
+async def _staff(handle: Journey, on: date) -> None:
+    await handle.signal(SchoolJourney.staff_registered, m.StaffJoined(_event(), HEAD, "headteacher", on))
+    await handle.signal(SchoolJourney.staff_registered, m.StaffJoined(_event(), TEACHER, "teacher", on))
 
 
-async def _modules(handle: WorkflowHandle[Any, Any], upto: int) -> None:
+async def _modules(handle: Journey, upto: int) -> None:
     for staff_id in (HEAD, TEACHER):
         for module in range(1, upto + 1):
-            await handle.signal(
-                "module_completed", ModuleCompletion(_event(), staff_id, module, "2027-01-01T10:00:00+00:00")
-            )
+            completion = m.ModuleCompletion(_event(), staff_id, module, "2027-01-01T10:00:00+00:00")
+            await handle.signal(SchoolJourney.module_completed, completion)
 
 
 def _record_history(name: str) -> bool:
@@ -146,28 +133,34 @@ async def _save_history(handle: WorkflowHandle[Any, Any], name: str) -> None:
 
 async def test_school_that_keeps_up_completes_with_no_at_risk_flag(env: WorkflowEnvironment) -> None:
     published = Published()
-    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+    async with published.worker(env.client):
         today = await _today(env)
         handle = await _start(env.client, today)
         state = await _progress(handle)
         await _staff(handle, today)
-        await handle.signal("impact_return_submitted", ImpactReturn(_event(), "baseline", ""))
+        await handle.signal(SchoolJourney.impact_return_submitted, m.ImpactReturn(_event(), "baseline", ""))
         await _modules(handle, 15)
         for index, term in enumerate(state.half_terms):
             await handle.signal(
-                "circle_held", CircleHeld(_event(), f"circle-{index}", term.starts_on, term.half_term_id)
+                SchoolJourney.circle_held, m.CircleHeld(_event(), f"circle-{index}", term.starts_on, term.half_term_id)
             )
         terms = {term.term_id: term.starts_on for term in state.half_terms}
         for term_id, first_day in terms.items():
-            await handle.signal("mentoring_session_held", SessionHeld(_event(), f"mentoring-{term_id}", first_day))
+            await handle.signal(
+                SchoolJourney.mentoring_session_held, m.SessionHeld(_event(), f"mentoring-{term_id}", first_day)
+            )
             year, season = term_id.rsplit("-", 1)
-            await handle.signal("impact_return_submitted", ImpactReturn(_event(), season, year.replace("-", "/")))
+            await handle.signal(
+                SchoolJourney.impact_return_submitted, m.ImpactReturn(_event(), season, year.replace("-", "/"))
+            )
         for day in ("immersion-1", "immersion-2"):
-            await handle.signal("immersion_day_held", SessionHeld(_event(), day, today))
-        await handle.signal("practitioner_trained", SessionHeld(_event(), "training", today, [HEAD, TEACHER]))
+            await handle.signal(SchoolJourney.immersion_day_held, m.SessionHeld(_event(), day, today))
+        await handle.signal(
+            SchoolJourney.practitioner_trained, m.SessionHeld(_event(), "training", today, [HEAD, TEACHER])
+        )
 
         final = await handle.result()
-        await _save_history(handle, "journey_keeps_up")
+        await _save_history(handle, "journey_keeps_up_v2")
 
     assert "flagged_at_risk" not in published.subjects()
     assert "reminder_issued" not in published.subjects()
@@ -184,11 +177,11 @@ async def test_lagging_school_is_flagged_at_the_end_of_foundations_reminded_and_
     env: WorkflowEnvironment,
 ) -> None:
     published = Published()
-    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+    async with published.worker(env.client):
         today = await _today(env)
         handle = await _start(env.client, today)
         await _staff(handle, today)
-        await handle.signal("impact_return_submitted", ImpactReturn(_event(), "baseline", ""))
+        await handle.signal(SchoolJourney.impact_return_submitted, m.ImpactReturn(_event(), "baseline", ""))
 
         await env.sleep(timedelta(days=(add_months(today, 6) - today).days + 2))
         flagged = published.of("flagged_at_risk")
@@ -197,12 +190,14 @@ async def test_lagging_school_is_flagged_at_the_end_of_foundations_reminded_and_
 
         await _modules(handle, 5)
         for index in range(len(ended)):
-            await handle.signal("circle_held", CircleHeld(_event(), f"late-{index}", today, ended[index].half_term_id))
+            await handle.signal(
+                SchoolJourney.circle_held, m.CircleHeld(_event(), f"late-{index}", today, ended[index].half_term_id)
+            )
         for index in range(3):
-            await handle.signal("mentoring_session_held", SessionHeld(_event(), f"late-{index}", today))
+            await handle.signal(SchoolJourney.mentoring_session_held, m.SessionHeld(_event(), f"late-{index}", today))
         await env.sleep(timedelta(hours=1))
         progress = await _progress(handle)
-        await _save_history(handle, "journey_lags_and_catches_up")
+        await _save_history(handle, "journey_lags_and_catches_up_v2")
         await handle.terminate("test over")
 
     assert [f["phase"] for f in flagged] == ["foundations"]
@@ -215,14 +210,14 @@ async def test_lagging_school_is_flagged_at_the_end_of_foundations_reminded_and_
 
 async def test_school_withdrawn_in_month_4_gets_nothing_after(env: WorkflowEnvironment) -> None:
     published = Published()
-    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+    async with published.worker(env.client):
         today = await _today(env)
         handle = await _start(env.client, today)
         await _staff(handle, today)
         await env.sleep(timedelta(days=120))
         withdrawn_on = await _today(env)
 
-        await handle.signal("school_withdrawn", Withdrawal(withdrawn_on, _event()))
+        await handle.signal(SchoolJourney.school_withdrawn, m.Withdrawal(withdrawn_on, _event()))
         final = await handle.result()
         count = len(published.items)
         await env.sleep(timedelta(days=200))
@@ -236,13 +231,13 @@ async def test_school_withdrawn_in_month_4_gets_nothing_after(env: WorkflowEnvir
 
 async def test_a_repeated_event_changes_nothing(env: WorkflowEnvironment) -> None:
     published = Published()
-    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+    async with published.worker(env.client):
         handle = await _start(env.client, await _today(env))
-        joined = StaffJoined(_event(), TEACHER, "teacher", await _today(env))
-        completion = ModuleCompletion(_event(), TEACHER, 4, "2027-01-01T10:00:00+00:00", "completion-1")
+        joined = m.StaffJoined(_event(), TEACHER, "teacher", await _today(env))
+        completion = m.ModuleCompletion(_event(), TEACHER, 4, "2027-01-01T10:00:00+00:00", "completion-1")
         for _ in range(3):
-            await handle.signal("staff_registered", joined)
-            await handle.signal("module_completed", completion)
+            await handle.signal(SchoolJourney.staff_registered, joined)
+            await handle.signal(SchoolJourney.module_completed, completion)
         progress = await _progress(handle)
         await handle.terminate("test over")
 
@@ -253,16 +248,16 @@ async def test_a_repeated_event_changes_nothing(env: WorkflowEnvironment) -> Non
 
 async def test_journey_that_continues_as_new_keeps_every_count(env: WorkflowEnvironment) -> None:
     published = Published()
-    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+    async with published.worker(env.client):
         handle = await _start(env.client, await _today(env), history_limit=40)
         first_run = (await handle.describe()).run_id
         await _staff(handle, await _today(env))
         await _modules(handle, 15)
         await env.sleep(timedelta(hours=1))
-        latest = env.client.get_workflow_handle(handle.id)
+        latest = env.client.get_workflow_handle_for(SchoolJourney.run, handle.id)
         progress = await _progress(latest)
-        repeat = ModuleCompletion(progress.events_seen[0], HEAD, 1, "2027-01-01T10:00:00+00:00")
-        await latest.signal("module_completed", repeat)
+        repeat = m.ModuleCompletion(progress.events_seen[0], HEAD, 1, "2027-01-01T10:00:00+00:00")
+        await latest.signal(SchoolJourney.module_completed, repeat)
         again = await _progress(latest)
         run_now = (await latest.describe()).run_id
         await latest.terminate("test over")
@@ -273,23 +268,34 @@ async def test_journey_that_continues_as_new_keeps_every_count(env: WorkflowEnvi
     assert published.subjects().count("started") == 1
 
 
+async def _refusal(update: Awaitable[str]) -> str:
+    """The reason an update was refused with."""
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await update
+    return str(getattr(refused.value.cause, "message", ""))
+
+
 async def test_bad_updates_are_refused_with_a_reason_and_change_nothing(env: WorkflowEnvironment) -> None:
     published = Published()
-    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+    async with published.worker(env.client):
         handle = await _start(env.client, await _today(env))
         before = await _progress(handle)
-        refusals = []
-        for name, argument in (
-            ("pause", Pause("  ")),
-            ("extend_deadline", DeadlineExtension(365, "holiday")),
-            ("change_plan", JourneyPlan([LeadershipDayDate(2, date(2027, 1, 1))])),
-            ("withdraw", Withdrawal(before.enrolled_on - timedelta(days=1))),
-        ):
-            with pytest.raises(WorkflowUpdateFailedError) as refused:
-                await handle.execute_update(name, argument)
-            refusals.append(getattr(refused.value.cause, "message", ""))
+        refusals = [
+            await _refusal(handle.execute_update(SchoolJourney.pause, m.Pause("  "))),
+            await _refusal(handle.execute_update(SchoolJourney.extend_deadline, m.DeadlineExtension(365, "holiday"))),
+            await _refusal(
+                handle.execute_update(
+                    SchoolJourney.change_plan, m.JourneyPlan([m.LeadershipDayDate(2, date(2027, 1, 1))])
+                )
+            ),
+            await _refusal(
+                handle.execute_update(SchoolJourney.withdraw, m.Withdrawal(before.enrolled_on - timedelta(days=1)))
+            ),
+        ]
         after = await _progress(handle)
-        extended = await handle.execute_update("extend_deadline", DeadlineExtension(14, "school closed for a flood"))
+        extended = await handle.execute_update(
+            SchoolJourney.extend_deadline, m.DeadlineExtension(14, "school closed for a flood")
+        )
         await handle.terminate("test over")
 
     assert refusals == [
@@ -304,9 +310,9 @@ async def test_bad_updates_are_refused_with_a_reason_and_change_nothing(env: Wor
 
 async def test_paused_journey_issues_no_reminders_and_no_flags(env: WorkflowEnvironment) -> None:
     published = Published()
-    async with Worker(env.client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[published.publish]):
+    async with published.worker(env.client):
         handle = await _start(env.client, await _today(env))
-        await handle.execute_update("pause", Pause("school closed after a fire"))
+        await handle.execute_update(SchoolJourney.pause, m.Pause("school closed after a fire"))
         await env.sleep(timedelta(days=200))
         paused = published.subjects()
         await handle.terminate("test over")
@@ -331,15 +337,15 @@ class StandInJourney:
         self.heard.append((kind, day, str(held_on), str(workflow.now().date())))
 
     @workflow.signal
-    def leadership_day_upcoming(self, notice: LeadershipDayNotice) -> None:
+    def leadership_day_upcoming(self, notice: m.LeadershipDayNotice) -> None:
         self._note("upcoming", notice.day_number, notice.held_on)
 
     @workflow.signal
-    def leadership_day_passed(self, notice: LeadershipDayNotice) -> None:
+    def leadership_day_passed(self, notice: m.LeadershipDayNotice) -> None:
         self._note("passed", notice.day_number, notice.held_on)
 
     @workflow.signal
-    def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
+    def leadership_day_moved(self, moved: m.LeadershipDayMoved) -> None:
         self._note("moved", moved.day_number, moved.held_on)
 
     @workflow.query
@@ -350,17 +356,18 @@ class StandInJourney:
 async def test_a_moved_leadership_day_moves_its_reminders(env: WorkflowEnvironment) -> None:
     async with Worker(env.client, task_queue=QUEUE, workflows=[Cohort, StandInJourney]):
         today = await _today(env)
-        plan = JourneyPlan(
-            [LeadershipDayDate(1, today + timedelta(days=20)), LeadershipDayDate(2, today + timedelta(days=60))]
+        plan = m.JourneyPlan(
+            [m.LeadershipDayDate(1, today + timedelta(days=20)), m.LeadershipDayDate(2, today + timedelta(days=60))]
         )
         start = CohortStart(_event(), "oxon-2026", "Oxfordshire", today, add_months(today, 18), plan)
         cohort = await env.client.start_workflow(Cohort.run, start, id="cohort-oxon-2026", task_queue=QUEUE)
         journey = await env.client.start_workflow(StandInJourney.run, id="journey-stand-in", task_queue=QUEUE)
-        await cohort.signal("school_joined", SchoolJoined(_event(), "journey-stand-in"))
-        await cohort.signal("leadership_day_moved", LeadershipDayMoved(_event(), 1, today + timedelta(days=40)))
+        await cohort.signal(Cohort.school_joined, SchoolJoined(_event(), "journey-stand-in"))
+        await cohort.signal(Cohort.leadership_day_moved, m.LeadershipDayMoved(_event(), 1, today + timedelta(days=40)))
 
         await env.sleep(timedelta(days=70))
         heard = await journey.query(StandInJourney.notices)
+        await _save_history(cohort, "cohort_moves_a_leadership_day_v2")
         await journey.terminate("test over")
         await cohort.terminate("test over")
 
@@ -374,3 +381,16 @@ async def test_a_moved_leadership_day_moves_its_reminders(env: WorkflowEnvironme
     ]
     upcoming_day_one = next(h for h in heard if h[0] == "upcoming" and h[1] == 1)
     assert upcoming_day_one[3] == str(today + timedelta(days=33))  # a week before the new date, not the old
+
+
+async def test_a_cohort_ends_once_its_last_day_and_its_months_are_over(env: WorkflowEnvironment) -> None:
+    async with Worker(env.client, task_queue=QUEUE, workflows=[Cohort]):
+        today = await _today(env)
+        held_on = today + timedelta(days=10)
+        plan = m.JourneyPlan([m.LeadershipDayDate(1, held_on)])
+        start = CohortStart(_event(), "oxon-2026", "Oxfordshire", today, today + timedelta(days=30), plan)
+        cohort = await env.client.start_workflow(Cohort.run, start, id="cohort-oxon-2026", task_queue=QUEUE)
+        final = await cohort.result()
+        await _save_history(cohort, "cohort_ends_v2")
+
+    assert final.notices_sent == [f"upcoming:1:{held_on}", f"passed:1:{held_on}"]

@@ -7,9 +7,7 @@ from datetime import date
 
 from workflows.journey.messages import JourneyPlan
 
-__all__ = ["QUERY_CALENDAR", "CohortCalendarState", "CohortStart", "SchoolJoined"]
-
-QUERY_CALENDAR = "calendar"
+__all__ = ["CohortCalendarState", "CohortStart", "SchoolJoined"]
 
 
 @dataclass(frozen=True)

@@ -8,25 +8,33 @@ its timers, and the journeys learn the new date. The bridge reads the plan from 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import FailureError
+from temporalio.types import MethodSyncOrAsyncSingleParam
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.cohort.messages import QUERY_CALENDAR, CohortCalendarState, CohortStart, SchoolJoined
-    from workflows.journey.messages import LeadershipDayDate, LeadershipDayMoved, LeadershipDayNotice
+    from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined
+    from workflows.handlers import handlers_finished
+    from workflows.journey.messages import LeadershipDayMoved, LeadershipDayNotice
+    from workflows.journey.workflows import SchoolJourney
 
 __all__ = ["REMINDER_BEFORE", "Cohort", "cohort_workflow_id"]
 
 REMINDER_BEFORE = timedelta(days=7)
+
+Notice = TypeVar("Notice", LeadershipDayNotice, LeadershipDayMoved)
+# A signal of SchoolJourney's that the cohort sends: by reference, so a renamed signal fails `mypy`.
+JourneySignal = MethodSyncOrAsyncSingleParam[SchoolJourney, Notice, None]
 
 
 def cohort_workflow_id(cohort_id: str) -> str:
     return f"cohort-{cohort_id}"
 
 
+# Pinned: the type name every running cohort and its history know, whatever the class is called.
 @workflow.defn(name="Cohort")
 class Cohort:
     """One cohort's leadership days, and the journeys that follow them."""
@@ -52,14 +60,18 @@ class Cohort:
                 notice = LeadershipDayNotice(day.number, day.held_on)
                 # Keys carry the date: a day moved after its reminder gets a reminder for its new date.
                 if today >= day.held_on - REMINDER_BEFORE:
-                    await self._tell_once(f"upcoming:{day.number}:{day.held_on}", "leadership_day_upcoming", notice)
+                    key = f"upcoming:{day.number}:{day.held_on}"
+                    await self._tell_once(key, SchoolJourney.leadership_day_upcoming, notice)
                 else:
                     upcoming.append(day.held_on - REMINDER_BEFORE)
                 if today > day.held_on:
-                    await self._tell_once(f"passed:{day.number}:{day.held_on}", "leadership_day_passed", notice)
+                    await self._tell_once(
+                        f"passed:{day.number}:{day.held_on}", SchoolJourney.leadership_day_passed, notice
+                    )
                 else:
                     upcoming.append(day.held_on + timedelta(days=1))
             if not upcoming and today > self._s.ends_on:
+                await handlers_finished()
                 return self._s
             wake = min([*upcoming, self._s.ends_on + timedelta(days=1)])
             self._changed = False
@@ -67,17 +79,19 @@ class Cohort:
                 timeout = datetime.combine(wake, time(), UTC) - workflow.now()
                 await workflow.wait_condition(lambda: self._changed, timeout=timeout)
 
-    async def _tell_once(self, key: str, signal: str, notice: LeadershipDayNotice) -> None:
+    async def _tell_once(
+        self, key: str, signal: JourneySignal[LeadershipDayNotice], notice: LeadershipDayNotice
+    ) -> None:
         if key in self._s.notices_sent:
             return
         self._s.notices_sent.append(key)
         await self._tell_all(signal, notice)
 
-    async def _tell_all(self, signal: str, payload: object) -> None:
+    async def _tell_all(self, signal: JourneySignal[Notice], notice: Notice) -> None:
         for journey in list(self._s.journeys):
             # A journey that has ended (withdrawn, completed) no longer takes signals; the others still must.
             with contextlib.suppress(FailureError):
-                await workflow.get_external_workflow_handle(journey).signal(signal, payload)
+                await workflow.get_external_workflow_handle_for(SchoolJourney.run, journey).signal(signal, notice)
 
     def _first_time(self, event_id: str) -> bool:
         if event_id in self._s.events_seen:
@@ -93,15 +107,11 @@ class Cohort:
 
     @workflow.signal
     async def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
-        if not self._first_time(moved.event_id):
-            return
-        days = [
-            LeadershipDayDate(d.number, moved.held_on) if d.number == moved.day_number else d
-            for d in self._s.plan.leadership_days
-        ]
-        self._s.plan = replace(self._s.plan, leadership_days=days)
-        await self._tell_all("leadership_day_moved", moved)
+        if self._first_time(moved.event_id):
+            self._s.plan = self._s.plan.with_day_moved(moved.day_number, moved.held_on)
+            await self._tell_all(SchoolJourney.leadership_day_moved, moved)
 
-    @workflow.query(name=QUERY_CALENDAR)
+    @workflow.query
     def calendar(self) -> CohortCalendarState:
+        """The cohort's plan and journeys as they are: the bridge reads the plan here when it starts a journey."""
         return self._s

@@ -6,12 +6,12 @@ redelivered event changes nothing. Dates are `date` values; the pydantic data co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 __all__ = [
-    "QUERY_PROGRESS",
-    "SIGNAL_MODULE_COMPLETED",
+    "EVENT_MEMORY",
     "CircleHeld",
     "CompletionWithdrawn",
     "DeadlineExtension",
@@ -33,8 +33,16 @@ __all__ = [
     "Withdrawal",
 ]
 
-QUERY_PROGRESS = "progress"
-SIGNAL_MODULE_COMPLETED = "module_completed"
+# How long a journey remembers the id of an event it heard. Every realistic redelivery arrives well inside it:
+# a relay that publishes an event twice within two hours is deduplicated by JetStream's duplicate window
+# (runtime/broker.py) and never reaches the bridge twice; the bridge's consumer redelivers an event it did not ack
+# within seconds to minutes (30 s ack wait, back-off capped at 30 s, `max_deliver` attempts, then the dead-letter
+# stream); a relay that was down for days, or a dead letter sent again by hand, comes back within days. Past a
+# month, the signals are idempotent by what they carry (completions keyed by completion id, circles and sessions
+# by theirs, a withdrawal keeps its first date); only a stream replayed from its start by resetting the bridge's
+# consumers could bring back something older, and that is a deliberate operator's act, not a redelivery.
+# Remembering a month, not 18, keeps what continue-as-new carries to a month of events.
+EVENT_MEMORY = timedelta(days=31)
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,11 @@ class JourneyPlan:
     immersion_days: int = 2
     practitioners_to_train: int = 2
     practitioners_trained_by_month: int = 12
+
+    def with_day_moved(self, day_number: int, held_on: date) -> JourneyPlan:
+        """This plan with leadership day `day_number` on `held_on`."""
+        days = [LeadershipDayDate(d.number, held_on) if d.number == day_number else d for d in self.leadership_days]
+        return replace(self, leadership_days=days)
 
 
 @dataclass(frozen=True)
@@ -230,7 +243,9 @@ class JourneyProgress:
     impact_returns: list[str] = field(default_factory=list)  # "baseline", "2026/27 autumn", ...
     reminders_issued: list[str] = field(default_factory=list)  # keys of reminders already sent
     milestones: list[str] = field(default_factory=list)
+    # The ids of the events heard in the last EVENT_MEMORY, oldest first, and the day each was heard.
     events_seen: list[str] = field(default_factory=list)
+    events_seen_on: list[date] = field(default_factory=list)
     published: int = 0
 
     def modules_of(self, staff_id: str) -> list[int]:
@@ -240,3 +255,20 @@ class JourneyProgress:
 
     def module_completions(self) -> int:
         return sum(len(record.modules) for record in self.staff.values())
+
+    def first_time(self, event_id: str, today: date) -> bool:
+        """Remember `event_id`; False if it was heard before (a redelivery, which must change nothing)."""
+        if event_id in self.events_seen:
+            return False
+        self.events_seen.append(event_id)
+        self.events_seen_on.append(today)
+        return True
+
+    def forget_old_events(self, today: date) -> None:
+        """Forget the ids heard more than EVENT_MEMORY before `today` (EVENT_MEMORY says why that is safe)."""
+        if len(self.events_seen_on) != len(self.events_seen):
+            # Carried by code that kept no days: count every id as heard today, so none is forgotten early.
+            self.events_seen_on = [today] * len(self.events_seen)
+        # Heard in workflow time, which never runs backwards: the days are in order.
+        forgotten = bisect_left(self.events_seen_on, today - EVENT_MEMORY)
+        del self.events_seen[:forgotten], self.events_seen_on[:forgotten]

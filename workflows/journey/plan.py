@@ -9,12 +9,6 @@ __all__ = ["journey_plan"]
 
 
 def journey_plan(plan: ProgrammePlan) -> JourneyPlan:
-    return JourneyPlan(
-        leadership_days=[LeadershipDayDate(day.number, day.held_on) for day in plan.leadership_days],
-        modules=plan.modules,
-        circles_per_half_term=plan.circles_per_half_term,
-        mentoring_sessions_per_term=plan.mentoring_sessions_per_term,
-        immersion_days=plan.immersion_days,
-        practitioners_to_train=plan.practitioners_to_train,
-        practitioners_trained_by_month=plan.practitioners_trained_by_month,
-    )
+    # The targets carry over by name: a target added to the contract and not to JourneyPlan fails here, loudly.
+    targets = plan.model_dump(exclude={"leadership_days"})
+    return JourneyPlan([LeadershipDayDate(day.number, day.held_on) for day in plan.leadership_days], **targets)

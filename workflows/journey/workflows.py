@@ -3,7 +3,8 @@
 It starts with the cohort's plan fixed, moves through its phases on durable timers, judges each phase's exit
 criteria (`criteria.py`), issues reminders, flags the school at risk and clears the flag when it catches up, and
 ends completed with a summary, or promptly when the school is withdrawn. Everything it decides goes out as an
-event through an activity. Signals carry their event's id; an id seen before changes nothing.
+event through an activity. Signals carry their event's id; an id seen in the last month (EVENT_MEMORY)
+changes nothing.
 
 Versioning: see workflows/VERSIONING.md. Any change to the order of commands must be patched
 (`workflow.patched`), and the replay test in tests/unit/test_journey_replay.py replays recorded histories.
@@ -15,9 +16,10 @@ import contextlib
 import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributeUpdate
 
 with workflow.unsafe.imports_passed_through():
     from contracts.events.base import Event
@@ -42,10 +44,10 @@ with workflow.unsafe.imports_passed_through():
         STAFF_COMPLETED_ALL_PERCENT,
         URN,
     )
+    from workflows.handlers import handlers_finished
     from workflows.journey import criteria
-    from workflows.journey.activities import PUBLISH_JOURNEY_EVENT, PublishJourneyEvent
+    from workflows.journey.activities import JourneyActivities, PublishJourneyEvent
     from workflows.journey.messages import (
-        QUERY_PROGRESS,
         CircleHeld,
         CompletionWithdrawn,
         DeadlineExtension,
@@ -54,7 +56,6 @@ with workflow.unsafe.imports_passed_through():
         JourneyProgress,
         JourneyStart,
         LeadershipDayAttended,
-        LeadershipDayDate,
         LeadershipDayMoved,
         LeadershipDayNotice,
         ModuleCompletion,
@@ -78,12 +79,15 @@ _PHASE = SearchAttributeKey.for_keyword(JOURNEY_PHASE)
 _AT_RISK = SearchAttributeKey.for_bool(AT_RISK)
 _COMPLETED_ALL = SearchAttributeKey.for_float(STAFF_COMPLETED_ALL_PERCENT)
 _MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
+# Histories recorded before it upserted every search attribute on every wake; see workflows/VERSIONING.md.
+_UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
+# Pinned: the type name every running journey, its history and the bridge's visibility query know.
 @workflow.defn(name="SchoolJourney")
 class SchoolJourney:
     """One school's journey through the programme."""
@@ -104,8 +108,7 @@ class SchoolJourney:
                 half_terms=start.half_terms,
                 phase_ends_on=boundaries[0][1],
             )
-        self._seen = set(self._s.events_seen)
-        self._first_time(start.event_id)
+            self._first_time(start.event_id)
         self._flagged_phase = self._s.phase
         self._changed = False
 
@@ -119,11 +122,13 @@ class SchoolJourney:
             await self._enter_phase("launch", s.enrolled_on)
         while True:
             today = workflow.now().date()
+            s.forget_old_events(today)
             if s.withdrawn_on is not None:
                 await self._publish(
                     "withdrawn", JourneyWithdrawn(**self._ids(), withdrawn_on=s.withdrawn_on, phase=s.phase)
                 )
                 self._show(today)
+                await handlers_finished()
                 return criteria.summary(s, today)
             assert s.phase_ends_on is not None
             if today >= s.phase_ends_on:
@@ -137,7 +142,7 @@ class SchoolJourney:
             self._show(today)
             if self._history_is_long(start):
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(replace(start, carried=self._carry()))
+                workflow.continue_as_new(replace(start, carried=s))
             self._changed = False
             wake = self._next_wake(today)
             with contextlib.suppress(TimeoutError):
@@ -146,10 +151,6 @@ class SchoolJourney:
     def _history_is_long(self, start: JourneyStart) -> bool:
         info = workflow.info()
         return info.is_continue_as_new_suggested() or info.get_current_history_length() > start.history_limit
-
-    def _carry(self) -> JourneyProgress:
-        self._s.events_seen = sorted(self._seen)
-        return self._s
 
     def _next_wake(self, today: date) -> date:
         s = self._s
@@ -207,6 +208,7 @@ class SchoolJourney:
             "completed", JourneyCompleted(**self._ids(), completed_on=today, at_risk=s.at_risk, summary=final)
         )
         self._show(today)
+        await handlers_finished()
         return final
 
     async def _issue_reminders(self, today: date) -> None:
@@ -234,8 +236,8 @@ class SchoolJourney:
     async def _publish(self, key: str, event: Event) -> None:
         # Derived from the workflow and what the event is about: a retry or a replay publishes the same id.
         event_id = uuid.uuid5(_EVENT_IDS, f"{workflow.info().workflow_id}/{key}")
-        await workflow.execute_activity(
-            PUBLISH_JOURNEY_EVENT,
+        await workflow.execute_activity_method(
+            JourneyActivities.publish_journey_event,
             PublishJourneyEvent(str(event_id), event.subject, event.model_dump(mode="json")),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_PUBLISH_RETRY,
@@ -245,17 +247,23 @@ class SchoolJourney:
     def _show(self, today: date) -> None:
         s = self._s
         months = max(0, (today.year - s.enrolled_on.year) * 12 + today.month - s.enrolled_on.month)
-        workflow.upsert_search_attributes(
-            [
-                _URN.value_set(s.urn),
-                _COHORT.value_set(s.cohort_id),
-                _LOCAL_AUTHORITY.value_set(s.local_authority),
-                _PHASE.value_set("withdrawn" if s.withdrawn_on else s.phase),
-                _AT_RISK.value_set(s.at_risk),
-                _COMPLETED_ALL.value_set(criteria.staff_completed_all_percent(s)),
-                _MONTHS.value_set(min(months, PROGRAMME_MONTHS)),
-            ]
-        )
+        wanted: list[SearchAttributeUpdate[Any]] = [
+            _URN.value_set(s.urn),
+            _COHORT.value_set(s.cohort_id),
+            _LOCAL_AUTHORITY.value_set(s.local_authority),
+            _PHASE.value_set("withdrawn" if s.withdrawn_on else s.phase),
+            _AT_RISK.value_set(s.at_risk),
+            _COMPLETED_ALL.value_set(criteria.staff_completed_all_percent(s)),
+            _MONTHS.value_set(min(months, PROGRAMME_MONTHS)),
+        ]
+        if workflow.patched(_UPSERT_CHANGES_PATCH):
+            # Each upsert is an event in the history and a write to the visibility store; most wakes change
+            # nothing an admin searches by. The attributes the workflow has (from its start, an earlier upsert, or
+            # carried over continue-as-new) are what a search sees, so only a differing value is sent.
+            current = workflow.info().typed_search_attributes
+            wanted = [update for update in wanted if current.get(update.key) != update.value]
+        if wanted:
+            workflow.upsert_search_attributes(wanted)
         workflow.set_current_details(criteria.progress_markdown(s, today))
 
     # --- what happened: signals from the bridge and the cohort's workflow ---------------------------------------
@@ -263,9 +271,8 @@ class SchoolJourney:
     def _first_time(self, event_id: str) -> bool:
         if not event_id:
             return True
-        if event_id in self._seen:
+        if not self._s.first_time(event_id, workflow.now().date()):
             return False
-        self._seen.add(event_id)
         self._changed = True
         return True
 
@@ -328,24 +335,16 @@ class SchoolJourney:
 
     @workflow.signal
     def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
-        if not self._first_time(moved.event_id):
-            return
-        days = [
-            LeadershipDayDate(d.number, moved.held_on) if d.number == moved.day_number else d
-            for d in self._s.plan.leadership_days
-        ]
-        self._s.plan = replace(self._s.plan, leadership_days=days)
+        if self._first_time(moved.event_id):
+            self._s.plan = self._s.plan.with_day_moved(moved.day_number, moved.held_on)
 
     @workflow.signal
     async def leadership_day_upcoming(self, notice: LeadershipDayNotice) -> None:
         """From the cohort's workflow, a week before each day: remind the school."""
-        reason = f"leadership day {notice.day_number} is on {notice.held_on}"
-        await self._remind(
+        await self._remind_leadership_day(
             f"leadership:{notice.day_number}:{notice.held_on}",
-            "leadership_day",
-            notice.held_on,
-            reason,
-            workflow.now().date(),
+            notice,
+            f"leadership day {notice.day_number} is on {notice.held_on}",
         )
 
     @workflow.signal
@@ -356,14 +355,14 @@ class SchoolJourney:
             s.leadership_days_passed.append(notice.day_number)
             self._changed = True
         if notice.day_number not in s.leadership_days_attended:
-            reason = f"the headteacher did not attend leadership day {notice.day_number} on {notice.held_on}"
-            await self._remind(
+            await self._remind_leadership_day(
                 f"leadership_missed:{notice.day_number}",
-                "leadership_day",
-                notice.held_on,
-                reason,
-                workflow.now().date(),
+                notice,
+                f"the headteacher did not attend leadership day {notice.day_number} on {notice.held_on}",
             )
+
+    async def _remind_leadership_day(self, key: str, notice: LeadershipDayNotice, reason: str) -> None:
+        await self._remind(key, "leadership_day", notice.held_on, reason, workflow.now().date())
 
     @workflow.signal
     def impact_return_submitted(self, submitted: ImpactReturn) -> None:
@@ -472,7 +471,7 @@ class SchoolJourney:
         if withdrawal.withdrawn_on < self._s.enrolled_on:
             raise ValueError(f"withdrawn_on: {withdrawal.withdrawn_on} is before the school enrolled")
 
-    @workflow.query(name=QUERY_PROGRESS)
+    @workflow.query
     def progress(self) -> JourneyProgress:
-        self._s.events_seen = sorted(self._seen)
+        """The journey's whole state, as it is: a query never changes it."""
         return self._s
