@@ -1,17 +1,22 @@
-"""The NATS JetStream broker every process uses, traced, and the streams it relies on."""
+"""How every process connects to NATS JetStream (traced, reconnecting for ever), and the streams it relies on."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from typing import Any
 
 from faststream.nats import NatsBroker, StorageType, StreamConfig
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
-from nats.js.errors import BadRequestError
+from nats.js import JetStreamContext
+from nats.js.errors import BadRequestError, NotFoundError
 from opentelemetry.sdk.trace import TracerProvider
 
 from contracts import ALL_STREAMS
+from runtime.errors import ConfigurationError
 
-__all__ = ["create_broker", "ensure_streams"]
+__all__ = ["connection_options", "create_broker", "ensure_streams", "inbox_prefix", "wait_for_streams"]
 
 _log = logging.getLogger(__name__)
 
@@ -20,20 +25,39 @@ _log = logging.getLogger(__name__)
 DUPLICATE_WINDOW_SECONDS = 2 * 60 * 60
 
 
+def inbox_prefix(process: str) -> str:
+    """Where `process` receives replies and JetStream deliveries; its NATS user may subscribe to nothing else."""
+    return f"_INBOX_{process}"
+
+
+def connection_options(process: str) -> dict[str, Any]:
+    """How every process connects to NATS (nats-py options; FastStream passes them through)."""
+    return {
+        "name": f"rsp-{process}",
+        # Outages of any length heal by themselves: nats-py gives up after 60 attempts by default, after which a
+        # process stayed disconnected for good. Events written meanwhile wait in the outboxes.
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 1,
+        "inbox_prefix": inbox_prefix(process),
+    }
+
+
 def create_broker(nats_url: str, process: str, tracer_provider: TracerProvider) -> NatsBroker:
     return NatsBroker(
         nats_url,
-        name=f"rsp-{process}",
         middlewares=[NatsTelemetryMiddleware(tracer_provider=tracer_provider)],
         logger=logging.getLogger(f"faststream.{process}"),
         # Per-message "Received"/"Processed" lines go to DEBUG: at programme volumes they drown the log.
         log_level=logging.DEBUG,
+        **connection_options(process),
     )
 
 
-async def ensure_streams(broker: NatsBroker) -> None:
-    """Create the platform's streams if they are missing (every process calls this; it is idempotent)."""
-    js = broker.connection.jetstream()
+async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
+    """Create the platform's streams if they are missing: the set-up step's job, as an unrestricted NATS user.
+
+    Processes never create streams (their NATS users may not); they wait for them with `wait_for_streams`.
+    """
     for spec in ALL_STREAMS:
         config = StreamConfig(
             name=spec.name,
@@ -41,6 +65,7 @@ async def ensure_streams(broker: NatsBroker) -> None:
             description=spec.description,
             storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            num_replicas=replicas,
         )
         try:
             await js.add_stream(config)  # succeeds unchanged when the same stream already exists
@@ -49,3 +74,19 @@ async def ensure_streams(broker: NatsBroker) -> None:
                 raise
             # It exists with other settings (an operator raised its replicas, say): changing it is their call.
             _log.info("stream %s exists with its own settings; left as it is", spec.name)
+
+
+async def wait_for_streams(js: JetStreamContext, within: float = 120.0) -> None:
+    """Wait until the set-up step has made every stream (a process may start before it finishes)."""
+    deadline = time.monotonic() + within
+    for spec in ALL_STREAMS:
+        while True:
+            try:
+                await js.stream_info(spec.name)
+                break
+            except NotFoundError:
+                if time.monotonic() > deadline:
+                    raise ConfigurationError(
+                        f"stream {spec.name} does not exist: run the set-up step (`python -m runtime.setup`)"
+                    ) from None
+                await asyncio.sleep(1)

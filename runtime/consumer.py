@@ -26,6 +26,7 @@ from nats.aio.msg import Msg
 from contracts import DEAD_LETTER, Envelope, Event, stream_for
 from contracts.codec import UndecodableEvent, decode_event
 from contracts.subscriptions import durable_name
+from runtime.broker import inbox_prefix
 from runtime.database import AnyConnection
 from runtime.errors import ConfigurationError, PlatformError, RetryLater
 from runtime.handler_table import EventDispatcher
@@ -96,6 +97,8 @@ class EventConsumer:
             durable=durable,
             # Pull consumers share the work between replicas and, fetched in batches, beat push throughput.
             pull_sub=PullSub(batch_size=PULL_BATCH, timeout=PULL_WAIT_SECONDS),
+            # Deliveries come to this process's own inbox, the only one its NATS user may subscribe to.
+            inbox_prefix=f"{inbox_prefix(self.consumer)}.".encode(),
             deliver_policy=DeliverPolicy.ALL,
             config=ConsumerConfig(ack_wait=ACK_WAIT_SECONDS, max_deliver=-1),
             ack_policy=AckPolicy.MANUAL,

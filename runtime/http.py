@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI, Request
@@ -36,15 +36,25 @@ def create_app(
     description: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     tracer_provider: TracerProvider,
-    is_ready: Callable[[], bool],
+    readiness: Callable[[], Awaitable[dict[str, bool]]],
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     app.add_exception_handler(PlatformError, _platform_error)
 
-    @app.get("/health", tags=["health"], summary="Ready to serve: database, broker and relay are up")
-    async def health() -> JSONResponse:
-        ready = is_ready()
-        return JSONResponse({"status": "ok" if ready else "starting"}, status_code=200 if ready else 503)
+    # Kubernetes' two questions apart: is the process alive (else restart it), and can it serve now (else send
+    # no traffic). A service whose database or NATS is away is alive but not ready, and heals by itself.
+    @app.get("/health/live", tags=["health"], summary="The process answers: restart it only if this fails")
+    async def live() -> JSONResponse:
+        return JSONResponse({"status": "alive"})
+
+    @app.get("/health", tags=["health"], summary="Ready to serve: started, database and NATS reachable")
+    @app.get("/health/ready", tags=["health"], summary="Ready to serve: started, database and NATS reachable")
+    async def ready() -> JSONResponse:
+        checks = await readiness()
+        is_ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ok" if is_ready else "unavailable", "checks": checks}, status_code=200 if is_ready else 503
+        )
 
     @app.get("/asyncapi.json", tags=["events"], summary="The catalogue of every event the platform publishes")
     async def event_catalogue() -> JSONResponse:

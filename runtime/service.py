@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 
 from runtime.auth import Authenticator
-from runtime.broker import create_broker, ensure_streams
+from runtime.broker import create_broker, wait_for_streams
 from runtime.consumer import EventConsumer
 from runtime.database import MESSAGING_MIGRATIONS, create_pool, migrate
 from runtime.http import create_app
@@ -27,6 +28,15 @@ __all__ = ["ServiceRuntime"]
 
 _log = logging.getLogger(__name__)
 U = TypeVar("U")
+_HEALTH_CHECK_SECONDS = 2.0
+
+
+async def _database_answers(pool: asyncpg.Pool) -> bool:
+    try:
+        async with asyncio.timeout(_HEALTH_CHECK_SECONDS):
+            return bool(await pool.fetchval("SELECT true"))
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        return False
 
 
 class ServiceRuntime:
@@ -54,8 +64,13 @@ class ServiceRuntime:
         """A factory of the service's units of work on this process's pool (open once the service has started)."""
         return lambda: unit_of_work(self.pool)
 
-    def is_ready(self) -> bool:
-        return self._ready
+    async def readiness(self) -> dict[str, bool]:
+        """Started, Postgres answering and NATS connected; each named, so an operator sees which is away."""
+        return {
+            "started": self._ready,
+            "database": self._ready and await _database_answers(self.pool),
+            "nats": self._ready and self.broker.connection.is_connected,
+        }
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
@@ -64,7 +79,7 @@ class ServiceRuntime:
         if applied:
             _log.info("applied migrations %s", ", ".join(applied))
         await self.broker.connect()
-        await ensure_streams(self.broker)
+        await wait_for_streams(self.broker.connection.jetstream())
         dsn = self.settings.require_postgres()
         relay = OutboxRelay(
             self._pool, self.broker, self.name, self.settings.relay_poll_seconds, lambda: asyncpg.connect(dsn)
@@ -83,7 +98,7 @@ class ServiceRuntime:
             self._pool = None
 
     def app(self, title: str, description: str, routers: Sequence[APIRouter]) -> FastAPI:
-        app = create_app(title, description, self.lifespan, self.tracer_provider, self.is_ready)
+        app = create_app(title, description, self.lifespan, self.tracer_provider, self.readiness)
         for router in routers:
             app.include_router(router)
         app.add_middleware(

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     traces_file: Path | None = Field(default=None, description="Write console spans here, one JSON per line")
     log_level: str = "INFO"
     relay_poll_seconds: float = Field(default=1.0, gt=0, description="Outbox relay's fallback poll interval")
+    stream_replicas: int = Field(
+        default=1, ge=1, le=5, description="Replicas of each JetStream stream the set-up step creates (3 on a cluster)"
+    )
     max_deliver: int = Field(default=5, ge=1, description="Deliveries of an event before it is dead-lettered")
 
     def port_of(self, service: str) -> int:

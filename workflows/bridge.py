@@ -49,7 +49,7 @@ from contracts.events.learning import (
 from contracts.events.reporting import ImpactReturnSubmitted
 from contracts.programme import PROGRAMME_MONTHS, add_months
 from contracts.search_attributes import COHORT_ID, JOURNEY_PHASE, LOCAL_AUTHORITY, URN
-from runtime.broker import create_broker, ensure_streams
+from runtime.broker import create_broker, wait_for_streams
 from runtime.calendar_file import load_half_terms
 from runtime.consumer import EventConsumer
 from runtime.errors import RetryLater
@@ -316,7 +316,7 @@ async def run_bridge(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await broker.connect()
-    await ensure_streams(broker)
+    await wait_for_streams(broker.connection.jetstream())
     await broker.start()
     _log.info("bridge consuming the programme's events")
     mark_ready()

@@ -9,6 +9,7 @@ import signal
 import nats
 from temporalio.worker import Worker
 
+from runtime.broker import connection_options
 from runtime.log import configure_logging
 from runtime.readiness import mark_ready
 from runtime.settings import Settings
@@ -27,7 +28,7 @@ async def run_worker(settings: Settings) -> None:
     client = await connect_temporal(settings)
     # The journey's decisions go straight to JetStream: its event ids are derived from the workflow, so a retried
     # activity cannot publish one twice, and an outbox would add nothing.
-    connection = await nats.connect(settings.require_nats(), name="rsp-worker")
+    connection = await nats.connect(settings.require_nats(), **connection_options("worker"))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -2,7 +2,8 @@
 
 Generated at every start from `contracts.subscriptions`, so permissions follow the code: a process may publish
 on its own stream's subjects and its dead letters, and use the JetStream API only for the durable consumers it
-reads through. Everything is delivered to it on its `_INBOX`, so it subscribes to nothing else.
+reads through. Everything is delivered to it on its own inbox prefix (`_INBOX_<process>`), so it subscribes to
+nothing else, and it cannot create streams: the set-up step (`runtime.setup`) does, as the operator.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any
 
 from contracts import stream_for
 from contracts.subscriptions import CONSUMES, PRODUCES, durable_name
+from runtime.broker import inbox_prefix
 
 __all__ = ["OPERATOR", "NatsUser", "permissions_for", "write_server_config"]
 
 OPERATOR = "operator"
 _BASE_CONFIG = Path(__file__).parent / "nats.conf"
-# What every process needs to find or create the platform's streams at start-up.
-_STREAM_SETUP = ["$JS.API.INFO", "$JS.API.STREAM.NAMES", "$JS.API.STREAM.INFO.*", "$JS.API.STREAM.CREATE.*"]
+# What every process needs to find the platform's streams at start-up; only the set-up step creates them.
+_STREAM_LOOKUP = ["$JS.API.INFO", "$JS.API.STREAM.NAMES", "$JS.API.STREAM.INFO.*"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class NatsUser:
 
 
 def permissions_for(process: str) -> dict[str, Any]:
-    publish = list(_STREAM_SETUP)
+    publish = list(_STREAM_LOOKUP)
     if process in PRODUCES:
         publish.append(f"{PRODUCES[process]}.>")
     consumed = CONSUMES.get(process, ())
@@ -51,7 +53,9 @@ def permissions_for(process: str) -> dict[str, Any]:
             f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",
             f"$JS.ACK.{stream}.{durable}.>",
         ]
-    return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>"]}}
+    # Replies and JetStream deliveries reach a process under its own inbox prefix, so no process can read what
+    # was delivered to another's consumers.
+    return {"publish": {"allow": publish}, "subscribe": {"allow": [f"{inbox_prefix(process)}.>"]}}
 
 
 def write_server_config(path: Path, processes: tuple[str, ...]) -> dict[str, NatsUser]:

@@ -33,6 +33,7 @@ from runtime.local.servers import (
 from runtime.local.signing_key import with_signing_key
 from runtime.readiness import READY_FILE_VARIABLE
 from runtime.settings import SERVICE_NAMES, Settings
+from runtime.setup import set_up
 
 __all__ = ["LocalStack", "StackAlreadyRunning", "isolated_settings"]
 
@@ -169,6 +170,9 @@ class LocalStack:
 
         if nats_monitor is not None:
             await wait_for_nats(nats_monitor, self._servers[0])
+        # The set-up step: the processes' NATS users may not create streams.
+        assert self.nats_operator_url is not None
+        await set_up(self.nats_operator_url, settings.stream_replicas)
         if temporal is not None:
             await wait_for_temporal(temporal_address, settings.temporal_namespace, temporal)
 

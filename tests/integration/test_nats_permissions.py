@@ -12,6 +12,7 @@ from nats.js import JetStreamContext
 
 from contracts import ModuleCompleted
 from contracts.subscriptions import durable_name
+from runtime.broker import inbox_prefix
 from runtime.local.stack import LocalStack
 
 
@@ -19,7 +20,9 @@ async def _connect_as(local_stack: LocalStack, process: str, errors: list[str]) 
     async def remember(error: Exception) -> None:
         errors.append(str(error))
 
-    return await nats.connect(local_stack.nats_urls[process], error_cb=remember, max_reconnect_attempts=0)
+    return await nats.connect(
+        local_stack.nats_urls[process], error_cb=remember, max_reconnect_attempts=0, inbox_prefix=inbox_prefix(process)
+    )
 
 
 async def _violation_reported(errors: list[str]) -> bool:

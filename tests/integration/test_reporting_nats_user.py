@@ -12,6 +12,7 @@ from nats.errors import TimeoutError as NatsTimeout
 
 from contracts import SchoolEnrolled
 from contracts.events.reporting import ImpactReturnSubmitted
+from runtime.broker import inbox_prefix
 from runtime.local.stack import LocalStack
 
 # A school no test enrols, so no test that reads the stream mistakes it for its own.
@@ -40,7 +41,12 @@ async def test_reporting_publishes_impact_returns_but_not_enrolment_events(local
     async def remember(error: Exception) -> None:
         errors.append(str(error))
 
-    reporting = await nats.connect(local_stack.nats_urls["reporting"], error_cb=remember, max_reconnect_attempts=0)
+    reporting = await nats.connect(
+        local_stack.nats_urls["reporting"],
+        error_cb=remember,
+        max_reconnect_attempts=0,
+        inbox_prefix=inbox_prefix("reporting"),
+    )
     try:
         ack = await reporting.jetstream().publish(
             ImpactReturnSubmitted.subject, _EVENT.model_dump_json().encode(), timeout=5
