@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from services.reporting.entrypoints.charts import Bars, Series, bar_chart, line_chart
-from services.reporting.entrypoints.dashboard_pages import page, table_html
-from services.reporting.entrypoints.dashboard_tables import Table
+from services.reporting.entrypoints.dashboard.charts import Bars, Series, bar_chart, line_chart
+from services.reporting.entrypoints.dashboard.pages import page, table_html
+from services.reporting.entrypoints.dashboard.tables import Table
 
 
 def test_a_chart_is_an_image_named_by_its_title_and_description() -> None:

@@ -12,7 +12,7 @@ from services.circles.domain.errors import CircleNotFound, CohortNotKnown, Schoo
 from services.circles.domain.model import CircleSchool
 from services.circles.service_layer.unit_of_work import CirclesUnitOfWork
 
-__all__ = ["circle_of_school", "circles_of_school", "cohort_half_terms", "school_half_terms"]
+__all__ = ["circle_of_school", "circles_of_school", "cohort_half_terms", "school", "school_half_terms"]
 
 
 async def _school(uow: CirclesUnitOfWork, urn: str) -> CircleSchool:
@@ -20,6 +20,11 @@ async def _school(uow: CirclesUnitOfWork, urn: str) -> CircleSchool:
     if school is None:
         raise SchoolNotKnown(urn)
     return school
+
+
+async def school(uow: CirclesUnitOfWork, urn: str) -> CircleSchool:
+    async with uow:
+        return await _school(uow, urn)
 
 
 async def circles_of_school(uow: CirclesUnitOfWork, urn: str) -> list[Circle]:

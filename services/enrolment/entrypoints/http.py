@@ -1,4 +1,4 @@
-"""Enrolment's HTTP API: the programme team sets up cohorts and enrols schools."""
+"""Enrolment's HTTP API, one router per area: cohorts, schools, staff and retention."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
 from contracts.programme import PlanTargets
 from runtime.auth import Authenticator, Principal
 from services.enrolment.adapters.gias_csv import COLUMNS, read_extract
-from services.enrolment.domain.errors import CohortNotFound, SchoolNotFound, UnreadableExtract
+from services.enrolment.domain.errors import UnreadableExtract
 from services.enrolment.entrypoints.authorisation import POLICY
 from services.enrolment.entrypoints.views import (
     CohortView,
@@ -29,7 +29,7 @@ from services.enrolment.entrypoints.views import (
     UrnChange,
     Withdrawal,
 )
-from services.enrolment.service_layer import handlers
+from services.enrolment.service_layer import handlers, queries
 from services.enrolment.service_layer.commands import (
     ChangeUrn,
     CompleteSchool,
@@ -68,9 +68,16 @@ _EXTRACT_BODY = {
 
 def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: Authenticator) -> APIRouter:
     router = APIRouter()
+    for area in (_cohorts_router, _schools_router, _staff_router, _retention_router):
+        router.include_router(area(unit_of_work, authenticate))
+    return router
+
+
+def _cohorts_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: Authenticator) -> APIRouter:
+    router = APIRouter(tags=["cohorts"])
     caller_of = Depends(authenticate)
 
-    @router.post("/cohorts", status_code=status.HTTP_201_CREATED, tags=["cohorts"], summary="Create a cohort")
+    @router.post("/cohorts", status_code=status.HTTP_201_CREATED, summary="Create a cohort")
     async def create_cohort(body: NewCohort, caller: Principal = caller_of) -> CohortView:
         POLICY.check(caller, "create_cohort")
         days = body.plan.leadership_days
@@ -84,24 +91,18 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
         )
         return CohortView.of(await handlers.create_cohort(unit_of_work(), command), [])
 
-    @router.get("/cohorts", tags=["cohorts"], summary="Every cohort, with its schools and counts")
+    @router.get("/cohorts", summary="Every cohort, with its schools and counts")
     async def list_cohorts(caller: Principal = caller_of) -> list[CohortView]:
         POLICY.check(caller, "read_cohort")
-        async with unit_of_work() as uow:
-            return [CohortView.of(c, await uow.schools.in_cohort(c.cohort_id)) for c in await uow.cohorts.all()]
+        return [CohortView.of(c, schools) for c, schools in await queries.cohorts(unit_of_work())]
 
-    @router.get("/cohorts/{cohort_id}", tags=["cohorts"], summary="A cohort, its plan, its schools and counts")
+    @router.get("/cohorts/{cohort_id}", summary="A cohort, its plan, its schools and counts")
     async def read_cohort(caller: Principal = caller_of, cohort_id: str = _COHORT_PATH) -> CohortView:
         POLICY.check(caller, "read_cohort")
-        async with unit_of_work() as uow:
-            cohort = await uow.cohorts.get(cohort_id)
-            if cohort is None:
-                raise CohortNotFound(cohort_id)
-            return CohortView.of(cohort, await uow.schools.in_cohort(cohort_id))
+        return CohortView.of(*await queries.cohort(unit_of_work(), cohort_id))
 
     @router.put(
         "/cohorts/{cohort_id}/leadership-days/{number}",
-        tags=["cohorts"],
         summary="Move a leadership day to another date (the journeys are told)",
     )
     async def reschedule_leadership_day(
@@ -113,12 +114,10 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
         POLICY.check(caller, "reschedule_leadership_day")
         command = RescheduleLeadershipDay(cohort_id, number, body.held_on)
         cohort = await handlers.reschedule_leadership_day(unit_of_work(), command)
-        async with unit_of_work() as uow:
-            return CohortView.of(cohort, await uow.schools.in_cohort(cohort_id))
+        return CohortView.of(cohort, await queries.schools_in_cohort(unit_of_work(), cohort_id))
 
     @router.post(
         "/cohorts/{cohort_id}/gias-imports",
-        tags=["cohorts"],
         summary="Enrol the open schools of a Get Information about Schools extract",
         description="Send the CSV file itself as the body. Open schools are enrolled; every other row is reported "
         "with the reason it was skipped. Sending the same file again enrols nothing more.",
@@ -134,7 +133,14 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
         command = ImportSchools(cohort_id, read_extract(data), _today())
         return ImportReportView.of(await handlers.import_schools(unit_of_work(), command))
 
-    @router.post("/schools", status_code=status.HTTP_201_CREATED, tags=["schools"], summary="Enrol a school")
+    return router
+
+
+def _schools_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: Authenticator) -> APIRouter:
+    router = APIRouter(tags=["schools"])
+    caller_of = Depends(authenticate)
+
+    @router.post("/schools", status_code=status.HTTP_201_CREATED, summary="Enrol a school")
     async def enrol_school(body: NewEnrolment, caller: Principal = caller_of) -> SchoolView:
         POLICY.check(caller, "enrol_school", body.urn)
         enrolment = await handlers.enrol_school(
@@ -153,31 +159,24 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
         )
         return SchoolView.of(enrolment)
 
-    @router.get("/schools/{urn}", tags=["schools"], summary="A school's current enrolment")
+    @router.get("/schools/{urn}", summary="A school's current enrolment")
     async def read_school(caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
         POLICY.check(caller, "read_school", urn)
-        async with unit_of_work() as uow:
-            enrolment = await uow.schools.current(urn)
-        if enrolment is None:
-            raise SchoolNotFound(urn)
-        return SchoolView.of(enrolment)
+        return SchoolView.of(await queries.school(unit_of_work(), urn))
 
-    @router.post("/schools/{urn}/withdrawal", tags=["schools"], summary="Withdraw a school from the programme")
+    @router.post("/schools/{urn}/withdrawal", summary="Withdraw a school from the programme")
     async def withdraw_school(body: Withdrawal, caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
         POLICY.check(caller, "withdraw_school", urn)
         withdrawn = await handlers.withdraw_school(unit_of_work(), WithdrawSchool(urn, body.reason, _today()))
         return SchoolView.of(withdrawn)
 
-    @router.post(
-        "/schools/{urn}/completion", tags=["schools"], summary="Mark a school completed at the end of its 18 months"
-    )
+    @router.post("/schools/{urn}/completion", summary="Mark a school completed at the end of its 18 months")
     async def complete_school(caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
         POLICY.check(caller, "complete_school", urn)
         return SchoolView.of(await handlers.complete_school(unit_of_work(), CompleteSchool(urn, _today())))
 
     @router.post(
         "/schools/{urn}/urn-change",
-        tags=["schools"],
         summary="Record a new URN (an academy conversion): the school, its staff and its history move to it",
     )
     async def change_urn(body: UrnChange, caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
@@ -185,21 +184,25 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
         command = ChangeUrn(urn, body.successor_urn, body.changed_on or _today())
         return SchoolView.of(await handlers.change_urn(unit_of_work(), command))
 
-    @router.post("/schools/{urn}/staff", status_code=status.HTTP_201_CREATED, tags=["staff"], summary="Register staff")
+    return router
+
+
+def _staff_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: Authenticator) -> APIRouter:
+    router = APIRouter(tags=["staff"])
+    caller_of = Depends(authenticate)
+
+    @router.post("/schools/{urn}/staff", status_code=status.HTTP_201_CREATED, summary="Register staff")
     async def register_staff(body: NewStaffMember, caller: Principal = caller_of, urn: str = _URN_PATH) -> StaffView:
         POLICY.check(caller, "register_staff", urn)
         command = RegisterStaff(urn, body.name, body.email, body.role, body.starts_on or _today())
         return StaffView.of(await handlers.register_staff(unit_of_work(), command))
 
-    @router.get("/schools/{urn}/staff", tags=["staff"], summary="A school's staff")
+    @router.get("/schools/{urn}/staff", summary="A school's staff")
     async def read_staff(caller: Principal = caller_of, urn: str = _URN_PATH) -> list[StaffView]:
         POLICY.check(caller, "read_staff", urn)
-        async with unit_of_work() as uow:
-            if await uow.schools.current(urn) is None:
-                raise SchoolNotFound(urn)
-            return [StaffView.of(member) for member in await uow.staff.of_school(urn)]
+        return [StaffView.of(member) for member in await queries.school_staff(unit_of_work(), urn)]
 
-    @router.post("/schools/{urn}/staff/{staff_id}/departure", tags=["staff"], summary="Record that someone left")
+    @router.post("/schools/{urn}/staff/{staff_id}/departure", summary="Record that someone left")
     async def record_staff_leaving(
         body: Departure, staff_id: UUID, caller: Principal = caller_of, urn: str = _URN_PATH
     ) -> StaffView:
@@ -207,7 +210,14 @@ def build_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: 
         left = await handlers.record_staff_leaving(unit_of_work(), RecordStaffLeaving(urn, staff_id, body.left_on))
         return StaffView.of(left)
 
-    @router.post("/personal-data-erasures", tags=["retention"], summary="Erase expired staff personal data")
+    return router
+
+
+def _retention_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate: Authenticator) -> APIRouter:
+    router = APIRouter(tags=["retention"])
+    caller_of = Depends(authenticate)
+
+    @router.post("/personal-data-erasures", summary="Erase expired staff personal data")
     async def erase_expired_personal_data(body: ErasureRequest, caller: Principal = caller_of) -> ErasureReport:
         POLICY.check(caller, "erase_expired_personal_data")
         schools, erased = await handlers.erase_expired_personal_data(

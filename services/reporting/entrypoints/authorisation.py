@@ -6,10 +6,11 @@ submit nothing; schools and facilitators see and submit only for their own schoo
 
 from __future__ import annotations
 
-from runtime.auth import Policy, Role
+from runtime.auth import Policy, Principal, Role
 from services.reporting.domain.errors import NoSuchSchool
+from services.reporting.domain.progress import SchoolProgress
 
-__all__ = ["POLICY"]
+__all__ = ["POLICY", "in_reach"]
 
 EVERYONE = frozenset(Role)
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
@@ -28,3 +29,9 @@ POLICY = Policy(
     },
     hidden_school=NoSuchSchool,
 )
+
+
+def in_reach(caller: Principal, progress: list[SchoolProgress]) -> list[SchoolProgress]:
+    """Only the schools the caller may see."""
+    reach = POLICY.schools_in_reach(caller)
+    return progress if reach is None else [p for p in progress if p.school.urn in reach]

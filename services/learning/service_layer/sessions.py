@@ -2,56 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from uuid import UUID, uuid4
 
-from contracts.events.learning import SessionKind
 from services.learning.domain.errors import CohortNotKnown, SchoolNotEnrolled, SessionConflict, SessionNotFound
 from services.learning.domain.sessions import Session
+from services.learning.service_layer.commands import CancelSession, MoveSession, RecordAttendance, ScheduleSession
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 
 __all__ = [
-    "CancelSession",
-    "MoveSession",
-    "RecordAttendance",
-    "ScheduleSession",
     "cancel_session",
     "move_session",
     "record_attendance",
     "schedule_session",
 ]
-
-
-@dataclass(frozen=True)
-class ScheduleSession:
-    kind: SessionKind
-    held_on: date
-    cohort_id: str | None
-    urn: str | None
-    day_number: int | None
-    venue: str | None
-
-
-@dataclass(frozen=True)
-class MoveSession:
-    session_id: UUID
-    held_on: date
-    venue: str | None
-
-
-@dataclass(frozen=True)
-class CancelSession:
-    session_id: UUID
-    reason: str
-
-
-@dataclass(frozen=True)
-class RecordAttendance:
-    session_id: UUID
-    urns: tuple[str, ...]
-    staff_ids: tuple[UUID, ...]
-    today: date
 
 
 async def schedule_session(uow: LearningUnitOfWork, command: ScheduleSession) -> Session:

@@ -1,4 +1,4 @@
-"""Learning's tables for schools, staff and the online modules, through asyncpg."""
+"""Learning's tables for schools, staff and the online modules."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from uuid import UUID
 import asyncpg
 
 from runtime.database import AnyConnection
-from runtime.unit_of_work import PostgresUnitOfWork
-from services.learning.adapters.postgres_sessions import PostgresSessionRepository
-from services.learning.adapters.postgres_xapi import PostgresActorRepository, PostgresStatementRepository
 from services.learning.domain.model import (
     CompletionWithdrawal,
     EnrolledSchool,
@@ -22,7 +19,13 @@ from services.learning.domain.model import (
     StaffMember,
 )
 
-__all__ = ["PostgresLearningUnitOfWork"]
+__all__ = [
+    "PostgresCompletionRepository",
+    "PostgresModuleRepository",
+    "PostgresSchoolRepository",
+    "PostgresStaffRepository",
+    "PostgresStartRepository",
+]
 
 _COMPLETION_COLUMNS = "completion_id, staff_id, urn, cohort_id, module_number, completed_at, statement_id"
 _STAFF_COLUMNS = "staff_id, urn, cohort_id, role, starts_on, left_on"
@@ -223,24 +226,3 @@ class PostgresCompletionRepository:
         return bool(
             await self._conn.fetchval("SELECT true FROM completion_withdrawals WHERE completion_id = $1", completion_id)
         )
-
-
-class PostgresLearningUnitOfWork(PostgresUnitOfWork):
-    modules: PostgresModuleRepository
-    schools: PostgresSchoolRepository
-    staff: PostgresStaffRepository
-    starts: PostgresStartRepository
-    completions: PostgresCompletionRepository
-    actors: PostgresActorRepository
-    statements: PostgresStatementRepository
-    sessions: PostgresSessionRepository
-
-    def _open_repositories(self, conn: AnyConnection) -> None:
-        self.modules = PostgresModuleRepository(conn)
-        self.schools = PostgresSchoolRepository(conn)
-        self.staff = PostgresStaffRepository(conn)
-        self.starts = PostgresStartRepository(conn)
-        self.completions = PostgresCompletionRepository(conn)
-        self.actors = PostgresActorRepository(conn)
-        self.statements = PostgresStatementRepository(conn)
-        self.sessions = PostgresSessionRepository(conn)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from services.reporting.entrypoints.csv_export import Cell
-from services.reporting.entrypoints.dashboard_tables import Table
+from services.reporting.entrypoints.dashboard.tables import Table
 
 __all__ = ["cell_text", "page", "table_html"]
 

@@ -1,0 +1,43 @@
+"""What enrolment's API reads: cohorts with their schools, a school's enrolment, its staff."""
+
+from __future__ import annotations
+
+from services.enrolment.domain.errors import CohortNotFound, SchoolNotFound
+from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
+from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
+
+__all__ = ["cohort", "cohorts", "school", "school_staff", "schools_in_cohort"]
+
+
+async def cohorts(uow: EnrolmentUnitOfWork) -> list[tuple[Cohort, list[SchoolEnrolment]]]:
+    """Every cohort, with its schools."""
+    async with uow:
+        return [(c, await uow.schools.in_cohort(c.cohort_id)) for c in await uow.cohorts.all()]
+
+
+async def cohort(uow: EnrolmentUnitOfWork, cohort_id: str) -> tuple[Cohort, list[SchoolEnrolment]]:
+    async with uow:
+        found = await uow.cohorts.get(cohort_id)
+        if found is None:
+            raise CohortNotFound(cohort_id)
+        return found, await uow.schools.in_cohort(cohort_id)
+
+
+async def schools_in_cohort(uow: EnrolmentUnitOfWork, cohort_id: str) -> list[SchoolEnrolment]:
+    async with uow:
+        return await uow.schools.in_cohort(cohort_id)
+
+
+async def school(uow: EnrolmentUnitOfWork, urn: str) -> SchoolEnrolment:
+    async with uow:
+        enrolment = await uow.schools.current(urn)
+    if enrolment is None:
+        raise SchoolNotFound(urn)
+    return enrolment
+
+
+async def school_staff(uow: EnrolmentUnitOfWork, urn: str) -> list[StaffMember]:
+    async with uow:
+        if await uow.schools.current(urn) is None:
+            raise SchoolNotFound(urn)
+        return await uow.staff.of_school(urn)
