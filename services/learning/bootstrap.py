@@ -12,9 +12,7 @@ from runtime.service import ServiceRuntime
 from runtime.settings import Settings
 from services.learning.adapters.activity_map import load_activity_map
 from services.learning.adapters.postgres import PostgresLearningUnitOfWork
-from services.learning.entrypoints.http import build_router
-from services.learning.entrypoints.http_sessions import build_sessions_router
-from services.learning.entrypoints.http_xapi import build_xapi_router
+from services.learning.entrypoints.http import build_router, build_sessions_router, build_xapi_router
 from services.learning.service_layer.handlers import EVENT_HANDLERS
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 from services.learning.settings import LearningSettings

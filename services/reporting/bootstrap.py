@@ -14,8 +14,7 @@ from runtime.settings import Settings
 from services.reporting.adapters.live_feed import FeedSignal
 from services.reporting.adapters.postgres import PostgresReportingUnitOfWork
 from services.reporting.entrypoints.dashboard import build_dashboard
-from services.reporting.entrypoints.http import build_router
-from services.reporting.entrypoints.impact_http import build_impact_router
+from services.reporting.entrypoints.http import build_impact_router, build_router
 from services.reporting.entrypoints.live import LiveStreams, build_live_feed_router
 from services.reporting.service_layer.projections import EVENT_HANDLERS
 from services.reporting.service_layer.unit_of_work import ReportingUnitOfWork
