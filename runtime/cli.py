@@ -86,15 +86,14 @@ async def _up(demo: bool) -> int:
     if demo:
         # The demo is enrolment's command; it runs beside the loop that supervises the stack.
         await asyncio.to_thread(service_commands()["seed-demo"].run, argparse.Namespace())
-    failure = asyncio.create_task(stack.first_failure())
+    supervising = asyncio.create_task(stack.supervise())
     stopped = asyncio.create_task(stop.wait())
-    await asyncio.wait({failure, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({supervising, stopped}, return_when=asyncio.FIRST_COMPLETED)
     code = 0
-    if failure.done():
-        crashed = failure.result()
-        print(f"rsp: {crashed.name} exited with {crashed.returncode}; stopping everything (log: {crashed.log_path})")
+    if supervising.done():
+        print(f"rsp: {supervising.result()}; stopping everything (logs in {stack.data_dir / 'logs'})", flush=True)
         code = 1
-    failure.cancel()
+    supervising.cancel()
     print("rsp: stopping", flush=True)
     await stack.stop()
     print("rsp: stopped; data kept in", stack.data_dir, flush=True)

@@ -11,6 +11,12 @@ How it holds:
 
 Answers follow the IETF draft "The Idempotency-Key HTTP Header Field": the key reused for a different request
 is 422; a first request still in flight is 409. Keys are kept `RSP_IDEMPOTENCY_KEEP_HOURS`.
+
+A process killed between committing a request's writes and storing its answer leaves a committed claim with no
+answer. Its writes happened, exactly once; only the answer was lost. A retry after `_ANSWER_LOST_SECONDS` gets
+a 200 saying so (and that answer is kept for later retries), never a refusal of a write that was applied. A
+process killed before its commit leaves nothing: the transaction rolls back with the claim, and a retry runs
+the request afresh.
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _MAX_KEY = 255
 # How long a retry waits for a first request that is still running before it answers 409.
 _WAIT_SECONDS = 10.0
+# A committed claim still without its answer this long after it was taken: its process died before answering.
+_ANSWER_LOST_SECONDS = 30.0
 _PRUNE_EVERY_SECONDS = 60.0
 
 
@@ -108,10 +116,23 @@ class _Answer:
 class _Stored:
     fingerprint: bytes
     answer: _Answer | None  # None while the first request is still running
+    age_seconds: float
 
 
 def _error(status: int, detail: str) -> _Answer:
     return _Answer(status, [(b"content-type", b"application/json")], json.dumps({"detail": detail}).encode())
+
+
+_ANSWER_LOST = _Answer(
+    200,
+    [(b"content-type", b"application/json")],
+    json.dumps(
+        {
+            "detail": f"the first request with this {IDEMPOTENCY_HEADER} was applied, but the service stopped "
+            "before answering it; nothing was applied twice. Read the resource to see the result."
+        }
+    ).encode(),
+)
 
 
 def _valid_key(key: str) -> bool:
@@ -198,6 +219,9 @@ class IdempotencyMiddleware:
             await asyncio.sleep(0.05)
             latest = await _lookup(pool, caller, key)
             stored = latest if latest is not None else stored
+        if stored.answer is None and stored.age_seconds >= _ANSWER_LOST_SECONDS:
+            await _finish(pool, _Claim(caller, key, fingerprint), _ANSWER_LOST)
+            stored = await _lookup(pool, caller, key) or stored
         if stored.answer is None:
             return _error(409, f"a request with this {IDEMPOTENCY_HEADER} is still being processed; retry shortly")
         answer = stored.answer
@@ -274,7 +298,8 @@ async def _send(send: Send, answer: _Answer) -> None:
 
 async def _lookup(pool: asyncpg.Pool, caller: str, key: str) -> _Stored | None:
     row = await pool.fetchrow(
-        "SELECT fingerprint, status_code, response_headers, response_body FROM idempotency_keys "
+        "SELECT fingerprint, status_code, response_headers, response_body, "
+        "extract(epoch FROM clock_timestamp() - created_at)::float8 AS age_seconds FROM idempotency_keys "
         "WHERE caller = $1 AND key = $2",
         caller,
         key,
@@ -289,7 +314,7 @@ async def _lookup(pool: asyncpg.Pool, caller: str, key: str) -> _Stored | None:
             [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers],
             row["response_body"],
         )
-    return _Stored(bytes(row["fingerprint"]), answer)
+    return _Stored(bytes(row["fingerprint"]), answer, row["age_seconds"])
 
 
 async def _finish(pool: asyncpg.Pool, claim: _Claim, answer: _Answer) -> None:

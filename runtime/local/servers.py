@@ -95,6 +95,28 @@ class EmbeddedPostgres:
             await conn.close()
         return dsn, {service: dsn_for_role(dsn, role) for service, role in roles.items()}
 
+    async def running(self) -> bool:
+        """Is the postmaster alive? (The pid file outlives a postmaster killed with signal 9.)"""
+        pid_file = self._pgdata / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().split("\n", 1)[0])
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return False
+        return True
+
+    async def restart(self) -> None:
+        """Start the postmaster again after it died; the data folder and every role are as they were."""
+        server = self._server
+        if server is None:
+            return
+
+        def start_again() -> None:
+            with server._lock:
+                server.ensure_postgres_running()
+
+        await asyncio.to_thread(start_again)
+
     async def stop(self) -> None:
         if self._server is not None:
             await asyncio.to_thread(self._server._cleanup)

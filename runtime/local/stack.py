@@ -31,6 +31,7 @@ from runtime.local.servers import (
     wait_until,
 )
 from runtime.local.signing_key import with_signing_key
+from runtime.local.supervision import Supervisor, Watched
 from runtime.readiness import READY_FILE_VARIABLE
 from runtime.settings import SERVICE_NAMES, Settings
 from runtime.setup import set_up
@@ -245,19 +246,20 @@ class LocalStack:
 
             await wait_until(process.name, ready, 120, died)
 
-    async def first_failure(self) -> ManagedProcess:
-        """Wait until some process exits that was not asked to stop, and return it."""
-        waits = {asyncio.ensure_future(process.wait()): process for process in self.processes}
-        try:
-            while True:
-                done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-                for finished in done:
-                    process = waits.pop(finished)
-                    if not process.stopping:
-                        return process
-        finally:
-            for pending in waits:
-                pending.cancel()
+    async def supervise(self) -> str:
+        """Keep everything running until something keeps dying; return why it gave up."""
+        watched = []
+        if self._postgres is not None:
+            watched.append(Watched("postgres", self._postgres.running, self._postgres.restart))
+        echo = self._echo
+
+        def say(line: str) -> None:
+            _log.warning("%s", line)
+            if echo is not None:
+                echo.write(line + "\n")
+                echo.flush()
+
+        return await Supervisor(self.processes, watched, say).run()
 
     async def stop(self) -> None:
         """Stop the platform's processes, then the servers, newest first; leave no process behind."""
