@@ -18,6 +18,7 @@ from nats.js import JetStreamContext
 
 from runtime.auth import Role
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import (
     enrolled_school,
     eventually,
@@ -66,8 +67,8 @@ def _held(*participants: str, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-async def school(stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool) -> str:
-    urn = await enrolled_school(http, stack, COHORT)
+async def school(api: Platform, db: asyncpg.Pool) -> str:
+    urn = await enrolled_school(api, COHORT)
 
     async def cohort_known() -> bool:
         return bool(await db.fetchval("SELECT true FROM circles.cohorts WHERE cohort_id = $1", COHORT))
@@ -77,15 +78,15 @@ async def school(stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool) ->
 
 
 @pytest.fixture(scope="module")
-async def facilitator(stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, school: str) -> str:
-    return await staff_on_circles_roster(http, stack, db, school, role="senior_leader")
+async def facilitator(api: Platform, db: asyncpg.Pool, school: str) -> str:
+    return await staff_on_circles_roster(api, db, school, role="senior_leader")
 
 
 async def test_circle_is_scheduled_moved_and_held_and_its_events_carry_no_reflection(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
 ) -> None:
     circles = f"{stack.url('circles')}/schools/{school}/circles"
-    teacher = await staff_on_circles_roster(http, stack, db, school)
+    teacher = await staff_on_circles_roster(api, db, school)
     body = {
         "kind": "reflective",
         "module_number": 4,
@@ -133,9 +134,9 @@ async def _events_of_all(
 
 
 async def test_cancelled_circle_is_published_and_cannot_then_be_held(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
 ) -> None:
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
+    circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
     circle = f"{stack.url('circles')}/schools/{school}/circles/{circle_id}"
 
     cancelled = await http.post(f"{circle}/cancellation")
@@ -156,9 +157,9 @@ async def test_cancelled_circle_is_published_and_cannot_then_be_held(
 
 
 async def test_reflection_is_shown_to_the_school_and_the_programme_team_only(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], school: str, facilitator: str
+    api: Platform, mint: Callable[..., str], school: str, facilitator: str
 ) -> None:
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
+    circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
     circle = f"{stack.url('circles')}/schools/{school}/circles/{circle_id}"
     assert (await http.post(f"{circle}/record", json=_held())).status_code == 200
 
@@ -183,9 +184,9 @@ async def test_reflection_is_shown_to_the_school_and_the_programme_team_only(
 
 
 async def test_facilitator_recording_a_circle_does_not_get_the_reflection_back(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], school: str, facilitator: str
+    api: Platform, mint: Callable[..., str], school: str, facilitator: str
 ) -> None:
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
+    circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
     token = mint(Role.FACILITATOR, subject="facilitator-recording", schools=(school,))
 
     async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {token}"}) as as_facilitator:
@@ -233,8 +234,7 @@ BAD_WRITES: list[tuple[str, str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("case", "action", "changes", "status", "named"), BAD_WRITES, ids=[c[0] for c in BAD_WRITES])
 async def test_bad_circle_write_is_refused_naming_the_problem_and_writes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     school: str,
@@ -251,7 +251,7 @@ async def test_bad_circle_write_is_refused_naming_the_problem_and_writes_nothing
         body = {"kind": "reflective", "scheduled_for": str(TODAY), "facilitator_staff_id": facilitator, **changes}
     else:
         changes = dict(changes)
-        circle_id = changes.pop("circle", None) or await scheduled_circle(http, stack, school, facilitator, str(TODAY))
+        circle_id = changes.pop("circle", None) or await scheduled_circle(api, school, facilitator, str(TODAY))
         url = f"{circles}/{circle_id}{action}"
         body = _held(facilitator, **changes) if action == "/record" else changes
     before = await _written(db, js)
@@ -264,14 +264,14 @@ async def test_bad_circle_write_is_refused_naming_the_problem_and_writes_nothing
 
 
 async def test_staff_who_left_or_were_never_registered_there_are_refused_by_id(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
 ) -> None:
     enrolment = stack.url("enrolment")
-    leaver = await staff_on_circles_roster(http, stack, db, school)
+    leaver = await staff_on_circles_roster(api, db, school)
     departure = await http.post(f"{enrolment}/schools/{school}/staff/{leaver}/departure", json={"left_on": str(TODAY)})
     assert departure.status_code == 200, departure.text
-    other_school = await enrolled_school(http, stack, COHORT)
-    stranger = await staff_on_circles_roster(http, stack, db, other_school)
+    other_school = await enrolled_school(api, COHORT)
+    stranger = await staff_on_circles_roster(api, db, other_school)
 
     async def departure_seen() -> bool:
         return bool(
@@ -280,7 +280,7 @@ async def test_staff_who_left_or_were_never_registered_there_are_refused_by_id(
 
     await eventually(departure_seen)
     circles = f"{stack.url('circles')}/schools/{school}/circles"
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TOMORROW))
+    circle_id = await scheduled_circle(api, school, facilitator, str(TOMORROW))
     before = await _written(db, js)
 
     late = {"kind": "practice_discussion", "scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
@@ -302,11 +302,11 @@ async def test_staff_who_left_or_were_never_registered_there_are_refused_by_id(
 
 
 async def test_withdrawn_school_can_no_longer_change_its_circles_but_still_reads_them(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    member = await staff_on_circles_roster(http, stack, db, urn)
-    circle_id = await scheduled_circle(http, stack, urn, member, str(TOMORROW))
+    urn = await enrolled_school(api, COHORT)
+    member = await staff_on_circles_roster(api, db, urn)
+    circle_id = await scheduled_circle(api, urn, member, str(TOMORROW))
     withdrawal = await http.post(f"{stack.url('enrolment')}/schools/{urn}/withdrawal", json={"reason": "Head left"})
     assert withdrawal.status_code == 200, withdrawal.text
 
@@ -332,7 +332,7 @@ async def test_withdrawn_school_can_no_longer_change_its_circles_but_still_reads
     assert await _written(db, js) == before
 
 
-async def test_unknown_school_is_404_naming_its_urn(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_unknown_school_is_404_naming_its_urn(api: Platform) -> None:
     body = {"kind": "reflective", "scheduled_for": str(TODAY), "facilitator_staff_id": NO_ONE}
 
     answer = await http.post(f"{stack.url('circles')}/schools/999997/circles", json=body)
@@ -342,7 +342,7 @@ async def test_unknown_school_is_404_naming_its_urn(stack: Endpoints, http: http
 
 
 async def test_retried_writes_with_the_same_key_answer_the_same_and_write_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
 ) -> None:
     circles = f"{stack.url('circles')}/schools/{school}/circles"
     body = {"kind": "practice_discussion", "scheduled_for": str(TODAY), "facilitator_staff_id": facilitator}
@@ -367,14 +367,14 @@ async def test_retried_writes_with_the_same_key_answer_the_same_and_write_once(
 
 
 async def test_half_terms_show_the_current_one_met_once_a_circle_is_held_for_school_and_cohort(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
+    api: Platform, db: asyncpg.Pool
 ) -> None:
     cohort = f"{COHORT}-cadence"
-    active, idle = await enrolled_school(http, stack, cohort), await enrolled_school(http, stack, cohort)
-    member = await staff_on_circles_roster(http, stack, db, active)
+    active, idle = await enrolled_school(api, cohort), await enrolled_school(api, cohort)
+    member = await staff_on_circles_roster(api, db, active)
     calendar = (await http.get(f"{stack.url('circles')}/half-terms")).json()
     current = next((h for h in calendar if h["starts_on"] <= str(TODAY) <= h["ends_on"]), None)
-    circle_id = await scheduled_circle(http, stack, active, member, str(TODAY))
+    circle_id = await scheduled_circle(api, active, member, str(TODAY))
     before = (await http.get(f"{stack.url('circles')}/schools/{active}/half-terms")).json()
 
     assert (
@@ -400,19 +400,17 @@ async def test_half_terms_show_the_current_one_met_once_a_circle_is_held_for_sch
         ]
 
 
-async def test_unknown_cohort_half_terms_are_404(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_unknown_cohort_half_terms_are_404(api: Platform) -> None:
     answer = await http.get(f"{stack.url('circles')}/cohorts/no-such-cohort/half-terms")
 
     assert answer.status_code == 404
     assert "no-such-cohort" in answer.json()["detail"]
 
 
-async def test_school_that_changes_urn_keeps_its_circles_under_the_new_one(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    member = await staff_on_circles_roster(http, stack, db, urn)
-    circle_id = await scheduled_circle(http, stack, urn, member, str(TOMORROW))
+async def test_school_that_changes_urn_keeps_its_circles_under_the_new_one(api: Platform, db: asyncpg.Pool) -> None:
+    urn = await enrolled_school(api, COHORT)
+    member = await staff_on_circles_roster(api, db, urn)
+    circle_id = await scheduled_circle(api, urn, member, str(TOMORROW))
     successor = next_urn()
 
     change = await http.post(f"{stack.url('enrolment')}/schools/{urn}/urn-change", json={"successor_urn": successor})
@@ -433,7 +431,7 @@ async def test_reflection_reaches_no_stream_log_or_trace(
     stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str,
     facilitator: str,
 ) -> None:  # fmt: skip
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
+    circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
     trace_id = secrets.token_hex(16)
     traced = {"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}
 

@@ -9,6 +9,7 @@ from temporalio.client import Client
 
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from runtime.local.stack import LocalStack, isolated_settings
 from tests.support import eventually, next_urn
 

@@ -17,13 +17,14 @@ from temporalio.client import Client
 
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import enrolled_school, eventually, journey_progress, next_urn, registered_staff, stream_messages
 from workflows.journey.messages import JourneyProgress
 
 COHORT = "e2e-slice"
 
 
-async def _ensure_cohort(http: httpx.AsyncClient, stack: Endpoints) -> None:
+async def _ensure_cohort(api: Platform) -> None:
     answer = await http.post(
         f"{stack.url('enrolment')}/cohorts",
         json={"cohort_id": COHORT, "name": "End to end", "local_authority": "Oxfordshire", "starts_on": "2026-09-01"},
@@ -31,7 +32,7 @@ async def _ensure_cohort(http: httpx.AsyncClient, stack: Endpoints) -> None:
     assert answer.status_code in (201, 409), answer.text
 
 
-async def _enrol(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> httpx.Response:
+async def _enrol(api: Platform, urn: str) -> httpx.Response:
     return await http.post(
         f"{stack.url('enrolment')}/schools",
         json={"urn": urn, "name": f"School {urn}", "cohort_id": COHORT, "phase": "primary"},
@@ -49,7 +50,7 @@ async def _journey(temporal: Client, urn: str) -> JourneyProgress:
 
 
 async def test_enrolled_school_gets_a_journey_admins_find_by_urn(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client
+    api: Platform, js: JetStreamContext, temporal: Client
 ) -> None:
     await _ensure_cohort(http, stack)
     urn = next_urn()
@@ -76,10 +77,10 @@ async def test_enrolled_school_gets_a_journey_admins_find_by_urn(
 
 
 async def test_module_completion_reaches_the_journey_and_reporting_once(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client
+    api: Platform, js: JetStreamContext, temporal: Client
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
 
     completion = {"staff_id": staff_id, "urn": urn, "module_number": 3}
     first = await http.post(f"{stack.url('learning')}/completions", json=completion)
@@ -114,10 +115,10 @@ async def test_module_completion_reaches_the_journey_and_reporting_once(
 
 
 async def test_redelivered_event_changes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client, db: asyncpg.Pool
+    api: Platform, js: JetStreamContext, temporal: Client, db: asyncpg.Pool
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
     answer = await http.post(
         f"{stack.url('learning')}/completions", json={"staff_id": staff_id, "urn": urn, "module_number": 1}
     )

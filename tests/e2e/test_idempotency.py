@@ -14,12 +14,13 @@ from nats.js import JetStreamContext
 
 from runtime.auth import Role
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import enrolled_school, next_urn, quiet_outboxes, stream_messages
 
 COHORT = "e2e-idempotency"
 
 
-async def _cohort(http: httpx.AsyncClient, stack: Endpoints) -> None:
+async def _cohort(api: Platform) -> None:
     body = {
         "cohort_id": COHORT,
         "name": "Idempotency cohort",
@@ -35,7 +36,7 @@ async def _events_about(db: asyncpg.Pool, js: JetStreamContext, subject: str, ur
 
 
 async def test_retried_enrolment_gets_the_first_answer_and_enrols_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     await _cohort(http, stack)
     urn = next_urn()
@@ -53,10 +54,8 @@ async def test_retried_enrolment_gets_the_first_answer_and_enrols_once(
     assert await _events_about(db, js, "rsp.enrolment.school.enrolled.v1", urn) == 1
 
 
-async def test_retried_staff_registration_returns_the_same_staff_id(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+async def test_retried_staff_registration_returns_the_same_staff_id(api: Platform, db: asyncpg.Pool) -> None:
+    urn = await enrolled_school(api, COHORT)
     body = {"name": "Grace Hopper", "email": f"{uuid.uuid4().hex[:8]}@school.example", "role": "teacher"}
     key = {"Idempotency-Key": f"register-{uuid.uuid4()}"}
 
@@ -68,7 +67,7 @@ async def test_retried_staff_registration_returns_the_same_staff_id(
 
 
 async def test_concurrent_retries_write_once_and_all_get_the_same_answer(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     await _cohort(http, stack)
     urn = next_urn()
@@ -86,7 +85,7 @@ async def test_concurrent_retries_write_once_and_all_get_the_same_answer(
 
 
 async def test_key_reused_for_a_different_request_is_refused_and_writes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
+    api: Platform, db: asyncpg.Pool
 ) -> None:
     await _cohort(http, stack)
     first_urn, second_urn = next_urn(), next_urn()
@@ -105,9 +104,7 @@ async def test_key_reused_for_a_different_request_is_refused_and_writes_nothing(
     assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", second_urn) == 0
 
 
-async def test_refused_request_leaves_its_key_free_for_the_corrected_one(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
+async def test_refused_request_leaves_its_key_free_for_the_corrected_one(api: Platform, db: asyncpg.Pool) -> None:
     await _cohort(http, stack)
     urn = next_urn()
     key = {"Idempotency-Key": str(uuid.uuid4())}
@@ -125,9 +122,7 @@ async def test_refused_request_leaves_its_key_free_for_the_corrected_one(
     assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", urn) == 1
 
 
-async def test_keys_belong_to_their_caller(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], db: asyncpg.Pool
-) -> None:
+async def test_keys_belong_to_their_caller(api: Platform, mint: Callable[..., str], db: asyncpg.Pool) -> None:
     await _cohort(http, stack)
     key = str(uuid.uuid4())
     url = f"{stack.url('enrolment')}/schools"
@@ -149,9 +144,7 @@ async def test_keys_belong_to_their_caller(
     assert theirs.json()["urn"] == second_urn
 
 
-async def test_malformed_key_is_refused_before_anything_is_written(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
+async def test_malformed_key_is_refused_before_anything_is_written(api: Platform, db: asyncpg.Pool) -> None:
     await _cohort(http, stack)
     urn = next_urn()
 
@@ -166,9 +159,7 @@ async def test_malformed_key_is_refused_before_anything_is_written(
     assert await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments WHERE urn = $1", urn) == 0
 
 
-async def test_retried_import_gets_the_first_report_not_a_report_of_nothing_new(
-    stack: Endpoints, http: httpx.AsyncClient
-) -> None:
+async def test_retried_import_gets_the_first_report_not_a_report_of_nothing_new(api: Platform) -> None:
     await _cohort(http, stack)
     urn = next_urn()
     extract = (
@@ -185,7 +176,7 @@ async def test_retried_import_gets_the_first_report_not_a_report_of_nothing_new(
     assert again.json() == first.json()
 
 
-async def test_every_write_of_every_service_documents_the_key(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_every_write_of_every_service_documents_the_key(api: Platform) -> None:
     writes: list[str] = []
     for service in ("enrolment", "learning", "circles", "reporting"):
         document: dict[str, Any] = (await http.get(f"{stack.url(service)}/openapi.json")).json()

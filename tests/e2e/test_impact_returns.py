@@ -19,6 +19,7 @@ from nats.js import JetStreamContext
 
 from runtime.auth import Role
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import enrolled_school, quiet_outboxes, stream_messages
 
 SUBMITTED = "rsp.reporting.impact_return.submitted.v1"
@@ -44,7 +45,7 @@ def term_when(enrolled_on: date) -> tuple[str, str]:
     return f"{starts}/{(starts + 1) % 100:02d}", term
 
 
-async def _enrolled_on(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> date:
+async def _enrolled_on(api: Platform, urn: str) -> date:
     return date.fromisoformat(
         (await http.get(f"{stack.url('reporting')}/schools/{urn}/progress")).json()["enrolled_on"]
     )
@@ -91,10 +92,10 @@ TERMS = [
 
 
 async def test_cohort_figures_match_those_worked_out_by_hand_with_suppression(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, mint: Callable[..., str], db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = f"impact-{uuid.uuid4().hex[:8]}"
-    a, b, c = [await enrolled_school(http, stack, cohort) for _ in range(3)]
+    a, b, c = [await enrolled_school(api, cohort) for _ in range(3)]
     for urn, baseline, term in zip((a, b, c), BASELINES, TERMS, strict=True):
         year, term_name = term_when(await _enrolled_on(http, stack, urn))
         assert (await _submit(stack, _as_school(mint, urn), urn, "baseline", None, baseline)).status_code == 201
@@ -158,9 +159,9 @@ async def test_cohort_figures_match_those_worked_out_by_hand_with_suppression(
 
 
 async def test_corrected_return_replaces_the_earlier_one_and_keeps_it_in_the_history(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, mint: Callable[..., str], db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, "e2e-impact")
+    urn = await enrolled_school(api, "e2e-impact")
     facilitator = {"Authorization": f"Bearer {mint(Role.FACILITATOR, 'facilitator', (urn,))}"}
     first = await _submit(stack, facilitator, urn, "baseline", None, BASELINES[0])
     corrected = await _submit(stack, facilitator, urn, "baseline", None, BASELINES[0] | {"suspensions": 31})
@@ -184,8 +185,8 @@ async def test_corrected_return_replaces_the_earlier_one_and_keeps_it_in_the_his
 
 
 @pytest.fixture(scope="module")
-async def impact_school(stack: Endpoints, http: httpx.AsyncClient) -> str:
-    return await enrolled_school(http, stack, "e2e-impact")
+async def impact_school(api: Platform) -> str:
+    return await enrolled_school(api, "e2e-impact")
 
 
 BAD_RETURNS: list[tuple[str, str, dict[str, Any], int, str]] = [
@@ -205,8 +206,7 @@ BAD_RETURNS: list[tuple[str, str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("case", "period", "body", "status", "named"), BAD_RETURNS, ids=[c[0] for c in BAD_RETURNS])
 async def test_return_that_cannot_be_true_is_refused_naming_the_field_and_writes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     impact_school: str,
@@ -229,7 +229,7 @@ async def test_return_that_cannot_be_true_is_refused_naming_the_field_and_writes
 
 
 async def test_return_for_an_unknown_school_is_404_and_writes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     before = await _written(db, js)
 
@@ -241,9 +241,9 @@ async def test_return_for_an_unknown_school_is_404_and_writes_nothing(
 
 
 async def test_retried_submission_with_the_same_key_writes_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, "e2e-impact")
+    urn = await enrolled_school(api, "e2e-impact")
     headers = dict(http.headers) | {"Idempotency-Key": str(uuid.uuid4())}
 
     first = await _submit(stack, headers, urn, "baseline", None, BASELINES[1])
@@ -256,7 +256,7 @@ async def test_retried_submission_with_the_same_key_writes_once(
     assert len(await _events_about(db, js, urn)) == 1
 
 
-async def test_unknown_cohort_impact_is_404(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_unknown_cohort_impact_is_404(api: Platform) -> None:
     answer = await http.get(f"{stack.url('reporting')}/cohorts/no-such-cohort/impact")
 
     assert answer.status_code == 404

@@ -13,6 +13,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import (
     enrolled_school,
     eventually,
@@ -34,12 +35,12 @@ async def _learning_events(db: asyncpg.Pool, js: JetStreamContext, urn: str) -> 
     ]
 
 
-async def _complete(http: httpx.AsyncClient, stack: Endpoints, staff_id: str, urn: str, module: int) -> httpx.Response:
+async def _complete(api: Platform, staff_id: str, urn: str, module: int) -> httpx.Response:
     body = {"staff_id": staff_id, "urn": urn, "module_number": module}
     return await http.post(f"{stack.url('learning')}/completions", json=body)
 
 
-async def test_catalogue_lists_the_fifteen_modules_in_order(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_catalogue_lists_the_fifteen_modules_in_order(api: Platform) -> None:
     modules = (await http.get(f"{stack.url('learning')}/modules")).json()
 
     assert [m["number"] for m in modules] == list(range(1, 16))
@@ -52,10 +53,10 @@ async def test_catalogue_lists_the_fifteen_modules_in_order(stack: Endpoints, ht
 
 
 async def test_completion_by_staff_not_registered_at_the_school_is_refused_and_writes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn, elsewhere = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
-    other_school_staff = await registered_staff(http, stack, elsewhere)
+    urn, elsewhere = await enrolled_school(api, COHORT), await enrolled_school(api, COHORT)
+    other_school_staff = await registered_staff(api, elsewhere)
     before = await _learning_events(db, js, urn)
 
     for stranger in (str(uuid.uuid4()), other_school_staff):
@@ -67,16 +68,14 @@ async def test_completion_by_staff_not_registered_at_the_school_is_refused_and_w
     assert await _learning_events(db, js, urn) == before
 
 
-async def test_staff_who_left_count_no_more_and_their_later_learning_is_refused(
-    stack: Endpoints, http: httpx.AsyncClient
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+async def test_staff_who_left_count_no_more_and_their_later_learning_is_refused(api: Platform) -> None:
+    urn = await enrolled_school(api, COHORT)
     today = datetime.now(UTC).date()
     member = {"name": "Leaving Soon", "email": f"{uuid.uuid4().hex}@school.example", "role": "teacher",
               "starts_on": (today - timedelta(days=60)).isoformat()}  # fmt: skip
     leaver = (await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)).json()["staff_id"]
-    await learning_knows_staff(http, stack, urn, leaver)
-    stayer = await registered_staff(http, stack, urn)
+    await learning_knows_staff(api, urn, leaver)
+    stayer = await registered_staff(api, urn)
     for staff_id in (leaver, stayer):
         assert (await _complete(http, stack, staff_id, urn, 1)).status_code == 201
     departure = f"{stack.url('enrolment')}/schools/{urn}/staff/{leaver}/departure"
@@ -95,9 +94,9 @@ async def test_staff_who_left_count_no_more_and_their_later_learning_is_refused(
     assert f"staff_id {leaver} left school {urn}" in later.json()["detail"]
 
 
-async def test_withdrawn_school_accepts_no_more_completions(stack: Endpoints, http: httpx.AsyncClient) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+async def test_withdrawn_school_accepts_no_more_completions(api: Platform) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
     assert (await http.post(f"{stack.url('enrolment')}/schools/{urn}/withdrawal", json={"reason": "x"})).is_success
 
     async def refused() -> httpx.Response | None:
@@ -109,10 +108,10 @@ async def test_withdrawn_school_accepts_no_more_completions(stack: Endpoints, ht
 
 
 async def test_start_is_published_once_and_shows_in_progress(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
     start = {"staff_id": staff_id, "urn": urn, "module_number": 6}
 
     first = await http.post(f"{stack.url('learning')}/module-starts", json=start)
@@ -129,10 +128,10 @@ async def test_start_is_published_once_and_shows_in_progress(
 
 
 async def test_withdrawn_completion_stops_counting_and_flows_on_without_its_reason(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
     completion = (await _complete(http, stack, staff_id, urn, 3)).json()
     url = f"{stack.url('learning')}/completions/{completion['completion_id']}/withdrawal"
 
@@ -163,10 +162,10 @@ async def test_withdrawn_completion_stops_counting_and_flows_on_without_its_reas
     ids=["empty reason", "no reason", "extra field"],
 )
 async def test_bad_withdrawal_is_refused_naming_the_field_and_writes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, body: dict[str, Any], named: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, body: dict[str, Any], named: str
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
     completion = (await _complete(http, stack, staff_id, urn, 3)).json()
     before = await _learning_events(db, js, urn)
 
@@ -178,16 +177,14 @@ async def test_bad_withdrawal_is_refused_naming_the_field_and_writes_nothing(
     assert await _learning_events(db, js, urn) == before
 
 
-async def test_school_and_cohort_progress_count_current_staff_and_full_completers(
-    stack: Endpoints, http: httpx.AsyncClient
-) -> None:
+async def test_school_and_cohort_progress_count_current_staff_and_full_completers(api: Platform) -> None:
     cohort = f"e2e-progress-{uuid.uuid4().hex[:6]}"
-    urn, other = await enrolled_school(http, stack, cohort), await enrolled_school(http, stack, cohort)
-    finisher, starter = await registered_staff(http, stack, urn), await registered_staff(http, stack, urn)
+    urn, other = await enrolled_school(api, cohort), await enrolled_school(api, cohort)
+    finisher, starter = await registered_staff(api, urn), await registered_staff(api, urn)
     for module in range(1, 16):
         assert (await _complete(http, stack, finisher, urn, module)).status_code == 201
     assert (await _complete(http, stack, starter, urn, 15)).status_code == 201
-    await registered_staff(http, stack, other)
+    await registered_staff(api, other)
 
     school = (await http.get(f"{stack.url('learning')}/schools/{urn}/progress")).json()
     finisher_progress = (await http.get(f"{stack.url('learning')}/schools/{urn}/staff/{finisher}/progress")).json()
@@ -201,11 +198,9 @@ async def test_school_and_cohort_progress_count_current_staff_and_full_completer
     assert whole["completions_by_module"]["15"] == 2
 
 
-async def test_retried_start_with_an_idempotency_key_gets_the_first_answer(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+async def test_retried_start_with_an_idempotency_key_gets_the_first_answer(api: Platform, db: asyncpg.Pool) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
     key = {"Idempotency-Key": str(uuid.uuid4())}
     body = {"staff_id": staff_id, "urn": urn, "module_number": 9}
 

@@ -13,6 +13,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import enrolled_school, quiet_outboxes, registered_staff, stream_messages
 
 TODAY = datetime.now(UTC).date()
@@ -28,7 +29,7 @@ async def _events(db: asyncpg.Pool, js: JetStreamContext, session_id: str) -> li
     ]
 
 
-async def _schedule(http: httpx.AsyncClient, stack: Endpoints, **body: Any) -> dict[str, Any]:
+async def _schedule(api: Platform, **body: Any) -> dict[str, Any]:
     answer = await http.post(f"{stack.url('learning')}/sessions", json=body)
     assert answer.status_code == 201, answer.text
     session: dict[str, Any] = answer.json()
@@ -40,11 +41,11 @@ def _cohort() -> str:
 
 
 async def test_leadership_day_held_tells_each_attending_school_without_the_venue(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = _cohort()
-    first, second, absent = [await enrolled_school(http, stack, cohort) for _ in range(3)]
-    head = await registered_staff(http, stack, first, role="headteacher")
+    first, second, absent = [await enrolled_school(api, cohort) for _ in range(3)]
+    head = await registered_staff(api, first, role="headteacher")
     day = await _schedule(
         http, stack, kind="leadership_day", cohort_id=cohort, day_number=1, held_on=TODAY.isoformat(),
         venue="Oxford Town Hall",
@@ -70,11 +71,11 @@ async def test_leadership_day_held_tells_each_attending_school_without_the_venue
 
 
 async def test_practitioner_training_names_each_trained_member_of_staff(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = _cohort()
-    urn = await enrolled_school(http, stack, cohort)
-    trainees = [await registered_staff(http, stack, urn) for _ in range(2)]
+    urn = await enrolled_school(api, cohort)
+    trainees = [await registered_staff(api, urn) for _ in range(2)]
     training = await _schedule(http, stack, kind="practitioner_training", cohort_id=cohort, held_on=TODAY.isoformat())
 
     held = await http.post(
@@ -90,10 +91,10 @@ async def test_practitioner_training_names_each_trained_member_of_staff(
 
 
 async def test_mentoring_and_immersion_day_move_cancel_and_hold(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = _cohort()
-    urn = await enrolled_school(http, stack, cohort)
+    urn = await enrolled_school(api, cohort)
     learning = stack.url("learning")
     mentoring = await _schedule(http, stack, kind="mentoring", urn=urn, held_on=SOON)
     immersion = await _schedule(http, stack, kind="immersion_day", cohort_id=cohort, held_on=SOON, venue="Host School")
@@ -143,11 +144,11 @@ BAD_SESSIONS: list[tuple[str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("case", "body", "status", "named"), BAD_SESSIONS, ids=[c[0] for c in BAD_SESSIONS])
 async def test_bad_session_is_refused_naming_the_field_and_writes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext,
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext,
     case: str, body: dict[str, Any], status: int, named: str,
 ) -> None:  # fmt: skip
     cohort = _cohort()
-    urn = await enrolled_school(http, stack, cohort)
+    urn = await enrolled_school(api, cohort)
     body = {"cohort_id": cohort, **body}
     body = {k: urn if v == "<school>" else v for k, v in body.items() if v is not None}
     await quiet_outboxes(db)
@@ -169,10 +170,10 @@ async def test_bad_session_is_refused_naming_the_field_and_writes_nothing(
 
 
 async def test_bad_attendance_is_refused_naming_the_field_and_leaves_the_session_scheduled(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = _cohort()
-    urn, outsider = await enrolled_school(http, stack, cohort), await enrolled_school(http, stack, _cohort())
+    urn, outsider = await enrolled_school(api, cohort), await enrolled_school(api, _cohort())
     today = await _schedule(http, stack, kind="immersion_day", cohort_id=cohort, held_on=TODAY.isoformat())
     ahead = await _schedule(http, stack, kind="immersion_day", cohort_id=cohort, held_on=SOON)
     url = f"{stack.url('learning')}/sessions/{{}}/attendance"
@@ -201,9 +202,9 @@ async def test_bad_attendance_is_refused_naming_the_field_and_leaves_the_session
                              "USING (session_id) WHERE s.cohort_id = $1", cohort) == 0  # fmt: skip
 
 
-async def test_same_leadership_day_twice_is_a_conflict(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_same_leadership_day_twice_is_a_conflict(api: Platform) -> None:
     cohort = _cohort()
-    await enrolled_school(http, stack, cohort)
+    await enrolled_school(api, cohort)
     await _schedule(http, stack, kind="leadership_day", cohort_id=cohort, day_number=3, held_on=SOON)
 
     again = await http.post(
@@ -215,11 +216,9 @@ async def test_same_leadership_day_twice_is_a_conflict(stack: Endpoints, http: h
     assert "day_number" in again.json()["detail"]
 
 
-async def test_retried_scheduling_with_an_idempotency_key_schedules_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
+async def test_retried_scheduling_with_an_idempotency_key_schedules_once(api: Platform, db: asyncpg.Pool) -> None:
     cohort = _cohort()
-    await enrolled_school(http, stack, cohort)
+    await enrolled_school(api, cohort)
     key = {"Idempotency-Key": str(uuid.uuid4())}
     body = {"kind": "immersion_day", "cohort_id": cohort, "held_on": SOON}
 

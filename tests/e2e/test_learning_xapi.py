@@ -14,6 +14,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import enrolled_school, quiet_outboxes, registered_staff, stream_messages
 
 COHORT = "e2e-learning-xapi"
@@ -50,20 +51,20 @@ def _statement(actor: dict[str, Any], module: int, **extra: Any) -> dict[str, An
     }
 
 
-async def _post(http: httpx.AsyncClient, stack: Endpoints, body: Any) -> httpx.Response:
+async def _post(api: Platform, body: Any) -> httpx.Response:
     return await http.post(f"{stack.url('learning')}/xapi/statements", json=body, headers=XAPI)
 
 
-async def _learner(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> tuple[str, str]:
+async def _learner(api: Platform, urn: str) -> tuple[str, str]:
     """A registered staff member mapped by the programme team to an email's mbox_sha1sum; returns (id, mbox)."""
-    staff_id = await registered_staff(http, stack, urn)
+    staff_id = await registered_staff(api, urn)
     mbox = f"mailto:{uuid.uuid4().hex[:10]}@school.example"
     mapping = {"staff_id": staff_id, "mbox_sha1sum": hashlib.sha1(mbox.encode()).hexdigest()}
     assert (await http.post(f"{stack.url('learning')}/xapi/actors", json=mapping)).status_code == 201
     return staff_id, mbox
 
 
-async def _completed(http: httpx.AsyncClient, stack: Endpoints, urn: str, staff_id: str) -> list[int]:
+async def _completed(api: Platform, urn: str, staff_id: str) -> list[int]:
     progress = (await http.get(f"{stack.url('learning')}/schools/{urn}/staff/{staff_id}/progress")).json()
     modules: list[int] = progress["modules_completed"]
     return modules
@@ -75,9 +76,9 @@ async def _learning_events(db: asyncpg.Pool, js: JetStreamContext, urn: str) -> 
 
 
 async def test_single_completed_statement_by_mbox_becomes_a_module_completion(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     staff_id, mbox = await _learner(http, stack, urn)
     statement = _statement({"mbox": mbox}, 5)
 
@@ -96,11 +97,9 @@ async def test_single_completed_statement_by_mbox_becomes_a_module_completion(
     assert mbox.removeprefix("mailto:") not in json.dumps(dict(stored), default=str)
 
 
-async def test_batch_by_account_counts_completions_and_acknowledges_other_statements(
-    stack: Endpoints, http: httpx.AsyncClient
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+async def test_batch_by_account_counts_completions_and_acknowledges_other_statements(api: Platform) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
     account = {"homePage": "https://lms.example.org", "name": f"user-{uuid.uuid4().hex[:6]}"}
     mapping = {"staff_id": staff_id, "account": account}
     assert (await http.post(f"{stack.url('learning')}/xapi/actors", json=mapping)).status_code == 201
@@ -123,10 +122,8 @@ async def test_batch_by_account_counts_completions_and_acknowledges_other_statem
     assert progress["modules_started"] == [1, 2, 4]
 
 
-async def test_same_statement_sent_twice_counts_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+async def test_same_statement_sent_twice_counts_once(api: Platform, db: asyncpg.Pool, js: JetStreamContext) -> None:
+    urn = await enrolled_school(api, COHORT)
     _, mbox = await _learner(http, stack, urn)
     statement = _statement({"mbox": mbox}, 7)
 
@@ -140,9 +137,9 @@ async def test_same_statement_sent_twice_counts_once(
 
 
 async def test_voiding_statement_withdraws_the_completion_it_names(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     staff_id, mbox = await _learner(http, stack, urn)
     statement = _statement({"mbox": mbox}, 8)
     assert (await _post(http, stack, statement)).status_code == 200
@@ -162,11 +159,9 @@ async def test_voiding_statement_withdraws_the_completion_it_names(
     ]
 
 
-async def test_unknown_actor_is_reported_listed_and_counts_once_mapped(
-    stack: Endpoints, http: httpx.AsyncClient
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+async def test_unknown_actor_is_reported_listed_and_counts_once_mapped(api: Platform) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
     mbox = f"mailto:{uuid.uuid4().hex[:10]}@school.example"
     statement = _statement({"mbox": mbox}, 11)
 
@@ -210,9 +205,9 @@ MALFORMED: list[tuple[str, Any, str]] = [
 
 @pytest.mark.parametrize(("case", "body", "named"), MALFORMED, ids=[c[0] for c in MALFORMED])
 async def test_malformed_statements_get_400_saying_what_is_wrong_and_store_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, case: str, body: Any, named: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, case: str, body: Any, named: str
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     _, mbox = await _learner(http, stack, urn)
     good = _statement({"mbox": mbox}, 1)
     await quiet_outboxes(db)
@@ -237,7 +232,7 @@ async def test_malformed_statements_get_400_saying_what_is_wrong_and_store_nothi
     assert after == before
 
 
-async def test_statement_without_the_version_header_is_refused(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_statement_without_the_version_header_is_refused(api: Platform) -> None:
     answer = await http.post(
         f"{stack.url('learning')}/xapi/statements", json=_statement({"mbox": "mailto:a@b.example"}, 1)
     )
@@ -246,9 +241,7 @@ async def test_statement_without_the_version_header_is_refused(stack: Endpoints,
     assert "X-Experience-API-Version" in answer.json()["detail"]
 
 
-async def test_actor_mapping_needs_registered_staff_and_exactly_one_identifier(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
+async def test_actor_mapping_needs_registered_staff_and_exactly_one_identifier(api: Platform, db: asyncpg.Pool) -> None:
     url = f"{stack.url('learning')}/xapi/actors"
     before = await db.fetchval("SELECT count(*) FROM learning.xapi_actors")
     stranger = str(uuid.uuid4())
@@ -265,9 +258,9 @@ async def test_actor_mapping_needs_registered_staff_and_exactly_one_identifier(
 
 
 async def test_retried_batch_with_an_idempotency_key_gets_the_first_answer(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     _, mbox = await _learner(http, stack, urn)
     batch = [_statement({"mbox": mbox}, 12), _statement({"mbox": mbox}, 13)]
     key = {**XAPI, "Idempotency-Key": str(uuid.uuid4())}

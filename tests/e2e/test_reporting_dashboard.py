@@ -21,6 +21,7 @@ from contracts.events import FlaggedAtRisk, ModuleCompleted, PhaseEntered
 from contracts.identifiers import journey_id
 from runtime.auth import SESSION_COOKIE, Role
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from runtime.local.stack import LocalStack
 from tests.support import enrolled_school, eventually
 from tests.support_events import publish_event
@@ -63,9 +64,9 @@ async def _sse(client: httpx.AsyncClient, url: str, count: int, **params: str) -
 
 
 async def test_overview_and_school_page_show_the_figures_with_accessible_charts_and_tables(
-    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+    local_stack: LocalStack, api: Platform, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     journey = journey_id(COHORT, urn)
     await publish_event(js, _completion(urn))
     await publish_event(
@@ -119,9 +120,9 @@ async def test_overview_and_school_page_show_the_figures_with_accessible_charts_
 
 
 async def test_live_feed_streams_new_events_in_their_envelope_and_resumes_after_the_last_one(
-    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+    local_stack: LocalStack, api: Platform, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     feed = f"{stack.url('reporting')}/events/live"
     headers = {"Authorization": f"Bearer {local_stack.token(Role.VIEWER, 'other-dashboard')}"}
     async with httpx.AsyncClient(timeout=30, headers=headers) as reader:
@@ -147,9 +148,9 @@ async def test_live_feed_streams_new_events_in_their_envelope_and_resumes_after_
 
 
 async def test_a_school_reads_only_its_own_events_on_the_live_feed(
-    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, db: asyncpg.Pool
+    local_stack: LocalStack, api: Platform, js: JetStreamContext, db: asyncpg.Pool
 ) -> None:
-    own, other = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
+    own, other = await enrolled_school(api, COHORT), await enrolled_school(api, COHORT)
 
     async def journey_has_begun() -> bool:
         # The school's journey announces its start and first phase on its own; let those reach the feed first.

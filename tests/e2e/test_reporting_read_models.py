@@ -37,6 +37,7 @@ from contracts.streams import stream_for
 from contracts.subscriptions import CONSUMES, durable_name
 from runtime.database import create_pool
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from runtime.local.stack import LocalStack
 from services.reporting.adapters.read_models import READ_MODEL_TABLES
 from services.reporting.rebuild import RebuildReport, rebuild_read_models
@@ -58,7 +59,7 @@ async def reporting_pool(local_stack: LocalStack) -> AsyncIterator[asyncpg.Pool]
         await pool.close()
 
 
-async def _register(http: httpx.AsyncClient, stack: Endpoints, urn: str, role: str) -> uuid.UUID:
+async def _register(api: Platform, urn: str, role: str) -> uuid.UUID:
     member = {"name": "Read Model Person", "email": f"{uuid.uuid4().hex}@school.example", "role": role}
     answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)
     assert answer.status_code == 201, answer.text
@@ -91,7 +92,7 @@ def _circle(urn: str, held_on: date, half_term: str | None, facilitator: uuid.UU
     )
 
 
-async def _progress(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, Any]:
+async def _progress(api: Platform, urn: str) -> dict[str, Any]:
     answer = await http.get(f"{stack.url('reporting')}/schools/{urn}/progress")
     assert answer.status_code == 200, answer.text
     found: dict[str, Any] = answer.json()
@@ -141,10 +142,10 @@ async def _tables(pool: asyncpg.Pool) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-async def school(http: httpx.AsyncClient, stack: Endpoints, js: JetStreamContext) -> dict[str, Any]:
+async def school(api: Platform, js: JetStreamContext) -> dict[str, Any]:
     """One school with a bit of everything: three staff (one leaves), modules, a withdrawn completion, circles in
     two half-terms, leadership days, mentoring, immersion, practitioners, and a journey flagged twice."""
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     head = await _register(http, stack, urn, "headteacher")
     teacher = await _register(http, stack, urn, "teacher")
     leaver = await _register(http, stack, urn, "teaching_assistant")
@@ -207,7 +208,7 @@ async def school(http: httpx.AsyncClient, stack: Endpoints, js: JetStreamContext
 
 
 async def test_every_part_of_the_programme_is_projected_as_worked_out_by_hand(
-    http: httpx.AsyncClient, stack: Endpoints, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
+    api: Platform, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
 ) -> None:
     await _settled(db, js)
 
@@ -240,7 +241,7 @@ async def test_every_part_of_the_programme_is_projected_as_worked_out_by_hand(
 
 
 async def test_a_redelivered_event_changes_nothing(
-    http: httpx.AsyncClient, stack: Endpoints, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
+    api: Platform, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
 ) -> None:
     urn = school["urn"]
     completion = _completed(urn, school["head"], 7)
@@ -261,13 +262,12 @@ async def test_a_redelivered_event_changes_nothing(
     assert await _progress(http, stack, urn) == before
 
 
-async def _progress_where(http: httpx.AsyncClient, stack: Endpoints, urn: str, check: Any) -> bool:
+async def _progress_where(api: Platform, urn: str, check: Any) -> bool:
     return bool(check(await _progress(http, stack, urn)))
 
 
 async def test_rebuilt_read_models_equal_the_live_ones_and_later_events_count_once(
-    http: httpx.AsyncClient,
-    stack: Endpoints,
+    api: Platform,
     js: JetStreamContext,
     db: asyncpg.Pool,
     reporting_pool: asyncpg.Pool,
@@ -298,8 +298,7 @@ async def test_rebuilt_read_models_equal_the_live_ones_and_later_events_count_on
 
 async def test_rsp_rebuild_reporting_rebuilds_while_the_service_keeps_its_figures(
     local_stack: LocalStack,
-    http: httpx.AsyncClient,
-    stack: Endpoints,
+    api: Platform,
     js: JetStreamContext,
     db: asyncpg.Pool,
     reporting_pool: asyncpg.Pool,

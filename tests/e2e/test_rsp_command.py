@@ -17,6 +17,7 @@ from temporalio.client import Client
 from runtime.auth import Role, mint_token
 from runtime.local.demo import DEMO_COHORT, DEMO_SCHOOLS
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from runtime.local.signing_key import load_or_create_signing_key
 from tests.support import eventually
 

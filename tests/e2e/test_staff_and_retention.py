@@ -21,6 +21,7 @@ from temporalio.client import Client
 from contracts import journey_id
 from runtime.auth import Role
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from runtime.local.stack import LocalStack
 from tests.support import enrolled_school, eventually, learning_knows_staff, quiet_outboxes, stream_messages
 
@@ -44,10 +45,8 @@ def _staff(**changes: Any) -> dict[str, Any]:
     return {"name": "Ada Lovelace", "email": f"{uuid.uuid4().hex[:8]}@school.example", "role": "teacher", **changes}
 
 
-async def test_registered_staff_member_is_published_by_id_and_role_only(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+async def test_registered_staff_member_is_published_by_id_and_role_only(api: Platform, js: JetStreamContext) -> None:
+    urn = await enrolled_school(api, COHORT)
 
     answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=_staff(role="headteacher"))
 
@@ -77,15 +76,14 @@ async def test_registered_staff_member_is_published_by_id_and_role_only(
     ],
 )
 async def test_bad_staff_registration_is_refused_naming_the_field_and_writes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     case: str,
     body: dict[str, Any],
     named: str,
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     before = await _written(db, js)
 
     answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=body)
@@ -96,10 +94,10 @@ async def test_bad_staff_registration_is_refused_naming_the_field_and_writes_not
 
 
 async def test_staff_departure_and_withdrawal_follow_the_rules_and_publish_no_reason(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     enrolment = stack.url("enrolment")
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     member = (await http.post(f"{enrolment}/schools/{urn}/staff", json=_staff(starts_on="2026-09-01"))).json()
     departure = f"{enrolment}/schools/{urn}/staff/{member['staff_id']}/departure"
 
@@ -131,11 +129,11 @@ async def test_erasure_command_empties_names_of_long_ended_schools_and_keeps_the
     local_stack: LocalStack, stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient, db: asyncpg.Pool
 ) -> None:
     enrolment = stack.url("enrolment")
-    ended, active = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
+    ended, active = await enrolled_school(api, COHORT), await enrolled_school(api, COHORT)
     members = {}
     for urn in (ended, active):
         members[urn] = (await http.post(f"{enrolment}/schools/{urn}/staff", json=_staff())).json()
-        await learning_knows_staff(http, stack, urn, members[urn]["staff_id"])
+        await learning_knows_staff(api, urn, members[urn]["staff_id"])
         completion = {"staff_id": members[urn]["staff_id"], "urn": urn, "module_number": 1}
         assert (await http.post(f"{stack.url('learning')}/completions", json=completion)).status_code == 201
     assert (await http.post(f"{enrolment}/schools/{ended}/withdrawal", json={"reason": "closed"})).status_code == 200
@@ -169,7 +167,7 @@ async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_t
     local_stack: LocalStack, stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient, js: JetStreamContext,
     temporal: Client,
 ) -> None:  # fmt: skip
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     school_token = local_stack.token(Role.SCHOOL, "probe-school", (urn,))
     school = {"Authorization": f"Bearer {school_token}"}
     member = await http.post(
@@ -179,7 +177,7 @@ async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_t
     )
     assert member.status_code == 201
     staff_id = member.json()["staff_id"]
-    await learning_knows_staff(http, stack, urn, staff_id)
+    await learning_knows_staff(api, urn, staff_id)
     trace_id = secrets.token_hex(16)
     for module in (1, 2, 3):
         completion = {"staff_id": staff_id, "urn": urn, "module_number": module}

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import enrolled_school, eventually, registered_staff
 
 COHORT = "e2e-tracing"
@@ -29,8 +30,8 @@ def _spans(stack_dir: Path) -> list[dict[str, Any]]:
 async def test_module_completion_is_one_trace_from_request_to_signal_and_projection(
     stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    staff_id = await registered_staff(api, urn)
 
     trace_id = secrets.token_hex(16)
     answer = await http.post(
