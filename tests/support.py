@@ -43,6 +43,16 @@ async def eventually(check: Callable[[], Awaitable[T | None]], within: float = 2
     raise AssertionError(f"condition not met within {within}s (last answer: {last!r})")
 
 
+async def violation_reported(errors: list[str]) -> bool:
+    """Whether NATS reports a permissions violation among a connection's `errors` (collected by its error
+    callback) within a few seconds: the server tells of it asynchronously."""
+
+    async def reported() -> bool:
+        return any("permissions violation" in error.lower() for error in errors)
+
+    return await eventually(reported, within=2.5, every=0.05)
+
+
 async def stream_messages(
     js: JetStreamContext, stream: str, subject: str | None = None
 ) -> list[tuple[dict[str, str], bytes]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import nats
 import pytest
 from nats.aio.client import Client as NatsClient
@@ -13,6 +11,7 @@ from nats.js import JetStreamContext
 from contracts import ModuleCompleted
 from contracts.subscriptions import durable_name
 from runtime.local.stack import LocalStack
+from tests.support import violation_reported
 
 
 async def _connect_as(local_stack: LocalStack, process: str, errors: list[str]) -> NatsClient:
@@ -20,14 +19,6 @@ async def _connect_as(local_stack: LocalStack, process: str, errors: list[str]) 
         errors.append(str(error))
 
     return await nats.connect(local_stack.nats_urls[process], error_cb=remember, max_reconnect_attempts=0)
-
-
-async def _violation_reported(errors: list[str]) -> bool:
-    for _ in range(50):
-        if any("permissions violation" in error.lower() for error in errors):
-            return True
-        await asyncio.sleep(0.05)
-    return False
 
 
 async def test_enrolment_cannot_publish_learning_events(local_stack: LocalStack, js: JetStreamContext) -> None:
@@ -40,7 +31,7 @@ async def test_enrolment_cannot_publish_learning_events(local_stack: LocalStack,
         # ...but a learning event from it goes nowhere.
         with pytest.raises(NatsTimeout):
             await enrolment.jetstream().publish(ModuleCompleted.subject, b"{}", timeout=1)
-        assert await _violation_reported(errors)
+        assert await violation_reported(errors)
     finally:
         await enrolment.close()
     assert (await js.stream_info("RSP_LEARNING")).state.messages == before
@@ -54,11 +45,11 @@ async def test_process_cannot_listen_to_other_subjects_or_read_through_another_c
     try:
         await circles.subscribe("rsp.learning.>")
         await circles.flush()
-        assert await _violation_reported(errors)
+        assert await violation_reported(errors)
         errors.clear()
         reporting_durable = durable_name("reporting", ModuleCompleted)
         with pytest.raises(NatsTimeout):
             await circles.request(f"$JS.API.CONSUMER.MSG.NEXT.RSP_LEARNING.{reporting_durable}", b"1", timeout=1)
-        assert await _violation_reported(errors)
+        assert await violation_reported(errors)
     finally:
         await circles.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -13,6 +12,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from contracts import SchoolEnrolled
 from contracts.events.reporting import ImpactReturnSubmitted
 from runtime.local.stack import LocalStack
+from tests.support import violation_reported
 
 # A school no test enrols, so no test that reads the stream mistakes it for its own.
 _EVENT = ImpactReturnSubmitted(
@@ -48,10 +48,6 @@ async def test_reporting_publishes_impact_returns_but_not_enrolment_events(local
         assert ack.stream == "RSP_REPORTING"
         with pytest.raises(NatsTimeout):
             await reporting.jetstream().publish(SchoolEnrolled.subject, b"{}", timeout=1)
-        for _ in range(50):
-            if any("permissions violation" in error.lower() for error in errors):
-                break
-            await asyncio.sleep(0.05)
-        assert any("permissions violation" in error.lower() for error in errors)
+        assert await violation_reported(errors)
     finally:
         await reporting.close()
