@@ -7,7 +7,8 @@ import itertools
 import json
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -134,6 +135,14 @@ class Footprint:
     def rows_of(cls, *tables: str, streams: tuple[str, ...]) -> Footprint:
         return cls(tuple(f"SELECT count(*) FROM {table}" for table in tables), streams)
 
+    @asynccontextmanager
+    async def unchanged(self, db: asyncpg.Pool, js: JetStreamContext) -> AsyncIterator[None]:
+        """Fails the test if what is counted on leaving the block differs from what was counted on entering it
+        (a failure inside the block is reported as it is)."""
+        before = await self.taken(db, js)
+        yield
+        assert await self.taken(db, js) == before
+
     async def taken(self, db: asyncpg.Pool, js: JetStreamContext) -> tuple[object, ...]:
         await quiet_outboxes(db)
         rows = [await db.fetchval(query) for query in self.queries]
@@ -178,6 +187,12 @@ async def registered_staff(api: Platform, urn: str, role: str = "teacher") -> st
     staff_id: str = expect(await api.enrolment.register_staff(urn, member), 201)["staff_id"]
     await learning_knows_staff(api, urn, staff_id)
     return staff_id
+
+
+async def enrolled_learner(api: Platform, cohort_id: str) -> tuple[str, str]:
+    """A new school in `cohort_id` and a teacher registered there whom learning knows: (urn, staff_id)."""
+    urn = await enrolled_school(api, cohort_id)
+    return urn, await registered_staff(api, urn)
 
 
 async def learning_knows_staff(api: Platform, urn: str, staff_id: str) -> None:

@@ -349,14 +349,12 @@ async def test_the_matrix_covers_every_endpoint_of_every_service(api: Platform) 
 async def test_no_token_gets_401_and_writes_nothing(
     stack: Endpoints, db: asyncpg.Pool, js: JetStreamContext, schools: Schools, endpoint: Endpoint,
 ) -> None:  # fmt: skip
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await _call(stack, endpoint, schools.own, None)
 
-    answer = await _call(stack, endpoint, schools.own, None)
-
-    assert answer.status_code == 401
-    assert answer.headers["www-authenticate"] == "Bearer"
-    assert "bearer token is required" in answer.json()["detail"]
-    assert await WRITTEN.taken(db, js) == before
+        assert answer.status_code == 401
+        assert answer.headers["www-authenticate"] == "Bearer"
+        assert "bearer token is required" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -378,13 +376,11 @@ async def test_bad_token_gets_401_saying_why_and_writes_nothing(
     message: str,
 ) -> None:
     record = next(e for e in ENDPOINTS if e.name == "record completion")
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await _call(stack, record, schools.own, token(local_stack.settings.require_jwt_secret()))
 
-    answer = await _call(stack, record, schools.own, token(local_stack.settings.require_jwt_secret()))
-
-    assert answer.status_code == 401
-    assert message in answer.json()["detail"]
-    assert await WRITTEN.taken(db, js) == before
+        assert answer.status_code == 401
+        assert message in answer.json()["detail"]
 
 
 async def test_health_needs_no_token(stack: Endpoints) -> None:

@@ -133,18 +133,17 @@ async def test_cancelled_circle_is_published_and_cannot_then_be_held(
     circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
 
     cancelled = await api.circles.cancel_circle(school, circle_id)
-    before = await WRITTEN.taken(db, js)
-    held = await api.circles.record_held(school, circle_id, _held())
-    again = await api.circles.cancel_circle(school, circle_id)
+    async with WRITTEN.unchanged(db, js):
+        held = await api.circles.record_held(school, circle_id, _held())
+        again = await api.circles.cancel_circle(school, circle_id)
 
-    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
-    assert held.status_code == 409
-    assert (
-        held.json()["detail"]
-        == f"circle {circle_id} was already cancelled on {TODAY}, so it cannot be recorded as held"
-    )
-    assert again.status_code == 409
-    assert await WRITTEN.taken(db, js) == before
+        assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
+        assert held.status_code == 409
+        assert (
+            held.json()["detail"]
+            == f"circle {circle_id} was already cancelled on {TODAY}, so it cannot be recorded as held"
+        )
+        assert again.status_code == 409
     subjects = [subject for subject, _ in await _events_of(db, js, circle_id)]
     assert subjects == ["rsp.circles.circle.scheduled.v1", "rsp.circles.circle.cancelled.v1"]
 
@@ -244,13 +243,11 @@ async def test_bad_circle_write_is_refused_naming_the_problem_and_writes_nothing
             write = api.circles.record_held(school, circle_id, _held(facilitator, **changes))
         else:
             write = api.circles.reschedule_circle(school, circle_id, changes)
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await write
 
-    answer = await write
-
-    assert answer.status_code == status, answer.text
-    assert named in answer.text
-    assert await WRITTEN.taken(db, js) == before
+        assert answer.status_code == status, answer.text
+        assert named in answer.text
 
 
 async def test_staff_who_left_or_were_never_registered_there_are_refused_by_id(
@@ -269,24 +266,24 @@ async def test_staff_who_left_or_were_never_registered_there_are_refused_by_id(
 
     await eventually(departure_seen)
     circle_id = await scheduled_circle(api, school, facilitator, str(TOMORROW))
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        late = {"kind": "practice_discussion", "scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
+        left = await api.circles.schedule_circle(school, late)
+        elsewhere = await api.circles.schedule_circle(school, late | {"facilitator_staff_id": stranger})
+        moved_to_leaver = await api.circles.reschedule_circle(
+            school, circle_id, {"scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
+        )
 
-    late = {"kind": "practice_discussion", "scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
-    left = await api.circles.schedule_circle(school, late)
-    elsewhere = await api.circles.schedule_circle(school, late | {"facilitator_staff_id": stranger})
-    moved_to_leaver = await api.circles.reschedule_circle(
-        school, circle_id, {"scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
-    )
-
-    assert left.status_code == 422
-    assert left.json()["detail"] == (
-        f"facilitator_staff_id: staff {leaver} left school {school} on {TODAY}, before the circle's date {TOMORROW}"
-    )
-    assert elsewhere.status_code == 422
-    assert elsewhere.json()["detail"] == f"facilitator_staff_id: staff {stranger} is not registered at school {school}"
-    assert moved_to_leaver.status_code == 422
-    assert leaver in moved_to_leaver.json()["detail"]
-    assert await WRITTEN.taken(db, js) == before
+        assert left.status_code == 422
+        assert left.json()["detail"] == (
+            f"facilitator_staff_id: staff {leaver} left school {school} on {TODAY}, before the circle's date {TOMORROW}"
+        )
+        assert elsewhere.status_code == 422
+        assert (
+            elsewhere.json()["detail"] == f"facilitator_staff_id: staff {stranger} is not registered at school {school}"
+        )
+        assert moved_to_leaver.status_code == 422
+        assert leaver in moved_to_leaver.json()["detail"]
 
 
 async def test_withdrawn_school_can_no_longer_change_its_circles_but_still_reads_them(
@@ -303,20 +300,19 @@ async def test_withdrawn_school_can_no_longer_change_its_circles_but_still_reads
         return bool(school["status"] == "withdrawn")
 
     await eventually(withdrawn)
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        new = await api.circles.schedule_circle(urn, {"kind": "decision_making", "scheduled_for": str(TOMORROW),
+                                                      "facilitator_staff_id": member})  # fmt: skip
+        held = await api.circles.record_held(urn, circle_id, _held(held_on=str(TODAY)))
+        listed = await api.circles.circles(urn)
 
-    new = await api.circles.schedule_circle(urn, {"kind": "decision_making", "scheduled_for": str(TOMORROW),
-                                                  "facilitator_staff_id": member})  # fmt: skip
-    held = await api.circles.record_held(urn, circle_id, _held(held_on=str(TODAY)))
-    listed = await api.circles.circles(urn)
-
-    for refused in (new, held):
-        assert refused.status_code == 409
-        assert refused.json()["detail"] == (
-            f"school {urn} was withdrawn on {TODAY}: it is no longer in an active cohort, so its circles cannot change"
-        )
-    assert [c["circle_id"] for c in listed.json()] == [circle_id]
-    assert await WRITTEN.taken(db, js) == before
+        for refused in (new, held):
+            assert refused.status_code == 409
+            assert refused.json()["detail"] == (
+                f"school {urn} was withdrawn on {TODAY}: it is no longer in an active cohort, "
+                "so its circles cannot change"
+            )
+        assert [c["circle_id"] for c in listed.json()] == [circle_id]
 
 
 async def test_unknown_school_is_404_naming_its_urn(api: Platform) -> None:

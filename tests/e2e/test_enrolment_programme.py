@@ -88,20 +88,19 @@ BAD_PLANS: list[tuple[str, dict[str, Any], str]] = [
 async def test_plan_that_cannot_be_is_refused_naming_the_field_and_nothing_is_written(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext, plan: dict[str, Any], field: str
 ) -> None:
-    before = await WRITTEN.taken(db, js)
-    body = {
-        "cohort_id": _cohort_id(),
-        "name": "Bad plan",
-        "local_authority": "Oxfordshire",
-        "starts_on": "2026-09-01",
-        "plan": plan,
-    }
+    async with WRITTEN.unchanged(db, js):
+        body = {
+            "cohort_id": _cohort_id(),
+            "name": "Bad plan",
+            "local_authority": "Oxfordshire",
+            "starts_on": "2026-09-01",
+            "plan": plan,
+        }
 
-    answer = await api.enrolment.create_cohort(body)
+        answer = await api.enrolment.create_cohort(body)
 
-    assert answer.status_code == 422
-    assert field in answer.text
-    assert await WRITTEN.taken(db, js) == before
+        assert answer.status_code == 422
+        assert field in answer.text
 
 
 async def test_moved_leadership_day_is_published_for_the_journeys(
@@ -144,13 +143,11 @@ async def test_impossible_move_is_refused_and_changes_nothing(
 ) -> None:
     cohort_id = _cohort_id()
     await enrolled_school(api, cohort_id)
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await api.enrolment.move_leadership_day(cohort_id, day, body)
 
-    answer = await api.enrolment.move_leadership_day(cohort_id, day, body)
-
-    assert answer.status_code == status
-    assert says in answer.text
-    assert await WRITTEN.taken(db, js) == before
+        assert answer.status_code == status
+        assert says in answer.text
 
 
 async def test_school_enrolled_with_its_headteacher_publishes_no_personal_data(
@@ -223,25 +220,21 @@ async def test_file_that_is_not_a_gias_extract_is_refused_and_enrols_nothing(
 ) -> None:
     cohort_id = _cohort_id()
     await enrolled_school(api, cohort_id)
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await api.enrolment.import_gias_extract(cohort_id, content)
 
-    answer = await api.enrolment.import_gias_extract(cohort_id, content)
-
-    assert answer.status_code == 422
-    assert says in answer.json()["detail"]
-    assert await WRITTEN.taken(db, js) == before
+        assert answer.status_code == 422
+        assert says in answer.json()["detail"]
 
 
 async def test_school_completes_once_its_cohort_is_over(api: Platform, db: asyncpg.Pool, js: JetStreamContext) -> None:
     cohort_id = _cohort_id()
     urn = await enrolled_school(api, cohort_id)
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        too_early = await api.enrolment.complete_school(urn)
 
-    too_early = await api.enrolment.complete_school(urn)
-
-    assert too_early.status_code == 409
-    assert "cannot complete before" in too_early.json()["detail"]
-    assert await WRITTEN.taken(db, js) == before
+        assert too_early.status_code == 409
+        assert "cannot complete before" in too_early.json()["detail"]
     # Eighteen months pass: the cohort started two years ago.
     await db.execute("UPDATE enrolment.cohorts SET starts_on = starts_on - 730 WHERE cohort_id = $1", cohort_id)
 
@@ -299,13 +292,11 @@ async def test_impossible_urn_change_is_refused_and_changes_nothing(
     taken = await enrolled_school(api, cohort_id)
     stand_in = {"<own>": urn, "<taken>": taken, "<fresh>": next_urn()}
     body = {key: stand_in.get(value, value) for key, value in body.items()}
-    before = await WRITTEN.taken(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await api.enrolment.change_urn(urn, body)
 
-    answer = await api.enrolment.change_urn(urn, body)
-
-    assert answer.status_code == status
-    assert says in answer.text
-    assert await WRITTEN.taken(db, js) == before
+        assert answer.status_code == status
+        assert says in answer.text
 
 
 async def test_every_service_serves_the_event_catalogue(stack: Endpoints) -> None:

@@ -17,12 +17,11 @@ from temporalio.client import Client
 from contracts import journey_id
 from tests.clients import Platform
 from tests.support import (
-    enrolled_school,
+    enrolled_learner,
     ensure_cohort,
     eventually,
     journey_progress,
     next_urn,
-    registered_staff,
     stream_messages,
 )
 from workflows.journey.messages import JourneyProgress
@@ -71,8 +70,7 @@ async def test_enrolled_school_gets_a_journey_admins_find_by_urn(
 async def test_module_completion_reaches_the_journey_and_reporting_once(
     api: Platform, js: JetStreamContext, temporal: Client
 ) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
 
     completion = {"staff_id": staff_id, "urn": urn, "module_number": 3}
     first = await api.learning.record_completion(completion)
@@ -109,8 +107,7 @@ async def test_module_completion_reaches_the_journey_and_reporting_once(
 async def test_redelivered_event_changes_nothing(
     api: Platform, js: JetStreamContext, temporal: Client, db: asyncpg.Pool
 ) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
     answer = await api.learning.record_completion({"staff_id": staff_id, "urn": urn, "module_number": 1})
     assert answer.status_code == 201
     headers, data = await eventually(lambda: _event_about(js, "RSP_LEARNING", urn))

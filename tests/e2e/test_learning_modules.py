@@ -14,6 +14,7 @@ from nats.js import JetStreamContext
 
 from tests.clients import Platform
 from tests.support import (
+    enrolled_learner,
     enrolled_school,
     eventually,
     learning_knows_staff,
@@ -87,8 +88,7 @@ async def test_staff_who_left_count_no_more_and_their_later_learning_is_refused(
 
 
 async def test_withdrawn_school_accepts_no_more_completions(api: Platform) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
     assert (await api.enrolment.withdraw_school(urn, "x")).is_success
 
     async def refused() -> httpx.Response | None:
@@ -102,8 +102,7 @@ async def test_withdrawn_school_accepts_no_more_completions(api: Platform) -> No
 async def test_start_is_published_once_and_shows_in_progress(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
     start = {"staff_id": staff_id, "urn": urn, "module_number": 6}
 
     first = await api.learning.record_start(start)
@@ -122,8 +121,7 @@ async def test_start_is_published_once_and_shows_in_progress(
 async def test_withdrawn_completion_stops_counting_and_flows_on_without_its_reason(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
     completion = (await _complete(api, staff_id, urn, 3)).json()
 
     withdrawn = await api.learning.withdraw_completion(
@@ -157,8 +155,7 @@ async def test_withdrawn_completion_stops_counting_and_flows_on_without_its_reas
 async def test_bad_withdrawal_is_refused_naming_the_field_and_writes_nothing(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext, body: dict[str, Any], named: str
 ) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
     completion = (await _complete(api, staff_id, urn, 3)).json()
     before = await _learning_events(db, js, urn)
 
@@ -192,8 +189,7 @@ async def test_school_and_cohort_progress_count_current_staff_and_full_completer
 
 
 async def test_retried_start_with_an_idempotency_key_gets_the_first_answer(api: Platform, db: asyncpg.Pool) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
     key = {"Idempotency-Key": str(uuid.uuid4())}
     body = {"staff_id": staff_id, "urn": urn, "module_number": 9}
 

@@ -14,7 +14,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from tests.clients import Platform
-from tests.support import Footprint, enrolled_school, published, registered_staff
+from tests.support import Footprint, enrolled_learner, enrolled_school, published, registered_staff
 
 COHORT = "e2e-learning-xapi"
 STATEMENTS_WRITTEN = Footprint.rows_of("learning.xapi_statements", streams=("RSP_LEARNING",))
@@ -97,8 +97,7 @@ async def test_single_completed_statement_by_mbox_becomes_a_module_completion(
 
 
 async def test_batch_by_account_counts_completions_and_acknowledges_other_statements(api: Platform) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
     account = {"homePage": "https://lms.example.org", "name": f"user-{uuid.uuid4().hex[:6]}"}
     mapping = {"staff_id": staff_id, "account": account}
     assert (await api.learning.map_actor(mapping)).status_code == 201
@@ -159,8 +158,7 @@ async def test_voiding_statement_withdraws_the_completion_it_names(
 
 
 async def test_unknown_actor_is_reported_listed_and_counts_once_mapped(api: Platform) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
     mbox = f"mailto:{uuid.uuid4().hex[:10]}@school.example"
     statement = _statement({"mbox": mbox}, 11)
 

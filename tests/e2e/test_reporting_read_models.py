@@ -260,11 +260,7 @@ async def _progress_where(api: Platform, urn: str, check: Any) -> bool:
 
 
 async def test_rebuilt_read_models_equal_the_live_ones_and_later_events_count_once(
-    api: Platform,
-    js: JetStreamContext,
-    db: asyncpg.Pool,
-    reporting_pool: asyncpg.Pool,
-    school: dict[str, Any],
+    api: Platform, js: JetStreamContext, db: asyncpg.Pool, reporting_pool: asyncpg.Pool, school: dict[str, Any]
 ) -> None:
     urn = school["urn"]
     await eventually(lambda: _progress_where(api, urn, lambda p: p["journey"]["times_flagged_at_risk"] >= 2))

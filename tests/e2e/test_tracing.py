@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.clients import Platform
-from tests.support import enrolled_school, eventually, registered_staff
+from tests.support import enrolled_learner, eventually
 
 COHORT = "e2e-tracing"
 
@@ -27,8 +27,7 @@ def _spans(stack_dir: Path) -> list[dict[str, Any]]:
 async def test_module_completion_is_one_trace_from_request_to_signal_and_projection(
     stack_dir: Path, api: Platform
 ) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id = await registered_staff(api, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
 
     trace_id = secrets.token_hex(16)
     answer = await api.learning.record_completion(
