@@ -15,6 +15,7 @@ from temporalio.client import Client
 
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack, isolated_settings
+from tests.clients import Platform
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +56,12 @@ async def http(admin_token: str) -> AsyncIterator[httpx.AsyncClient]:
     headers = {"Authorization": f"Bearer {admin_token}"}
     async with httpx.AsyncClient(timeout=10, headers=headers, limits=httpx.Limits(keepalive_expiry=2)) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def api(http: httpx.AsyncClient, stack: Endpoints) -> Platform:
+    """The four services' APIs, called as the programme team."""
+    return Platform.over(http, stack)
 
 
 @pytest.fixture(scope="session")

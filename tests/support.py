@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import asyncpg
-import httpx
+import nats
+from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts import journey_id
-from runtime.local.endpoints import Endpoints
+from runtime.broker import inbox_prefix
+from runtime.local.stack import LocalStack
+from tests.clients import Platform, expect
 from workflows.journey.messages import JourneyProgress
 from workflows.journey.workflows import SchoolJourney
 
@@ -43,6 +49,27 @@ async def eventually(check: Callable[[], Awaitable[T | None]], within: float = 2
     raise AssertionError(f"condition not met within {within}s (last answer: {last!r})")
 
 
+async def connect_as_process(local_stack: LocalStack, process: str, errors: list[str]) -> NatsClient:
+    """A NATS connection as `process`'s own user (its inbox prefix too), collecting what the server reports."""
+
+    async def remember(error: Exception) -> None:
+        errors.append(str(error))
+
+    return await nats.connect(
+        local_stack.nats_urls[process], error_cb=remember, max_reconnect_attempts=0, inbox_prefix=inbox_prefix(process)
+    )
+
+
+async def violation_reported(errors: list[str], about: str = "") -> bool:
+    """Whether NATS reports a permissions violation (about `about`, when given) among a connection's `errors`
+    (collected by its error callback) within a few seconds: the server tells of it asynchronously."""
+
+    async def reported() -> bool:
+        return any("permissions violation" in e.lower() and about.lower() in e.lower() for e in errors)
+
+    return await eventually(reported, within=2.5, every=0.05)
+
+
 async def stream_messages(
     js: JetStreamContext, stream: str, subject: str | None = None
 ) -> list[tuple[dict[str, str], bytes]]:
@@ -61,26 +88,31 @@ async def stream_messages(
     return found
 
 
-async def enrolled_school(http: httpx.AsyncClient, stack: Endpoints, cohort_id: str) -> str:
-    """Enrol a new school into `cohort_id` (created if missing) as the programme team; return its URN once
-    learning, circles and reporting have all seen the enrolment."""
+async def ensure_cohort(api: Platform, cohort_id: str, name: str | None = None) -> None:
+    """Create `cohort_id` as the programme team, unless an earlier test did."""
     cohort = {
         "cohort_id": cohort_id,
-        "name": f"Cohort {cohort_id}",
+        "name": name or f"Cohort {cohort_id}",
         "local_authority": "Oxfordshire",
         "starts_on": "2026-09-01",
     }
-    assert (await http.post(f"{stack.url('enrolment')}/cohorts", json=cohort)).status_code in (201, 409)
+    answer = await api.enrolment.create_cohort(cohort)
+    assert answer.status_code in (201, 409), answer.text
+
+
+async def enrolled_school(api: Platform, cohort_id: str) -> str:
+    """Enrol a new school into `cohort_id` (created if missing) as the programme team; return its URN once
+    learning, circles and reporting have all seen the enrolment."""
+    await ensure_cohort(api, cohort_id)
     urn = next_urn()
     body = {"urn": urn, "name": f"School {urn}", "cohort_id": cohort_id, "phase": "primary"}
-    answer = await http.post(f"{stack.url('enrolment')}/schools", json=body)
-    assert answer.status_code == 201, answer.text
+    expect(await api.enrolment.enrol_school(body), 201)
 
     async def everyone_knows() -> bool:
         answers = [
-            await http.get(f"{stack.url('learning')}/schools/{urn}/completions"),
-            await http.get(f"{stack.url('circles')}/schools/{urn}"),
-            await http.get(f"{stack.url('reporting')}/schools/{urn}/progress"),
+            await api.learning.completions(urn),
+            await api.circles.school(urn),
+            await api.reporting.progress(urn),
         ]
         return all(a.status_code == 200 for a in answers)
 
@@ -107,14 +139,44 @@ async def quiet_outboxes(db: asyncpg.Pool) -> None:
     await eventually(drained)
 
 
-async def staff_on_circles_roster(
-    http: httpx.AsyncClient, stack: Endpoints, db: asyncpg.Pool, urn: str, **changes: str
-) -> str:
+@dataclass(frozen=True)
+class Footprint:
+    """What writes leave behind, to compare before and after a request that must write nothing: one figure per
+    query (rows) and the number of messages in each stream, counted once every outbox is published."""
+
+    queries: tuple[str, ...]
+    streams: tuple[str, ...]
+
+    @classmethod
+    def rows_of(cls, *tables: str, streams: tuple[str, ...]) -> Footprint:
+        return cls(tuple(f"SELECT count(*) FROM {table}" for table in tables), streams)
+
+    @asynccontextmanager
+    async def unchanged(self, db: asyncpg.Pool, js: JetStreamContext) -> AsyncIterator[None]:
+        """Fails the test if what is counted on leaving the block differs from what was counted on entering it
+        (a failure inside the block is reported as it is)."""
+        before = await self.taken(db, js)
+        yield
+        assert await self.taken(db, js) == before
+
+    async def taken(self, db: asyncpg.Pool, js: JetStreamContext) -> tuple[object, ...]:
+        await quiet_outboxes(db)
+        rows = [await db.fetchval(query) for query in self.queries]
+        return (*rows, *[(await js.stream_info(stream)).state.messages for stream in self.streams])
+
+
+async def published(
+    db: asyncpg.Pool, js: JetStreamContext, stream: str, subject: str | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Every event committed so far to `stream` (optionally only on `subject`), as (type, payload)."""
+    await quiet_outboxes(db)
+    return [(headers["ce-type"], json.loads(data)) for headers, data in await stream_messages(js, stream, subject)]
+
+
+async def staff_on_circles_roster(api: Platform, db: asyncpg.Pool, urn: str, **changes: str) -> str:
     """Register a staff member at `urn` through enrolment; return their id once circles has them on its roster."""
     member = {"name": "Circle Member", "email": f"{next(_urns)}@circles.school.example", "role": "teacher", **changes}
-    answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)
-    assert answer.status_code == 201, answer.text
-    staff_id: str = answer.json()["staff_id"]
+    staff_id: str = expect(await api.enrolment.register_staff(urn, member), 201)["staff_id"]
 
     async def on_roster() -> bool:
         return bool(
@@ -127,32 +189,33 @@ async def staff_on_circles_roster(
     return staff_id
 
 
-async def scheduled_circle(http: httpx.AsyncClient, stack: Endpoints, urn: str, facilitator: str, on: str) -> str:
+async def scheduled_circle(api: Platform, urn: str, facilitator: str, on: str) -> str:
     """Schedule a practice discussion circle at `urn` on `on` as the programme team; return its id."""
     body = {"kind": "practice_discussion", "scheduled_for": on, "facilitator_staff_id": facilitator}
-    answer = await http.post(f"{stack.url('circles')}/schools/{urn}/circles", json=body)
-    assert answer.status_code == 201, answer.text
-    circle_id: str = answer.json()["circle_id"]
+    circle_id: str = expect(await api.circles.schedule_circle(urn, body), 201)["circle_id"]
     return circle_id
 
 
-async def registered_staff(http: httpx.AsyncClient, stack: Endpoints, urn: str, role: str = "teacher") -> str:
+async def registered_staff(api: Platform, urn: str, role: str = "teacher") -> str:
     """Register a new member of staff at `urn` through enrolment; return their staff_id once learning has seen the
     registration (learning counts only registered staff)."""
     member = {"name": "Test Person", "email": f"{uuid.uuid4().hex}@school.example", "role": role}
-    answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)
-    assert answer.status_code == 201, answer.text
-    staff_id: str = answer.json()["staff_id"]
-    await learning_knows_staff(http, stack, urn, staff_id)
+    staff_id: str = expect(await api.enrolment.register_staff(urn, member), 201)["staff_id"]
+    await learning_knows_staff(api, urn, staff_id)
     return staff_id
 
 
-async def learning_knows_staff(http: httpx.AsyncClient, stack: Endpoints, urn: str, staff_id: str) -> None:
+async def enrolled_learner(api: Platform, cohort_id: str) -> tuple[str, str]:
+    """A new school in `cohort_id` and a teacher registered there whom learning knows: (urn, staff_id)."""
+    urn = await enrolled_school(api, cohort_id)
+    return urn, await registered_staff(api, urn)
+
+
+async def learning_knows_staff(api: Platform, urn: str, staff_id: str) -> None:
     """Wait until learning has seen `staff_id` registered at `urn` (from enrolment's StaffRegistered)."""
 
     async def seen() -> bool:
-        answer = await http.get(f"{stack.url('learning')}/schools/{urn}/staff/{staff_id}/progress")
-        return answer.status_code == 200
+        return (await api.learning.staff_progress(urn, staff_id)).status_code == 200
 
     await eventually(seen)
 

@@ -14,16 +14,21 @@ __all__ = ["publish_event"]
 
 
 async def publish_event(
-    js: JetStreamContext, event: Event, *, event_id: uuid.UUID | None = None, redelivered: bool = False
+    js: JetStreamContext,
+    event: Event,
+    *,
+    event_id: uuid.UUID | None = None,
+    redelivered: bool = False,
+    at: datetime | None = None,
 ) -> Envelope:
     """Publish `event` as its producer would (CloudEvents headers, `Nats-Msg-Id` = `ce-id`). `redelivered` sends
     the same event again under another message id, so JetStream keeps both copies, as after a producer's retry
-    past the duplicate window."""
+    past the duplicate window. `at` is the envelope's time (default: now), for events whose order matters."""
     envelope = Envelope(
         id=event_id or uuid.uuid4(),
         source=event.source,
         type=event.subject,
-        time=datetime.now(UTC),
+        time=at or datetime.now(UTC),
         subject=event.entity(),
     )
     headers = envelope.to_headers()

@@ -22,10 +22,11 @@ from nats.js import JetStreamContext
 from runtime.auth import SESSION_COOKIE, Role, mint_token
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
+from tests.clients import Platform, ServiceClient, expect, platform_as
 from tests.support import (
+    Footprint,
     enrolled_school,
     next_urn,
-    quiet_outboxes,
     registered_staff,
     scheduled_circle,
     staff_on_circles_roster,
@@ -56,12 +57,34 @@ class Endpoint:
     params: dict[str, str] | None = None  # query parameters (an event stream's `timeout`, so it ends)
     # Makes what the call needs (a registered learner, a session...) as the programme team, for the school asked
     # about; returns names filled into `{...}` in the path and in the body's values.
-    prepare: Callable[[httpx.AsyncClient, Endpoints, str], Awaitable[dict[str, str]]] | None = None
+    prepare: Callable[[Platform, str], Awaitable[dict[str, str]]] | None = None
     headers: dict[str, str] | None = None
 
     @property
     def writes(self) -> bool:
         return self.method in ("POST", "PUT", "PATCH", "DELETE")
+
+
+async def _learner(api: Platform, urn: str) -> dict[str, str]:
+    return {"learner": await registered_staff(api, urn)}
+
+
+async def _completion(api: Platform, urn: str) -> dict[str, str]:
+    body = {"staff_id": (await _learner(api, urn))["learner"], "urn": urn, "module_number": 4}
+    return {"completion": expect(await api.learning.record_completion(body), 201)["completion_id"]}
+
+
+async def _session(api: Platform, body: dict[str, Any]) -> dict[str, str]:
+    return {"session": expect(await api.learning.schedule_session(body), 201)["session_id"]}
+
+
+async def _mentoring(api: Platform, urn: str) -> dict[str, str]:
+    today = datetime.now(UTC).date().isoformat()
+    return await _session(api, {"kind": "mentoring", "urn": urn, "held_on": today})
+
+
+async def _immersion_day(api: Platform, urn: str) -> dict[str, str]:
+    return await _session(api, {"kind": "immersion_day", "cohort_id": COHORT, "held_on": "2026-11-05"})
 
 
 ENDPOINTS = [
@@ -98,19 +121,19 @@ ENDPOINTS = [
              lambda urn: {"keep_days": 36500}),
     Endpoint("record completion", "learning", "POST", "/completions", frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
              lambda urn: {"staff_id": "{learner}", "urn": urn, "module_number": 7}, succeeds_with=201,
-             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+             prepare=_learner),
     Endpoint("read completions", "learning", "GET", "/schools/{urn}/completions",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
     Endpoint("module catalogue", "learning", "GET", "/modules", frozenset(Role), False),
     Endpoint("record module start", "learning", "POST", "/module-starts", frozenset({ADMIN, FACILITATOR, SCHOOL}),
              True, lambda urn: {"staff_id": "{learner}", "urn": urn, "module_number": 2}, succeeds_with=201,
-             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+             prepare=_learner),
     Endpoint("withdraw completion", "learning", "POST", "/completions/{completion}/withdrawal",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True, lambda urn: {"reason": "recorded for the wrong person"},
-             prepare=lambda http, stack, urn: _completion(http, stack, urn)),
+             prepare=_completion),
     Endpoint("read staff progress", "learning", "GET", "/schools/{urn}/staff/{learner}/progress",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
-             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+             prepare=_learner),
     Endpoint("read school module progress", "learning", "GET", "/schools/{urn}/progress", frozenset(Role), True),
     Endpoint("read cohort module progress", "learning", "GET", f"/cohorts/{COHORT}/progress",
              frozenset({ADMIN, VIEWER}), False),
@@ -121,19 +144,19 @@ ENDPOINTS = [
              headers={"X-Experience-API-Version": "1.0.3"}),
     Endpoint("map xapi actor", "learning", "POST", "/xapi/actors", frozenset({ADMIN}), False,
              lambda urn: {"staff_id": "{learner}", "mbox_sha1sum": uuid.uuid4().hex + "00000000"}, succeeds_with=201,
-             prepare=lambda http, stack, urn: _learner(http, stack, urn)),
+             prepare=_learner),
     Endpoint("read unmatched statements", "learning", "GET", "/xapi/unmatched", frozenset({ADMIN}), False),
     Endpoint("schedule cohort session", "learning", "POST", "/sessions", frozenset({ADMIN}), False,
              lambda urn: {"kind": "immersion_day", "cohort_id": COHORT, "held_on": "2026-11-05"}, succeeds_with=201),
     Endpoint("schedule mentoring", "learning", "POST", "/sessions", frozenset({ADMIN, FACILITATOR}), True,
              lambda urn: {"kind": "mentoring", "urn": urn, "held_on": "2026-11-05"}, succeeds_with=201),
     Endpoint("move mentoring", "learning", "POST", "/sessions/{session}/move", frozenset({ADMIN, FACILITATOR}), True,
-             lambda urn: {"held_on": "2026-12-01"}, prepare=lambda http, stack, urn: _mentoring(http, stack, urn)),
+             lambda urn: {"held_on": "2026-12-01"}, prepare=_mentoring),
     Endpoint("record mentoring attendance", "learning", "POST", "/sessions/{session}/attendance",
              frozenset({ADMIN, FACILITATOR}), True, lambda urn: {"schools": [urn]},
-             prepare=lambda http, stack, urn: _mentoring(http, stack, urn)),
+             prepare=_mentoring),
     Endpoint("cancel cohort session", "learning", "POST", "/sessions/{session}/cancellation", frozenset({ADMIN}),
-             False, lambda urn: {"reason": "snow"}, prepare=lambda http, stack, urn: _immersion_day(http, stack)),
+             False, lambda urn: {"reason": "snow"}, prepare=_immersion_day),
     Endpoint("read cohort sessions", "learning", "GET", f"/cohorts/{COHORT}/sessions", frozenset({ADMIN}), False),
     Endpoint("read school sessions", "learning", "GET", "/schools/{urn}/sessions",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
@@ -184,32 +207,6 @@ ENDPOINTS = [
 ]  # fmt: skip
 
 
-async def _learner(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
-    return {"learner": await registered_staff(http, stack, urn)}
-
-
-async def _completion(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
-    body = {"staff_id": (await _learner(http, stack, urn))["learner"], "urn": urn, "module_number": 4}
-    answer = await http.post(f"{stack.url('learning')}/completions", json=body)
-    assert answer.status_code == 201, answer.text
-    return {"completion": answer.json()["completion_id"]}
-
-
-async def _session(http: httpx.AsyncClient, stack: Endpoints, body: dict[str, Any]) -> dict[str, str]:
-    answer = await http.post(f"{stack.url('learning')}/sessions", json=body)
-    assert answer.status_code == 201, answer.text
-    return {"session": answer.json()["session_id"]}
-
-
-async def _mentoring(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, str]:
-    today = datetime.now(UTC).date().isoformat()
-    return await _session(http, stack, {"kind": "mentoring", "urn": urn, "held_on": today})
-
-
-async def _immersion_day(http: httpx.AsyncClient, stack: Endpoints) -> dict[str, str]:
-    return await _session(http, stack, {"kind": "immersion_day", "cohort_id": COHORT, "held_on": "2026-11-05"})
-
-
 def _filled(value: Any, names: dict[str, str]) -> Any:
     if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in names:
         return names[value[1:-1]]
@@ -225,8 +222,8 @@ class Schools:
 
 
 @pytest.fixture(scope="module")
-async def schools(stack: Endpoints, http: httpx.AsyncClient) -> Schools:
-    return Schools(own=await enrolled_school(http, stack, COHORT), other=await enrolled_school(http, stack, COHORT))
+async def schools(api: Platform) -> Schools:
+    return Schools(own=await enrolled_school(api, COHORT), other=await enrolled_school(api, COHORT))
 
 
 def _token(local_stack: LocalStack, role: Role, own: str) -> str:
@@ -249,40 +246,34 @@ async def _call(
     path = endpoint.path.format(
         urn=urn, staff_id=staff_id or uuid.uuid4(), circle_id=circle_id or uuid.uuid4(), **names
     )
-    url = f"{stack.url(endpoint.service)}{path}"
     body = _filled(endpoint.body(urn), names) if endpoint.body else None
     if isinstance(body, dict):
         body = {key: (staff_id or str(uuid.uuid4())) if value == STAFF else value for key, value in body.items()}
-    async with httpx.AsyncClient(timeout=10) as anonymous:  # no default admin header
+    async with platform_as(stack) as anonymous:  # no default admin header: the token, if any, is in `headers`
+        service = anonymous.services[endpoint.service]
         if isinstance(body, str):
             headers["Content-Type"] = "text/csv"
-            return await anonymous.request(
-                endpoint.method, url, content=body.encode("latin-1"), headers=headers, params=endpoint.params
+            return await service.request(
+                endpoint.method, path, content=body.encode("latin-1"), headers=headers, params=endpoint.params
             )
-        return await anonymous.request(endpoint.method, url, json=body, headers=headers, params=endpoint.params)
+        return await service.request(endpoint.method, path, json=body, headers=headers, params=endpoint.params)
 
 
-async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
-    await quiet_outboxes(db)
-    return (
-        await db.fetchval("SELECT count(*) FROM enrolment.cohorts"),
-        await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),
-        await db.fetchval("SELECT count(*) FROM enrolment.staff"),
-        await db.fetchval("SELECT count(*) FROM learning.module_completions"),
-        await db.fetchval("SELECT count(*) FROM reporting.impact_returns"),
-        await db.fetchval("SELECT count(*) FROM circles.circles"),
-        await db.fetchval("SELECT count(*) FROM circles.outbox"),
-        await db.fetchval(
-            "SELECT (SELECT count(*) FROM learning.module_starts) + (SELECT count(*) FROM learning.sessions)"
-            " + (SELECT count(*) FROM learning.completion_withdrawals) + (SELECT count(*) FROM learning.xapi_actors)"
-            " + (SELECT count(*) FROM learning.xapi_statements)"
-            " + (SELECT count(*) FROM learning.sessions WHERE status <> 'scheduled')"
-        ),
-        (await js.stream_info("RSP_ENROLMENT")).state.messages,
-        (await js.stream_info("RSP_LEARNING")).state.messages,
-        (await js.stream_info("RSP_REPORTING")).state.messages,
-        (await js.stream_info("RSP_CIRCLES")).state.messages,
-    )
+_ROWS = Footprint.rows_of(
+    "enrolment.cohorts", "enrolment.school_enrolments", "enrolment.staff", "learning.module_completions",
+    "reporting.impact_returns", "circles.circles", "circles.outbox",
+    streams=("RSP_ENROLMENT", "RSP_LEARNING", "RSP_REPORTING", "RSP_CIRCLES"),
+)  # fmt: skip
+WRITTEN = Footprint(
+    (
+        *_ROWS.queries,
+        "SELECT (SELECT count(*) FROM learning.module_starts) + (SELECT count(*) FROM learning.sessions)"
+        " + (SELECT count(*) FROM learning.completion_withdrawals) + (SELECT count(*) FROM learning.xapi_actors)"
+        " + (SELECT count(*) FROM learning.xapi_statements)"
+        " + (SELECT count(*) FROM learning.sessions WHERE status <> 'scheduled')",
+    ),
+    _ROWS.streams,
+)
 
 
 def _expected(endpoint: Endpoint, role: Role, whose: str) -> int:
@@ -300,7 +291,7 @@ CASES = [(e, r, w) for e in ENDPOINTS for r in Role for w in ("own", "other")]
 async def test_every_endpoint_answers_each_role_for_own_and_other_school(
     local_stack: LocalStack,
     stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     schools: Schools,
@@ -310,20 +301,20 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
 ) -> None:
     own, other = schools.own, schools.other
     if endpoint.fresh_schools:
-        own, other = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
+        own, other = await enrolled_school(api, COHORT), await enrolled_school(api, COHORT)
     urn = own if whose == "own" else other
     staff_id = ""
     if "{staff_id}" in endpoint.path:
         member = {"name": "Leaver", "email": f"{uuid.uuid4().hex}@school.example", "role": "teacher"}
-        staff_id = (await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)).json()["staff_id"]
+        staff_id = (await api.enrolment.register_staff(urn, member)).json()["staff_id"]
     if endpoint.staffed or "{circle_id}" in endpoint.path:
-        staff_id = await staff_on_circles_roster(http, stack, db, urn)
+        staff_id = await staff_on_circles_roster(api, db, urn)
     circle_id = ""
     if "{circle_id}" in endpoint.path:
-        circle_id = await scheduled_circle(http, stack, urn, staff_id, str(TODAY))
-    names = await endpoint.prepare(http, stack, urn) if endpoint.prepare else None
+        circle_id = await scheduled_circle(api, urn, staff_id, str(TODAY))
+    names = await endpoint.prepare(api, urn) if endpoint.prepare else None
     expected = _expected(endpoint, role, whose)
-    before = await _written(db, js)
+    before = await WRITTEN.taken(db, js)
 
     answer = await _call(stack, endpoint, urn, _token(local_stack, role, own), staff_id, circle_id, names)
 
@@ -331,7 +322,7 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
     if expected >= 400:
         assert answer.json()["detail"]
         if endpoint.writes:
-            assert await _written(db, js) == before
+            assert await WRITTEN.taken(db, js) == before
 
 
 # Not behind a bearer token: health checks, the public event catalogue, and the dashboard login, which takes its
@@ -339,12 +330,12 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
 _OPEN_TO_ALL = frozenset({"/health", "/asyncapi.json", "/dashboard/login"})
 
 
-async def test_the_matrix_covers_every_endpoint_of_every_service(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_the_matrix_covers_every_endpoint_of_every_service(api: Platform) -> None:
     names = {name: uuid.uuid4() for name in ("staff_id", "circle_id", "learner", "completion", "session")}
     covered = [(e.service, e.method, e.path.format(urn="123456", **names)) for e in ENDPOINTS]
     missing = []
     for service in ("enrolment", "learning", "circles", "reporting"):
-        document = (await http.get(f"{stack.url(service)}/openapi.json")).json()
+        document = (await api.services[service].openapi()).json()
         for template, operations in document["paths"].items():
             shape = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
             for method in operations:
@@ -356,17 +347,14 @@ async def test_the_matrix_covers_every_endpoint_of_every_service(stack: Endpoint
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.name for e in ENDPOINTS])
 async def test_no_token_gets_401_and_writes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, schools: Schools,
-    endpoint: Endpoint,
+    stack: Endpoints, db: asyncpg.Pool, js: JetStreamContext, schools: Schools, endpoint: Endpoint,
 ) -> None:  # fmt: skip
-    before = await _written(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await _call(stack, endpoint, schools.own, None)
 
-    answer = await _call(stack, endpoint, schools.own, None)
-
-    assert answer.status_code == 401
-    assert answer.headers["www-authenticate"] == "Bearer"
-    assert "bearer token is required" in answer.json()["detail"]
-    assert await _written(db, js) == before
+        assert answer.status_code == 401
+        assert answer.headers["www-authenticate"] == "Bearer"
+        assert "bearer token is required" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -381,7 +369,6 @@ async def test_no_token_gets_401_and_writes_nothing(
 async def test_bad_token_gets_401_saying_why_and_writes_nothing(
     local_stack: LocalStack,
     stack: Endpoints,
-    http: httpx.AsyncClient,
     db: asyncpg.Pool,
     js: JetStreamContext,
     schools: Schools,
@@ -389,30 +376,27 @@ async def test_bad_token_gets_401_saying_why_and_writes_nothing(
     message: str,
 ) -> None:
     record = next(e for e in ENDPOINTS if e.name == "record completion")
-    before = await _written(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await _call(stack, record, schools.own, token(local_stack.settings.require_jwt_secret()))
 
-    answer = await _call(stack, record, schools.own, token(local_stack.settings.require_jwt_secret()))
-
-    assert answer.status_code == 401
-    assert message in answer.json()["detail"]
-    assert await _written(db, js) == before
+        assert answer.status_code == 401
+        assert message in answer.json()["detail"]
 
 
 async def test_health_needs_no_token(stack: Endpoints) -> None:
-    async with httpx.AsyncClient(timeout=10) as anonymous:
+    async with platform_as(stack) as anonymous:
         for service in stack.services.values():
-            assert (await anonymous.get(f"{service.url}/health")).status_code == 200
+            assert (await ServiceClient(anonymous.enrolment.http, service.url).health()).status_code == 200
 
 
 async def test_school_sees_only_itself_in_progress_and_on_the_dashboard(
     local_stack: LocalStack, stack: Endpoints, schools: Schools
 ) -> None:
     token = _token(local_stack, SCHOOL, schools.own)
-    reporting = stack.url("reporting")
-    async with httpx.AsyncClient(timeout=10) as browser:
-        progress = await browser.get(f"{reporting}/progress", headers={"Authorization": f"Bearer {token}"})
-        login = await browser.get(f"{reporting}/dashboard/login", params={"token": token})
-        page = await browser.get(f"{reporting}/dashboard")  # the cookie set by the login, no header
+    async with platform_as(stack, token) as school, platform_as(stack) as browser:
+        progress = await school.reporting.all_progress()
+        login = await browser.reporting.dashboard_login(token)
+        page = await browser.reporting.dashboard()  # the cookie set by the login, no header
 
     assert [school["urn"] for school in progress.json()] == [schools.own]
     assert login.status_code == 303
@@ -423,8 +407,8 @@ async def test_school_sees_only_itself_in_progress_and_on_the_dashboard(
 
 async def test_dashboard_cookie_opens_no_api(local_stack: LocalStack, stack: Endpoints) -> None:
     cookies = {SESSION_COOKIE: local_stack.token()}
-    async with httpx.AsyncClient(timeout=10, cookies=cookies) as browser:
-        answer = await browser.get(f"{stack.url('reporting')}/progress")
+    async with platform_as(stack, cookies=cookies) as browser:
+        answer = await browser.reporting.all_progress()
 
     assert answer.status_code == 401
 
@@ -433,12 +417,12 @@ async def test_school_cannot_grant_itself_another_school_by_extra_fields(
     local_stack: LocalStack, stack: Endpoints, db: asyncpg.Pool, js: JetStreamContext, schools: Schools
 ) -> None:
     token = _token(local_stack, SCHOOL, schools.own)
-    before = await _written(db, js)
+    before = await WRITTEN.taken(db, js)
     body = {"staff_id": str(uuid.uuid4()), "urn": schools.own, "module_number": 1, "role": "programme_admin"}
 
-    async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {token}"}) as school:
-        answer = await school.post(f"{stack.url('learning')}/completions", json=body)
+    async with platform_as(stack, token) as school:
+        answer = await school.learning.record_completion(body)
 
     assert answer.status_code == 422
     assert "role" in answer.text
-    assert await _written(db, js) == before
+    assert await WRITTEN.taken(db, js) == before

@@ -12,16 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from nats.js import JetStreamContext
 
 from runtime.auth import Role
 from runtime.local.endpoints import Endpoints
+from tests.clients import Platform, platform_as
 from tests.support import (
+    Footprint,
     enrolled_school,
     eventually,
     next_urn,
+    published,
     quiet_outboxes,
     scheduled_circle,
     staff_on_circles_roster,
@@ -35,24 +37,18 @@ TODAY = datetime.now(UTC).date()  # the services' today too
 TOMORROW = TODAY + timedelta(days=1)
 
 
-async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
-    await quiet_outboxes(db)
-    return (
-        await db.fetchval("SELECT count(*) FROM circles.circles"),
-        await db.fetchval("SELECT count(*) FROM circles.circles WHERE status <> 'scheduled'"),
-        await db.fetchval("SELECT count(*) FROM circles.outbox"),
-        (await js.stream_info("RSP_CIRCLES")).state.messages,
-    )
+WRITTEN = Footprint(
+    (
+        "SELECT count(*) FROM circles.circles",
+        "SELECT count(*) FROM circles.circles WHERE status <> 'scheduled'",
+        "SELECT count(*) FROM circles.outbox",
+    ),
+    streams=("RSP_CIRCLES",),
+)
 
 
 async def _events_of(db: asyncpg.Pool, js: JetStreamContext, circle_id: str) -> list[tuple[str, dict[str, Any]]]:
-    await quiet_outboxes(db)
-    found = []
-    for headers, data in await stream_messages(js, "RSP_CIRCLES"):
-        event = json.loads(data)
-        if event["circle_id"] == circle_id:
-            found.append((headers["ce-type"], event))
-    return found
+    return [(kind, event) for kind, event in await published(db, js, "RSP_CIRCLES") if event["circle_id"] == circle_id]
 
 
 def _held(*participants: str, **changes: Any) -> dict[str, Any]:
@@ -66,8 +62,8 @@ def _held(*participants: str, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-async def school(stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool) -> str:
-    urn = await enrolled_school(http, stack, COHORT)
+async def school(api: Platform, db: asyncpg.Pool) -> str:
+    urn = await enrolled_school(api, COHORT)
 
     async def cohort_known() -> bool:
         return bool(await db.fetchval("SELECT true FROM circles.cohorts WHERE cohort_id = $1", COHORT))
@@ -77,15 +73,14 @@ async def school(stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool) ->
 
 
 @pytest.fixture(scope="module")
-async def facilitator(stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, school: str) -> str:
-    return await staff_on_circles_roster(http, stack, db, school, role="senior_leader")
+async def facilitator(api: Platform, db: asyncpg.Pool, school: str) -> str:
+    return await staff_on_circles_roster(api, db, school, role="senior_leader")
 
 
 async def test_circle_is_scheduled_moved_and_held_and_its_events_carry_no_reflection(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
 ) -> None:
-    circles = f"{stack.url('circles')}/schools/{school}/circles"
-    teacher = await staff_on_circles_roster(http, stack, db, school)
+    teacher = await staff_on_circles_roster(api, db, school)
     body = {
         "kind": "reflective",
         "module_number": 4,
@@ -93,10 +88,10 @@ async def test_circle_is_scheduled_moved_and_held_and_its_events_carry_no_reflec
         "facilitator_staff_id": facilitator,
     }
 
-    scheduled = await http.post(circles, json=body)
+    scheduled = await api.circles.schedule_circle(school, body)
     circle_id = scheduled.json()["circle_id"]
-    moved = await http.post(f"{circles}/{circle_id}/rescheduling", json={"scheduled_for": str(TODAY)})
-    held = await http.post(f"{circles}/{circle_id}/record", json=_held(facilitator, teacher))
+    moved = await api.circles.reschedule_circle(school, circle_id, {"scheduled_for": str(TODAY)})
+    held = await api.circles.record_held(school, circle_id, _held(facilitator, teacher))
 
     assert scheduled.status_code == 201, scheduled.text
     assert (moved.status_code, moved.json()["scheduled_for"]) == (200, str(TODAY)), moved.text
@@ -133,44 +128,40 @@ async def _events_of_all(
 
 
 async def test_cancelled_circle_is_published_and_cannot_then_be_held(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
 ) -> None:
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
-    circle = f"{stack.url('circles')}/schools/{school}/circles/{circle_id}"
+    circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
 
-    cancelled = await http.post(f"{circle}/cancellation")
-    before = await _written(db, js)
-    held = await http.post(f"{circle}/record", json=_held())
-    again = await http.post(f"{circle}/cancellation")
+    cancelled = await api.circles.cancel_circle(school, circle_id)
+    async with WRITTEN.unchanged(db, js):
+        held = await api.circles.record_held(school, circle_id, _held())
+        again = await api.circles.cancel_circle(school, circle_id)
 
-    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
-    assert held.status_code == 409
-    assert (
-        held.json()["detail"]
-        == f"circle {circle_id} was already cancelled on {TODAY}, so it cannot be recorded as held"
-    )
-    assert again.status_code == 409
-    assert await _written(db, js) == before
+        assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
+        assert held.status_code == 409
+        assert (
+            held.json()["detail"]
+            == f"circle {circle_id} was already cancelled on {TODAY}, so it cannot be recorded as held"
+        )
+        assert again.status_code == 409
     subjects = [subject for subject, _ in await _events_of(db, js, circle_id)]
     assert subjects == ["rsp.circles.circle.scheduled.v1", "rsp.circles.circle.cancelled.v1"]
 
 
 async def test_reflection_is_shown_to_the_school_and_the_programme_team_only(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], school: str, facilitator: str
+    stack: Endpoints, api: Platform, mint: Callable[..., str], school: str, facilitator: str
 ) -> None:
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
-    circle = f"{stack.url('circles')}/schools/{school}/circles/{circle_id}"
-    assert (await http.post(f"{circle}/record", json=_held())).status_code == 200
+    circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
+    assert (await api.circles.record_held(school, circle_id, _held())).status_code == 200
 
     seen: dict[str, tuple[str | None, bool]] = {}
     for role in Role:
         token = mint(
             role, subject=f"reader-{role.value}", schools=(school,) if role in (Role.SCHOOL, Role.FACILITATOR) else ()
         )
-        async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {token}"}) as reader:
-            one = (await reader.get(circle)).json()
-            listed = next(c for c in (await reader.get(f"{stack.url('circles')}/schools/{school}/circles")).json()
-                          if c["circle_id"] == circle_id)  # fmt: skip
+        async with platform_as(stack, token) as reader:
+            one = (await reader.circles.circle(school, circle_id)).json()
+            listed = next(c for c in (await reader.circles.circles(school)).json() if c["circle_id"] == circle_id)
         assert one == listed
         seen[role.value] = (one["reflection"], one["has_reflection"])
 
@@ -183,19 +174,17 @@ async def test_reflection_is_shown_to_the_school_and_the_programme_team_only(
 
 
 async def test_facilitator_recording_a_circle_does_not_get_the_reflection_back(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], school: str, facilitator: str
+    stack: Endpoints, api: Platform, mint: Callable[..., str], school: str, facilitator: str
 ) -> None:
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
+    circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
     token = mint(Role.FACILITATOR, subject="facilitator-recording", schools=(school,))
 
-    async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {token}"}) as as_facilitator:
-        answer = await as_facilitator.post(
-            f"{stack.url('circles')}/schools/{school}/circles/{circle_id}/record", json=_held()
-        )
+    async with platform_as(stack, token) as as_facilitator:
+        answer = await as_facilitator.circles.record_held(school, circle_id, _held())
 
     assert answer.status_code == 200, answer.text
     assert (answer.json()["reflection"], answer.json()["has_reflection"]) == (None, True)
-    stored = await http.get(f"{stack.url('circles')}/schools/{school}/circles/{circle_id}")
+    stored = await api.circles.circle(school, circle_id)
     assert stored.json()["reflection"] == REFLECTION
 
 
@@ -233,8 +222,7 @@ BAD_WRITES: list[tuple[str, str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("case", "action", "changes", "status", "named"), BAD_WRITES, ids=[c[0] for c in BAD_WRITES])
 async def test_bad_circle_write_is_refused_naming_the_problem_and_writes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     school: str,
@@ -245,33 +233,31 @@ async def test_bad_circle_write_is_refused_naming_the_problem_and_writes_nothing
     status: int,
     named: str,
 ) -> None:
-    circles = f"{stack.url('circles')}/schools/{school}/circles"
     if not action:
-        url = circles
         body = {"kind": "reflective", "scheduled_for": str(TODAY), "facilitator_staff_id": facilitator, **changes}
+        write = api.circles.schedule_circle(school, body)
     else:
         changes = dict(changes)
-        circle_id = changes.pop("circle", None) or await scheduled_circle(http, stack, school, facilitator, str(TODAY))
-        url = f"{circles}/{circle_id}{action}"
-        body = _held(facilitator, **changes) if action == "/record" else changes
-    before = await _written(db, js)
+        circle_id = changes.pop("circle", None) or await scheduled_circle(api, school, facilitator, str(TODAY))
+        if action == "/record":
+            write = api.circles.record_held(school, circle_id, _held(facilitator, **changes))
+        else:
+            write = api.circles.reschedule_circle(school, circle_id, changes)
+    async with WRITTEN.unchanged(db, js):
+        answer = await write
 
-    answer = await http.post(url, json=body)
-
-    assert answer.status_code == status, answer.text
-    assert named in answer.text
-    assert await _written(db, js) == before
+        assert answer.status_code == status, answer.text
+        assert named in answer.text
 
 
 async def test_staff_who_left_or_were_never_registered_there_are_refused_by_id(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
 ) -> None:
-    enrolment = stack.url("enrolment")
-    leaver = await staff_on_circles_roster(http, stack, db, school)
-    departure = await http.post(f"{enrolment}/schools/{school}/staff/{leaver}/departure", json={"left_on": str(TODAY)})
+    leaver = await staff_on_circles_roster(api, db, school)
+    departure = await api.enrolment.record_departure(school, leaver, {"left_on": str(TODAY)})
     assert departure.status_code == 200, departure.text
-    other_school = await enrolled_school(http, stack, COHORT)
-    stranger = await staff_on_circles_roster(http, stack, db, other_school)
+    other_school = await enrolled_school(api, COHORT)
+    stranger = await staff_on_circles_roster(api, db, other_school)
 
     async def departure_seen() -> bool:
         return bool(
@@ -279,81 +265,77 @@ async def test_staff_who_left_or_were_never_registered_there_are_refused_by_id(
         )
 
     await eventually(departure_seen)
-    circles = f"{stack.url('circles')}/schools/{school}/circles"
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TOMORROW))
-    before = await _written(db, js)
+    circle_id = await scheduled_circle(api, school, facilitator, str(TOMORROW))
+    async with WRITTEN.unchanged(db, js):
+        late = {"kind": "practice_discussion", "scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
+        left = await api.circles.schedule_circle(school, late)
+        elsewhere = await api.circles.schedule_circle(school, late | {"facilitator_staff_id": stranger})
+        moved_to_leaver = await api.circles.reschedule_circle(
+            school, circle_id, {"scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
+        )
 
-    late = {"kind": "practice_discussion", "scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
-    left = await http.post(circles, json=late)
-    elsewhere = await http.post(circles, json=late | {"facilitator_staff_id": stranger})
-    moved_to_leaver = await http.post(
-        f"{circles}/{circle_id}/rescheduling", json={"scheduled_for": str(TOMORROW), "facilitator_staff_id": leaver}
-    )
-
-    assert left.status_code == 422
-    assert left.json()["detail"] == (
-        f"facilitator_staff_id: staff {leaver} left school {school} on {TODAY}, before the circle's date {TOMORROW}"
-    )
-    assert elsewhere.status_code == 422
-    assert elsewhere.json()["detail"] == f"facilitator_staff_id: staff {stranger} is not registered at school {school}"
-    assert moved_to_leaver.status_code == 422
-    assert leaver in moved_to_leaver.json()["detail"]
-    assert await _written(db, js) == before
+        assert left.status_code == 422
+        assert left.json()["detail"] == (
+            f"facilitator_staff_id: staff {leaver} left school {school} on {TODAY}, before the circle's date {TOMORROW}"
+        )
+        assert elsewhere.status_code == 422
+        assert (
+            elsewhere.json()["detail"] == f"facilitator_staff_id: staff {stranger} is not registered at school {school}"
+        )
+        assert moved_to_leaver.status_code == 422
+        assert leaver in moved_to_leaver.json()["detail"]
 
 
 async def test_withdrawn_school_can_no_longer_change_its_circles_but_still_reads_them(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    member = await staff_on_circles_roster(http, stack, db, urn)
-    circle_id = await scheduled_circle(http, stack, urn, member, str(TOMORROW))
-    withdrawal = await http.post(f"{stack.url('enrolment')}/schools/{urn}/withdrawal", json={"reason": "Head left"})
+    urn = await enrolled_school(api, COHORT)
+    member = await staff_on_circles_roster(api, db, urn)
+    circle_id = await scheduled_circle(api, urn, member, str(TOMORROW))
+    withdrawal = await api.enrolment.withdraw_school(urn, "Head left")
     assert withdrawal.status_code == 200, withdrawal.text
 
     async def withdrawn() -> bool:
-        school = (await http.get(f"{stack.url('circles')}/schools/{urn}")).json()
+        school = (await api.circles.school(urn)).json()
         return bool(school["status"] == "withdrawn")
 
     await eventually(withdrawn)
-    circles = f"{stack.url('circles')}/schools/{urn}/circles"
-    before = await _written(db, js)
+    async with WRITTEN.unchanged(db, js):
+        new = await api.circles.schedule_circle(urn, {"kind": "decision_making", "scheduled_for": str(TOMORROW),
+                                                      "facilitator_staff_id": member})  # fmt: skip
+        held = await api.circles.record_held(urn, circle_id, _held(held_on=str(TODAY)))
+        listed = await api.circles.circles(urn)
 
-    new = await http.post(circles, json={"kind": "decision_making", "scheduled_for": str(TOMORROW),
-                                         "facilitator_staff_id": member})  # fmt: skip
-    held = await http.post(f"{circles}/{circle_id}/record", json=_held(held_on=str(TODAY)))
-    listed = await http.get(circles)
-
-    for refused in (new, held):
-        assert refused.status_code == 409
-        assert refused.json()["detail"] == (
-            f"school {urn} was withdrawn on {TODAY}: it is no longer in an active cohort, so its circles cannot change"
-        )
-    assert [c["circle_id"] for c in listed.json()] == [circle_id]
-    assert await _written(db, js) == before
+        for refused in (new, held):
+            assert refused.status_code == 409
+            assert refused.json()["detail"] == (
+                f"school {urn} was withdrawn on {TODAY}: it is no longer in an active cohort, "
+                "so its circles cannot change"
+            )
+        assert [c["circle_id"] for c in listed.json()] == [circle_id]
 
 
-async def test_unknown_school_is_404_naming_its_urn(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_unknown_school_is_404_naming_its_urn(api: Platform) -> None:
     body = {"kind": "reflective", "scheduled_for": str(TODAY), "facilitator_staff_id": NO_ONE}
 
-    answer = await http.post(f"{stack.url('circles')}/schools/999997/circles", json=body)
+    answer = await api.circles.schedule_circle("999997", body)
 
     assert answer.status_code == 404
     assert answer.json()["detail"] == "school 999997 is not enrolled, so it cannot hold programme circles"
 
 
 async def test_retried_writes_with_the_same_key_answer_the_same_and_write_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
 ) -> None:
-    circles = f"{stack.url('circles')}/schools/{school}/circles"
     body = {"kind": "practice_discussion", "scheduled_for": str(TODAY), "facilitator_staff_id": facilitator}
     key = {"Idempotency-Key": str(uuid.uuid4())}
 
-    first = await http.post(circles, json=body, headers=key)
-    again = await http.post(circles, json=body, headers=key)
+    first = await api.circles.schedule_circle(school, body, headers=key)
+    again = await api.circles.schedule_circle(school, body, headers=key)
     circle_id = first.json()["circle_id"]
     hold_key = {"Idempotency-Key": str(uuid.uuid4())}
-    held = await http.post(f"{circles}/{circle_id}/record", json=_held(), headers=hold_key)
-    held_again = await http.post(f"{circles}/{circle_id}/record", json=_held(), headers=hold_key)
+    held = await api.circles.record_held(school, circle_id, _held(), headers=hold_key)
+    held_again = await api.circles.record_held(school, circle_id, _held(), headers=hold_key)
 
     assert first.status_code == again.status_code == 201, (first.text, again.text)
     assert again.json() == first.json()
@@ -367,21 +349,19 @@ async def test_retried_writes_with_the_same_key_answer_the_same_and_write_once(
 
 
 async def test_half_terms_show_the_current_one_met_once_a_circle_is_held_for_school_and_cohort(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
+    api: Platform, db: asyncpg.Pool
 ) -> None:
     cohort = f"{COHORT}-cadence"
-    active, idle = await enrolled_school(http, stack, cohort), await enrolled_school(http, stack, cohort)
-    member = await staff_on_circles_roster(http, stack, db, active)
-    calendar = (await http.get(f"{stack.url('circles')}/half-terms")).json()
+    active, idle = await enrolled_school(api, cohort), await enrolled_school(api, cohort)
+    member = await staff_on_circles_roster(api, db, active)
+    calendar = (await api.circles.half_terms()).json()
     current = next((h for h in calendar if h["starts_on"] <= str(TODAY) <= h["ends_on"]), None)
-    circle_id = await scheduled_circle(http, stack, active, member, str(TODAY))
-    before = (await http.get(f"{stack.url('circles')}/schools/{active}/half-terms")).json()
+    circle_id = await scheduled_circle(api, active, member, str(TODAY))
+    before = (await api.circles.school_half_terms(active)).json()
 
-    assert (
-        await http.post(f"{stack.url('circles')}/schools/{active}/circles/{circle_id}/record", json=_held())
-    ).is_success
-    after = (await http.get(f"{stack.url('circles')}/schools/{active}/half-terms")).json()
-    rollup = (await http.get(f"{stack.url('circles')}/cohorts/{cohort}/half-terms")).json()
+    assert (await api.circles.record_held(active, circle_id, _held())).is_success
+    after = (await api.circles.school_half_terms(active)).json()
+    rollup = (await api.circles.cohort_half_terms(cohort)).json()
 
     assert len(calendar) == 24
     if current is None:  # today is a holiday: the circle counts towards no half-term
@@ -400,46 +380,40 @@ async def test_half_terms_show_the_current_one_met_once_a_circle_is_held_for_sch
         ]
 
 
-async def test_unknown_cohort_half_terms_are_404(stack: Endpoints, http: httpx.AsyncClient) -> None:
-    answer = await http.get(f"{stack.url('circles')}/cohorts/no-such-cohort/half-terms")
+async def test_unknown_cohort_half_terms_are_404(api: Platform) -> None:
+    answer = await api.circles.cohort_half_terms("no-such-cohort")
 
     assert answer.status_code == 404
     assert "no-such-cohort" in answer.json()["detail"]
 
 
-async def test_school_that_changes_urn_keeps_its_circles_under_the_new_one(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    member = await staff_on_circles_roster(http, stack, db, urn)
-    circle_id = await scheduled_circle(http, stack, urn, member, str(TOMORROW))
+async def test_school_that_changes_urn_keeps_its_circles_under_the_new_one(api: Platform, db: asyncpg.Pool) -> None:
+    urn = await enrolled_school(api, COHORT)
+    member = await staff_on_circles_roster(api, db, urn)
+    circle_id = await scheduled_circle(api, urn, member, str(TOMORROW))
     successor = next_urn()
 
-    change = await http.post(f"{stack.url('enrolment')}/schools/{urn}/urn-change", json={"successor_urn": successor})
+    change = await api.enrolment.change_urn(urn, {"successor_urn": successor})
     assert change.status_code == 200, change.text
 
     async def followed() -> list[dict[str, Any]] | None:
-        answer = await http.get(f"{stack.url('circles')}/schools/{successor}/circles")
+        answer = await api.circles.circles(successor)
         return answer.json() if answer.status_code == 200 else None
 
     assert [c["circle_id"] for c in await eventually(followed)] == [circle_id]
-    held = await http.post(f"{stack.url('circles')}/schools/{successor}/circles/{circle_id}/record",
-                           json=_held(member, held_on=str(TODAY)))  # fmt: skip
+    held = await api.circles.record_held(successor, circle_id, _held(member, held_on=str(TODAY)))
     assert held.status_code == 200, held.text
-    assert (await http.get(f"{stack.url('circles')}/schools/{urn}/circles")).status_code == 404
+    assert (await api.circles.circles(urn)).status_code == 404
 
 
 async def test_reflection_reaches_no_stream_log_or_trace(
-    stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, school: str,
-    facilitator: str,
-) -> None:  # fmt: skip
-    circle_id = await scheduled_circle(http, stack, school, facilitator, str(TODAY))
+    stack_dir: Path, api: Platform, db: asyncpg.Pool, js: JetStreamContext, school: str, facilitator: str
+) -> None:
+    circle_id = await scheduled_circle(api, school, facilitator, str(TODAY))
     trace_id = secrets.token_hex(16)
     traced = {"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}
 
-    held = await http.post(
-        f"{stack.url('circles')}/schools/{school}/circles/{circle_id}/record", json=_held(), headers=traced
-    )
+    held = await api.circles.record_held(school, circle_id, _held(), headers=traced)
 
     assert held.status_code == 200, held.text
 

@@ -7,14 +7,13 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from nats.js import JetStreamContext
 
 from contracts.events import ModuleCompleted
-from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
 from tests.browser import CHROMIUM_MISSING, Chromium, chromium_binary
+from tests.clients import Platform
 from tests.support import enrolled_school, eventually
 from tests.support_events import publish_event
 
@@ -22,15 +21,15 @@ COHORT = "e2e-chromium"
 
 
 async def test_a_new_event_appears_on_the_open_dashboard_without_a_reload(
-    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+    local_stack: LocalStack, api: Platform, js: JetStreamContext
 ) -> None:
     binary = chromium_binary()
     if binary is None:
         pytest.skip(CHROMIUM_MISSING)
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     completions = f"document.querySelector('#cohort-{COHORT}-schools-{urn} td[data-column=\"7\"]')?.textContent"
     with Chromium(binary) as browser:
-        await asyncio.to_thread(browser.open, f"{stack.url('reporting')}/dashboard/login?token={local_stack.token()}")
+        await asyncio.to_thread(browser.open, api.reporting.dashboard_login_url(local_stack.token()))
 
         async def live() -> bool:
             state = await asyncio.to_thread(

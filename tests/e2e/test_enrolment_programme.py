@@ -3,18 +3,17 @@ URN changes, each published through the outbox, and each refusal leaving nothing
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from nats.js import JetStreamContext
 
 from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, next_urn, quiet_outboxes, stream_messages
+from tests.clients import Platform, platform_as
+from tests.support import Footprint, enrolled_school, next_urn, published, quiet_outboxes, stream_messages
 
 EXTRACT = Path(__file__).parents[1] / "data" / "gias_oxfordshire_extract.csv"
 
@@ -23,24 +22,23 @@ def _cohort_id() -> str:
     return f"e2e-programme-{uuid.uuid4().hex[:8]}"
 
 
-async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
-    await quiet_outboxes(db)
-    return (
-        await db.fetchval("SELECT count(*) FROM enrolment.cohorts"),
-        await db.fetchval("SELECT count(*) FROM enrolment.school_enrolments"),
-        await db.fetchval("SELECT count(*) FROM enrolment.staff"),
-        await db.fetchval("SELECT md5(string_agg(plan::text, '' ORDER BY cohort_id)) FROM enrolment.cohorts"),
-        (await js.stream_info("RSP_ENROLMENT")).state.messages,
-    )
+WRITTEN = Footprint(
+    (
+        "SELECT count(*) FROM enrolment.cohorts",
+        "SELECT count(*) FROM enrolment.school_enrolments",
+        "SELECT count(*) FROM enrolment.staff",
+        "SELECT md5(string_agg(plan::text, '' ORDER BY cohort_id)) FROM enrolment.cohorts",
+    ),
+    streams=("RSP_ENROLMENT",),
+)
 
 
 async def _events(db: asyncpg.Pool, js: JetStreamContext, subject: str) -> list[dict[str, Any]]:
-    await quiet_outboxes(db)
-    return [json.loads(data) for _, data in await stream_messages(js, "RSP_ENROLMENT", subject)]
+    return [event for _, event in await published(db, js, "RSP_ENROLMENT", subject)]
 
 
 async def test_cohort_with_its_own_plan_is_published_and_listed(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort_id = _cohort_id()
     body = {
@@ -51,26 +49,26 @@ async def test_cohort_with_its_own_plan_is_published_and_listed(
         "plan": {"leadership_days": ["2027-01-05", "2027-03-02", "2027-06-08"], "immersion_days": 3},
     }
 
-    created = await http.post(f"{stack.url('enrolment')}/cohorts", json=body)
+    created = await api.enrolment.create_cohort(body)
 
     assert created.status_code == 201, created.text
     cohort = created.json()
     assert cohort["ends_on"] == "2028-07-03"
     assert [day["held_on"] for day in cohort["plan"]["leadership_days"]] == ["2027-01-05", "2027-03-02", "2027-06-08"]
     assert (cohort["plan"]["immersion_days"], cohort["plan"]["modules"]) == (3, 15)
-    listed = (await http.get(f"{stack.url('enrolment')}/cohorts")).json()
+    listed = (await api.enrolment.cohorts()).json()
     assert [c for c in listed if c["cohort_id"] == cohort_id] == [cohort]
     [event] = [e for e in await _events(db, js, "rsp.enrolment.cohort.created.v1") if e["cohort_id"] == cohort_id]
     assert event["plan"] == cohort["plan"]
 
 
-async def test_cohort_lists_its_schools_with_counts(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_cohort_lists_its_schools_with_counts(api: Platform) -> None:
     cohort_id = _cohort_id()
-    kept = await enrolled_school(http, stack, cohort_id)
-    leaving = await enrolled_school(http, stack, cohort_id)
-    await http.post(f"{stack.url('enrolment')}/schools/{leaving}/withdrawal", json={"reason": "headteacher left"})
+    kept = await enrolled_school(api, cohort_id)
+    leaving = await enrolled_school(api, cohort_id)
+    await api.enrolment.withdraw_school(leaving, "headteacher left")
 
-    cohort = (await http.get(f"{stack.url('enrolment')}/cohorts/{cohort_id}")).json()
+    cohort = (await api.enrolment.cohort(cohort_id)).json()
 
     assert cohort["counts"] == {"active": 1, "withdrawn": 1, "completed": 0, "converted": 0}
     assert {s["urn"]: s["status"] for s in cohort["schools"]} == {kept: "active", leaving: "withdrawn"}
@@ -88,32 +86,30 @@ BAD_PLANS: list[tuple[str, dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("plan", "field"), [(p, f) for _, p, f in BAD_PLANS], ids=[n for n, _, _ in BAD_PLANS])
 async def test_plan_that_cannot_be_is_refused_naming_the_field_and_nothing_is_written(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, plan: dict[str, Any], field: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, plan: dict[str, Any], field: str
 ) -> None:
-    before = await _written(db, js)
-    body = {
-        "cohort_id": _cohort_id(),
-        "name": "Bad plan",
-        "local_authority": "Oxfordshire",
-        "starts_on": "2026-09-01",
-        "plan": plan,
-    }
+    async with WRITTEN.unchanged(db, js):
+        body = {
+            "cohort_id": _cohort_id(),
+            "name": "Bad plan",
+            "local_authority": "Oxfordshire",
+            "starts_on": "2026-09-01",
+            "plan": plan,
+        }
 
-    answer = await http.post(f"{stack.url('enrolment')}/cohorts", json=body)
+        answer = await api.enrolment.create_cohort(body)
 
-    assert answer.status_code == 422
-    assert field in answer.text
-    assert await _written(db, js) == before
+        assert answer.status_code == 422
+        assert field in answer.text
 
 
 async def test_moved_leadership_day_is_published_for_the_journeys(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort_id = _cohort_id()
-    await enrolled_school(http, stack, cohort_id)
-    url = f"{stack.url('enrolment')}/cohorts/{cohort_id}/leadership-days/2"
+    await enrolled_school(api, cohort_id)
 
-    moved = await http.put(url, json={"held_on": "2026-10-08"})
+    moved = await api.enrolment.move_leadership_day(cohort_id, 2, {"held_on": "2026-10-08"})
 
     assert moved.status_code == 200, moved.text
     assert moved.json()["plan"]["leadership_days"][1] == {"number": 2, "held_on": "2026-10-08"}
@@ -137,8 +133,7 @@ async def test_moved_leadership_day_is_published_for_the_journeys(
     ids=["past its neighbour", "after the end", "no such day", "not a date", "missing date"],
 )
 async def test_impossible_move_is_refused_and_changes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     day: int,
@@ -147,21 +142,19 @@ async def test_impossible_move_is_refused_and_changes_nothing(
     says: str,
 ) -> None:
     cohort_id = _cohort_id()
-    await enrolled_school(http, stack, cohort_id)
-    before = await _written(db, js)
+    await enrolled_school(api, cohort_id)
+    async with WRITTEN.unchanged(db, js):
+        answer = await api.enrolment.move_leadership_day(cohort_id, day, body)
 
-    answer = await http.put(f"{stack.url('enrolment')}/cohorts/{cohort_id}/leadership-days/{day}", json=body)
-
-    assert answer.status_code == status
-    assert says in answer.text
-    assert await _written(db, js) == before
+        assert answer.status_code == status
+        assert says in answer.text
 
 
 async def test_school_enrolled_with_its_headteacher_publishes_no_personal_data(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort_id = _cohort_id()
-    await enrolled_school(http, stack, cohort_id)
+    await enrolled_school(api, cohort_id)
     urn = next_urn()
     body = {
         "urn": urn,
@@ -172,12 +165,12 @@ async def test_school_enrolled_with_its_headteacher_publishes_no_personal_data(
         "headteacher": {"name": "Marigold Thistlewood", "email": "m.thistlewood@windrush.example"},
     }
 
-    enrolled = await http.post(f"{stack.url('enrolment')}/schools", json=body)
+    enrolled = await api.enrolment.enrol_school(body)
 
     assert enrolled.status_code == 201, enrolled.text
     school = enrolled.json()
     assert (school["phase"], school["local_authority"]) == ("special", "Oxfordshire")
-    staff = (await http.get(f"{stack.url('enrolment')}/schools/{urn}/staff")).json()
+    staff = (await api.enrolment.staff(urn)).json()
     assert [(m["staff_id"], m["role"], m["name"]) for m in staff] == [
         (school["headteacher_id"], "headteacher", "Marigold Thistlewood")
     ]
@@ -191,16 +184,15 @@ async def test_school_enrolled_with_its_headteacher_publishes_no_personal_data(
 
 
 async def test_gias_extract_enrols_open_schools_and_a_rerun_changes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort_id = _cohort_id()
-    await enrolled_school(http, stack, cohort_id)
-    url = f"{stack.url('enrolment')}/cohorts/{cohort_id}/gias-imports"
+    await enrolled_school(api, cohort_id)
     extract = EXTRACT.read_bytes()
 
-    first = await http.post(url, content=extract, headers={"Content-Type": "text/csv"})
-    written = await _written(db, js)
-    again = await http.post(url, content=extract, headers={"Content-Type": "text/csv"})
+    first = await api.enrolment.import_gias_extract(cohort_id, extract)
+    written = await WRITTEN.taken(db, js)
+    again = await api.enrolment.import_gias_extract(cohort_id, extract)
 
     assert first.status_code == 200, first.text
     report = first.json()
@@ -209,8 +201,8 @@ async def test_gias_extract_enrols_open_schools_and_a_rerun_changes_nothing(
     assert next(s for s in report["enrolled"] if s["urn"] == "931008")["name"] == "St Thérèse's Catholic Primary School"
     assert {s["urn"]: s["reason"] for s in report["skipped"]}["931007"] == "EstablishmentStatus is 'Closed', not open"
     assert again.json()["enrolled"] == []
-    assert await _written(db, js) == written
-    cohort = (await http.get(f"{stack.url('enrolment')}/cohorts/{cohort_id}")).json()
+    assert await WRITTEN.taken(db, js) == written
+    cohort = (await api.enrolment.cohort(cohort_id)).json()
     assert cohort["counts"]["active"] == 11
 
 
@@ -224,40 +216,29 @@ async def test_gias_extract_enrols_open_schools_and_a_rerun_changes_nothing(
     ids=["empty file", "missing columns", "not a csv"],
 )
 async def test_file_that_is_not_a_gias_extract_is_refused_and_enrols_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, content: bytes, says: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, content: bytes, says: str
 ) -> None:
     cohort_id = _cohort_id()
-    await enrolled_school(http, stack, cohort_id)
-    before = await _written(db, js)
+    await enrolled_school(api, cohort_id)
+    async with WRITTEN.unchanged(db, js):
+        answer = await api.enrolment.import_gias_extract(cohort_id, content)
 
-    answer = await http.post(
-        f"{stack.url('enrolment')}/cohorts/{cohort_id}/gias-imports",
-        content=content,
-        headers={"Content-Type": "text/csv"},
-    )
-
-    assert answer.status_code == 422
-    assert says in answer.json()["detail"]
-    assert await _written(db, js) == before
+        assert answer.status_code == 422
+        assert says in answer.json()["detail"]
 
 
-async def test_school_completes_once_its_cohort_is_over(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
-) -> None:
+async def test_school_completes_once_its_cohort_is_over(api: Platform, db: asyncpg.Pool, js: JetStreamContext) -> None:
     cohort_id = _cohort_id()
-    urn = await enrolled_school(http, stack, cohort_id)
-    url = f"{stack.url('enrolment')}/schools/{urn}/completion"
-    before = await _written(db, js)
+    urn = await enrolled_school(api, cohort_id)
+    async with WRITTEN.unchanged(db, js):
+        too_early = await api.enrolment.complete_school(urn)
 
-    too_early = await http.post(url)
-
-    assert too_early.status_code == 409
-    assert "cannot complete before" in too_early.json()["detail"]
-    assert await _written(db, js) == before
+        assert too_early.status_code == 409
+        assert "cannot complete before" in too_early.json()["detail"]
     # Eighteen months pass: the cohort started two years ago.
     await db.execute("UPDATE enrolment.cohorts SET starts_on = starts_on - 730 WHERE cohort_id = $1", cohort_id)
 
-    completed = await http.post(url)
+    completed = await api.enrolment.complete_school(urn)
 
     assert completed.status_code == 200, completed.text
     assert completed.json()["status"] == "completed"
@@ -266,25 +247,23 @@ async def test_school_completes_once_its_cohort_is_over(
 
 
 async def test_new_urn_takes_the_school_and_its_staff_along(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort_id = _cohort_id()
-    urn = await enrolled_school(http, stack, cohort_id)
-    enrolment = stack.url("enrolment")
-    member = await http.post(
-        f"{enrolment}/schools/{urn}/staff",
-        json={"name": "Ada Lovelace", "email": f"{uuid.uuid4().hex[:8]}@academy.example", "role": "teacher"},
+    urn = await enrolled_school(api, cohort_id)
+    member = await api.enrolment.register_staff(
+        urn, {"name": "Ada Lovelace", "email": f"{uuid.uuid4().hex[:8]}@academy.example", "role": "teacher"}
     )
     successor_urn = next_urn()
 
-    changed = await http.post(f"{enrolment}/schools/{urn}/urn-change", json={"successor_urn": successor_urn})
+    changed = await api.enrolment.change_urn(urn, {"successor_urn": successor_urn})
 
     assert changed.status_code == 200, changed.text
     successor = changed.json()
     assert (successor["urn"], successor["predecessor_urn"], successor["status"]) == (successor_urn, urn, "active")
-    predecessor = (await http.get(f"{enrolment}/schools/{urn}")).json()
+    predecessor = (await api.enrolment.school(urn)).json()
     assert (predecessor["status"], predecessor["successor_urn"]) == ("converted", successor_urn)
-    staff = (await http.get(f"{enrolment}/schools/{successor_urn}/staff")).json()
+    staff = (await api.enrolment.staff(successor_urn)).json()
     assert [m["staff_id"] for m in staff] == [member.json()["staff_id"]]
     events = await _events(db, js, "rsp.enrolment.school.urn_changed.v1")
     assert [e["successor_urn"] for e in events if e["predecessor_urn"] == urn] == [successor_urn]
@@ -301,8 +280,7 @@ async def test_new_urn_takes_the_school_and_its_staff_along(
     ids=["five digits", "same urn", "successor already enrolled", "before enrolment"],
 )
 async def test_impossible_urn_change_is_refused_and_changes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     body: dict[str, str],
@@ -310,22 +288,20 @@ async def test_impossible_urn_change_is_refused_and_changes_nothing(
     says: str,
 ) -> None:
     cohort_id = _cohort_id()
-    urn = await enrolled_school(http, stack, cohort_id)
-    taken = await enrolled_school(http, stack, cohort_id)
+    urn = await enrolled_school(api, cohort_id)
+    taken = await enrolled_school(api, cohort_id)
     stand_in = {"<own>": urn, "<taken>": taken, "<fresh>": next_urn()}
     body = {key: stand_in.get(value, value) for key, value in body.items()}
-    before = await _written(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await api.enrolment.change_urn(urn, body)
 
-    answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/urn-change", json=body)
-
-    assert answer.status_code == status
-    assert says in answer.text
-    assert await _written(db, js) == before
+        assert answer.status_code == status
+        assert says in answer.text
 
 
 async def test_every_service_serves_the_event_catalogue(stack: Endpoints) -> None:
-    async with httpx.AsyncClient(timeout=10) as anonymous:  # the catalogue holds no personal data
-        for service in ("enrolment", "learning", "circles", "reporting"):
-            document = (await anonymous.get(f"{stack.url(service)}/asyncapi.json")).json()
+    async with platform_as(stack) as anonymous:  # the catalogue holds no personal data
+        for service in anonymous.services.values():
+            document = (await service.asyncapi()).json()
             assert document["asyncapi"] == "3.0.0"
             assert "rsp.enrolment.school.urn_changed.v1" in {c["address"] for c in document["channels"].values()}

@@ -10,13 +10,14 @@ from temporalio.client import Client
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack, isolated_settings
+from tests.clients import Platform
 from tests.support import eventually, next_urn
 
 COHORT = "e2e-external"
 
 
 async def test_platform_runs_against_existing_postgres_nats_and_temporal(
-    local_stack: LocalStack, stack: Endpoints, tmp_path: Path, http: httpx.AsyncClient, temporal: Client
+    local_stack: LocalStack, stack: Endpoints, tmp_path: Path, http: httpx.AsyncClient, api: Platform, temporal: Client
 ) -> None:
     settings = isolated_settings(tmp_path).model_copy(
         update={
@@ -35,23 +36,23 @@ async def test_platform_runs_against_existing_postgres_nats_and_temporal(
             local_stack.nats_operator_url,
             stack.temporal_address,
         )
+        elsewhere = Platform.over(http, endpoints)
         cohort = {
             "cohort_id": COHORT,
             "name": "External servers",
             "local_authority": "Oxfordshire",
             "starts_on": "2026-09-01",
         }
-        assert (await http.post(f"{endpoints.url('enrolment')}/cohorts", json=cohort)).status_code == 201
+        assert (await elsewhere.enrolment.create_cohort(cohort)).status_code == 201
         urn = next_urn()
 
-        enrolled = await http.post(
-            f"{endpoints.url('enrolment')}/schools",
-            json={"urn": urn, "name": "Elsewhere School", "cohort_id": COHORT, "phase": "primary"},
+        enrolled = await elsewhere.enrolment.enrol_school(
+            {"urn": urn, "name": "Elsewhere School", "cohort_id": COHORT, "phase": "primary"}
         )
 
         assert enrolled.status_code == 201
         # The same data, whichever set of processes answers.
-        assert (await http.get(f"{stack.url('enrolment')}/schools/{urn}")).json()["cohort_id"] == COHORT
+        assert (await api.enrolment.school(urn)).json()["cohort_id"] == COHORT
 
         async def journey_started() -> list[str]:
             return [w.id async for w in temporal.list_workflows(f'Urn = "{urn}"')]
@@ -60,5 +61,5 @@ async def test_platform_runs_against_existing_postgres_nats_and_temporal(
     finally:
         await second.stop()
     # Stopping it left the servers it did not start running.
-    assert (await http.get(f"{stack.url('enrolment')}/health")).status_code == 200
+    assert (await api.enrolment.health()).status_code == 200
     assert (await http.get(f"{stack.nats_monitor}/healthz")).status_code == 200

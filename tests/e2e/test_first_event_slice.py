@@ -11,31 +11,22 @@ import uuid
 from typing import Any
 
 import asyncpg
-import httpx
 from nats.js import JetStreamContext
 from temporalio.client import Client
 
 from contracts import journey_id
-from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, eventually, journey_progress, next_urn, registered_staff, stream_messages
+from tests.clients import Platform
+from tests.support import (
+    enrolled_learner,
+    ensure_cohort,
+    eventually,
+    journey_progress,
+    next_urn,
+    stream_messages,
+)
 from workflows.journey.messages import JourneyProgress
 
 COHORT = "e2e-slice"
-
-
-async def _ensure_cohort(http: httpx.AsyncClient, stack: Endpoints) -> None:
-    answer = await http.post(
-        f"{stack.url('enrolment')}/cohorts",
-        json={"cohort_id": COHORT, "name": "End to end", "local_authority": "Oxfordshire", "starts_on": "2026-09-01"},
-    )
-    assert answer.status_code in (201, 409), answer.text
-
-
-async def _enrol(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> httpx.Response:
-    return await http.post(
-        f"{stack.url('enrolment')}/schools",
-        json={"urn": urn, "name": f"School {urn}", "cohort_id": COHORT, "phase": "primary"},
-    )
 
 
 async def _event_about(js: JetStreamContext, stream: str, urn: str) -> tuple[dict[str, str], bytes] | None:
@@ -49,12 +40,13 @@ async def _journey(temporal: Client, urn: str) -> JourneyProgress:
 
 
 async def test_enrolled_school_gets_a_journey_admins_find_by_urn(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client
+    api: Platform, js: JetStreamContext, temporal: Client
 ) -> None:
-    await _ensure_cohort(http, stack)
+    await ensure_cohort(api, COHORT, "End to end")
     urn = next_urn()
 
-    answer = await _enrol(http, stack, urn)
+    answer = await api.enrolment.enrol_school({"urn": urn, "name": f"School {urn}", "cohort_id": COHORT,
+                                               "phase": "primary"})  # fmt: skip
 
     assert answer.status_code == 201, answer.text
     assert answer.json()["journey_id"] == f"journey-{COHORT}-{urn}"
@@ -76,14 +68,13 @@ async def test_enrolled_school_gets_a_journey_admins_find_by_urn(
 
 
 async def test_module_completion_reaches_the_journey_and_reporting_once(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client
+    api: Platform, js: JetStreamContext, temporal: Client
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
 
     completion = {"staff_id": staff_id, "urn": urn, "module_number": 3}
-    first = await http.post(f"{stack.url('learning')}/completions", json=completion)
-    again = await http.post(f"{stack.url('learning')}/completions", json=completion)
+    first = await api.learning.record_completion(completion)
+    again = await api.learning.record_completion(completion)
 
     assert first.status_code == 201, first.text
     assert again.status_code == 200
@@ -97,7 +88,7 @@ async def test_module_completion_reaches_the_journey_and_reporting_once(
     assert progress.modules_of(staff_id) == [3]
 
     async def reporting_counts_it() -> dict[str, Any] | None:
-        answer = await http.get(f"{stack.url('reporting')}/schools/{urn}/progress")
+        answer = await api.reporting.progress(urn)
         body: dict[str, Any] = answer.json()
         return body if answer.status_code == 200 and body["modules"]["module_completions"] else None
 
@@ -114,13 +105,10 @@ async def test_module_completion_reaches_the_journey_and_reporting_once(
 
 
 async def test_redelivered_event_changes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client, db: asyncpg.Pool
+    api: Platform, js: JetStreamContext, temporal: Client, db: asyncpg.Pool
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
-    answer = await http.post(
-        f"{stack.url('learning')}/completions", json={"staff_id": staff_id, "urn": urn, "module_number": 1}
-    )
+    urn, staff_id = await enrolled_learner(api, COHORT)
+    answer = await api.learning.record_completion({"staff_id": staff_id, "urn": urn, "module_number": 1})
     assert answer.status_code == 201
     headers, data = await eventually(lambda: _event_about(js, "RSP_LEARNING", urn))
 
@@ -147,5 +135,5 @@ async def test_redelivered_event_changes_nothing(
     progress = await _journey(temporal, urn)
     assert progress.module_completions() == 1
     assert headers["ce-id"] in progress.events_seen  # seen, and counted once
-    report = (await http.get(f"{stack.url('reporting')}/schools/{urn}/progress")).json()
+    report = (await api.reporting.progress(urn)).json()
     assert report["modules"]["module_completions"] == 1

@@ -19,7 +19,8 @@ from nats.js import JetStreamContext
 
 from runtime.auth import Role
 from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, quiet_outboxes, stream_messages
+from tests.clients import Platform, platform_as
+from tests.support import Footprint, enrolled_school, published
 
 SUBMITTED = "rsp.reporting.impact_return.submitted.v1"
 FIELDS = (
@@ -44,10 +45,8 @@ def term_when(enrolled_on: date) -> tuple[str, str]:
     return f"{starts}/{(starts + 1) % 100:02d}", term
 
 
-async def _enrolled_on(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> date:
-    return date.fromisoformat(
-        (await http.get(f"{stack.url('reporting')}/schools/{urn}/progress")).json()["enrolled_on"]
-    )
+async def _enrolled_on(api: Platform, urn: str) -> date:
+    return date.fromisoformat((await api.reporting.progress(urn)).json()["enrolled_on"])
 
 
 def _as_school(mint: Callable[..., str], urn: str) -> dict[str, str]:
@@ -55,26 +54,23 @@ def _as_school(mint: Callable[..., str], urn: str) -> dict[str, str]:
 
 
 async def _submit(
-    stack: Endpoints, headers: dict[str, str], urn: str, period: str, year: str | None, values: dict[str, int]
+    api: Platform,
+    urn: str,
+    period: str,
+    year: str | None,
+    values: dict[str, int],
+    headers: dict[str, str] | None = None,
 ) -> httpx.Response:
+    """An impact return for `urn`, sent by `api`'s caller (or by the caller `headers` authorise)."""
     body: dict[str, Any] = {"period": period, **values} | ({"academic_year": year} if year else {})
-    async with httpx.AsyncClient(timeout=10, headers=headers) as client:
-        return await client.post(f"{stack.url('reporting')}/schools/{urn}/impact/returns", json=body)
+    return await api.reporting.submit_impact_return(urn, body, headers)
 
 
-async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
-    await quiet_outboxes(db)
-    return (
-        await db.fetchval("SELECT count(*) FROM reporting.impact_returns"),
-        await db.fetchval("SELECT count(*) FROM reporting.outbox"),
-        (await js.stream_info("RSP_REPORTING")).state.messages,
-    )
+WRITTEN = Footprint.rows_of("reporting.impact_returns", "reporting.outbox", streams=("RSP_REPORTING",))
 
 
 async def _events_about(db: asyncpg.Pool, js: JetStreamContext, urn: str) -> list[dict[str, Any]]:
-    await quiet_outboxes(db)
-    payloads = [json.loads(data) for _, data in await stream_messages(js, "RSP_REPORTING", SUBMITTED)]
-    return [payload for payload in payloads if payload["urn"] == urn]
+    return [event for _, event in await published(db, js, "RSP_REPORTING", SUBMITTED) if event["urn"] == urn]
 
 
 # (pupils, suspensions, pupils suspended, permanent exclusions, possible sessions, sessions missed, persistent)
@@ -91,20 +87,19 @@ TERMS = [
 
 
 async def test_cohort_figures_match_those_worked_out_by_hand_with_suppression(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], db: asyncpg.Pool, js: JetStreamContext
+    stack: Endpoints, api: Platform, mint: Callable[..., str], db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = f"impact-{uuid.uuid4().hex[:8]}"
-    a, b, c = [await enrolled_school(http, stack, cohort) for _ in range(3)]
+    a, b, c = [await enrolled_school(api, cohort) for _ in range(3)]
     for urn, baseline, term in zip((a, b, c), BASELINES, TERMS, strict=True):
-        year, term_name = term_when(await _enrolled_on(http, stack, urn))
-        assert (await _submit(stack, _as_school(mint, urn), urn, "baseline", None, baseline)).status_code == 201
-        answer = await _submit(stack, _as_school(mint, urn), urn, term_name, year, term)
+        year, term_name = term_when(await _enrolled_on(api, urn))
+        assert (await _submit(api, urn, "baseline", None, baseline, _as_school(mint, urn))).status_code == 201
+        answer = await _submit(api, urn, term_name, year, term, _as_school(mint, urn))
         assert answer.status_code == 201, answer.text
 
-    viewer = {"Authorization": f"Bearer {mint(Role.VIEWER, 'commissioner')}"}
-    async with httpx.AsyncClient(timeout=10, headers=viewer) as commissioner:
-        table = (await commissioner.get(f"{stack.url('reporting')}/cohorts/{cohort}/impact")).json()
-        exported = await commissioner.get(f"{stack.url('reporting')}/cohorts/{cohort}/impact.csv")
+    async with platform_as(stack, mint(Role.VIEWER, "commissioner")) as commissioner:
+        table = (await commissioner.reporting.cohort_impact(cohort)).json()
+        exported = await commissioner.reporting.cohort_impact_csv(cohort)
 
     rows = {row["urn"]: row for row in table["schools"]}
     assert table["schools_compared"] == 3
@@ -152,23 +147,21 @@ async def test_cohort_figures_match_those_worked_out_by_hand_with_suppression(
     events = await _events_about(db, js, b)
     assert [(e["period"], e["suspensions"], e["version"]) for e in events] == [
         ("baseline", 12, 1),
-        (term_when(await _enrolled_on(http, stack, b))[1], 1, 1),
+        (term_when(await _enrolled_on(api, b))[1], 1, 1),
     ]
     assert all(f"School {b}" not in json.dumps(e) for e in events)
 
 
 async def test_corrected_return_replaces_the_earlier_one_and_keeps_it_in_the_history(
-    stack: Endpoints, http: httpx.AsyncClient, mint: Callable[..., str], db: asyncpg.Pool, js: JetStreamContext
+    stack: Endpoints, api: Platform, mint: Callable[..., str], db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, "e2e-impact")
-    facilitator = {"Authorization": f"Bearer {mint(Role.FACILITATOR, 'facilitator', (urn,))}"}
-    first = await _submit(stack, facilitator, urn, "baseline", None, BASELINES[0])
-    corrected = await _submit(stack, facilitator, urn, "baseline", None, BASELINES[0] | {"suspensions": 31})
-    unchanged = await _submit(stack, facilitator, urn, "baseline", None, BASELINES[0] | {"suspensions": 31})
-
-    async with httpx.AsyncClient(timeout=10, headers=facilitator) as client:
-        impact = (await client.get(f"{stack.url('reporting')}/schools/{urn}/impact")).json()
-        exported = await client.get(f"{stack.url('reporting')}/schools/{urn}/impact.csv")
+    urn = await enrolled_school(api, "e2e-impact")
+    async with platform_as(stack, mint(Role.FACILITATOR, "facilitator", (urn,))) as facilitator:
+        first = await _submit(facilitator, urn, "baseline", None, BASELINES[0])
+        corrected = await _submit(facilitator, urn, "baseline", None, BASELINES[0] | {"suspensions": 31})
+        unchanged = await _submit(facilitator, urn, "baseline", None, BASELINES[0] | {"suspensions": 31})
+        impact = (await facilitator.reporting.impact(urn)).json()
+        exported = await facilitator.reporting.impact_csv(urn)
 
     assert (first.status_code, corrected.status_code, unchanged.status_code) == (201, 201, 200)
     [baseline] = impact["returns"]
@@ -184,8 +177,8 @@ async def test_corrected_return_replaces_the_earlier_one_and_keeps_it_in_the_his
 
 
 @pytest.fixture(scope="module")
-async def impact_school(stack: Endpoints, http: httpx.AsyncClient) -> str:
-    return await enrolled_school(http, stack, "e2e-impact")
+async def impact_school(api: Platform) -> str:
+    return await enrolled_school(api, "e2e-impact")
 
 
 BAD_RETURNS: list[tuple[str, str, dict[str, Any], int, str]] = [
@@ -205,8 +198,7 @@ BAD_RETURNS: list[tuple[str, str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("case", "period", "body", "status", "named"), BAD_RETURNS, ids=[c[0] for c in BAD_RETURNS])
 async def test_return_that_cannot_be_true_is_refused_naming_the_field_and_writes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     impact_school: str,
@@ -216,38 +208,34 @@ async def test_return_that_cannot_be_true_is_refused_naming_the_field_and_writes
     status: int,
     named: str,
 ) -> None:
-    starts = int(term_when(await _enrolled_on(http, stack, impact_school))[0][:4])
+    starts = int(term_when(await _enrolled_on(api, impact_school))[0][:4])
     name, _, shift = period.partition("@")
     year = f"{starts + int(shift)}/{(starts + int(shift) + 1) % 100:02d}" if shift else None
-    before = await _written(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await _submit(api, impact_school, name, year, body)
 
-    answer = await _submit(stack, dict(http.headers), impact_school, name, year, body)
-
-    assert answer.status_code == status, answer.text
-    assert named in answer.text
-    assert await _written(db, js) == before
+        assert answer.status_code == status, answer.text
+        assert named in answer.text
 
 
 async def test_return_for_an_unknown_school_is_404_and_writes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    before = await _written(db, js)
+    async with WRITTEN.unchanged(db, js):
+        answer = await _submit(api, "999997", "baseline", None, BASELINES[0])
 
-    answer = await _submit(stack, dict(http.headers), "999997", "baseline", None, BASELINES[0])
-
-    assert answer.status_code == 404
-    assert "999997" in answer.json()["detail"]
-    assert await _written(db, js) == before
+        assert answer.status_code == 404
+        assert "999997" in answer.json()["detail"]
 
 
 async def test_retried_submission_with_the_same_key_writes_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, "e2e-impact")
-    headers = dict(http.headers) | {"Idempotency-Key": str(uuid.uuid4())}
+    urn = await enrolled_school(api, "e2e-impact")
+    key = {"Idempotency-Key": str(uuid.uuid4())}
 
-    first = await _submit(stack, headers, urn, "baseline", None, BASELINES[1])
-    again = await _submit(stack, headers, urn, "baseline", None, BASELINES[1])
+    first = await _submit(api, urn, "baseline", None, BASELINES[1], key)
+    again = await _submit(api, urn, "baseline", None, BASELINES[1], key)
 
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
@@ -256,8 +244,8 @@ async def test_retried_submission_with_the_same_key_writes_once(
     assert len(await _events_about(db, js, urn)) == 1
 
 
-async def test_unknown_cohort_impact_is_404(stack: Endpoints, http: httpx.AsyncClient) -> None:
-    answer = await http.get(f"{stack.url('reporting')}/cohorts/no-such-cohort/impact")
+async def test_unknown_cohort_impact_is_404(api: Platform) -> None:
+    answer = await api.reporting.cohort_impact("no-such-cohort")
 
     assert answer.status_code == 404
     assert "no-such-cohort" in answer.json()["detail"]

@@ -8,31 +8,26 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from nats.js import JetStreamContext
 
-from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, quiet_outboxes, registered_staff, stream_messages
+from tests.clients import Platform, expect
+from tests.support import Footprint, enrolled_school, published, quiet_outboxes, registered_staff
 
 TODAY = datetime.now(UTC).date()
 SOON = (TODAY + timedelta(days=14)).isoformat()
 
 
 async def _events(db: asyncpg.Pool, js: JetStreamContext, session_id: str) -> list[tuple[str, dict[str, Any]]]:
-    await quiet_outboxes(db)
-    return [
-        (h["ce-type"], json.loads(data))
-        for h, data in await stream_messages(js, "RSP_LEARNING")
-        if json.loads(data).get("session_id") == session_id
-    ]
+    return [(kind, e) for kind, e in await published(db, js, "RSP_LEARNING") if e.get("session_id") == session_id]
 
 
-async def _schedule(http: httpx.AsyncClient, stack: Endpoints, **body: Any) -> dict[str, Any]:
-    answer = await http.post(f"{stack.url('learning')}/sessions", json=body)
-    assert answer.status_code == 201, answer.text
-    session: dict[str, Any] = answer.json()
+async def _schedule(api: Platform, **body: Any) -> dict[str, Any]:
+    session: dict[str, Any] = expect(await api.learning.schedule_session(body), 201)
     return session
+
+
+SESSIONS_WRITTEN = Footprint.rows_of("learning.sessions", streams=("RSP_LEARNING",))
 
 
 def _cohort() -> str:
@@ -40,20 +35,17 @@ def _cohort() -> str:
 
 
 async def test_leadership_day_held_tells_each_attending_school_without_the_venue(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = _cohort()
-    first, second, absent = [await enrolled_school(http, stack, cohort) for _ in range(3)]
-    head = await registered_staff(http, stack, first, role="headteacher")
+    first, second, absent = [await enrolled_school(api, cohort) for _ in range(3)]
+    head = await registered_staff(api, first, role="headteacher")
     day = await _schedule(
-        http, stack, kind="leadership_day", cohort_id=cohort, day_number=1, held_on=TODAY.isoformat(),
+        api, kind="leadership_day", cohort_id=cohort, day_number=1, held_on=TODAY.isoformat(),
         venue="Oxford Town Hall",
     )  # fmt: skip
 
-    held = await http.post(
-        f"{stack.url('learning')}/sessions/{day['session_id']}/attendance",
-        json={"schools": [second], "staff_ids": [head]},
-    )
+    held = await api.learning.record_attendance(day["session_id"], {"schools": [second], "staff_ids": [head]})
 
     assert held.status_code == 200, held.text
     assert held.json()["status"] == "held"
@@ -65,21 +57,19 @@ async def test_leadership_day_held_tells_each_attending_school_without_the_venue
     assert attended[first]["day_number"] == 1
     assert absent not in attended
     assert all("Oxford" not in json.dumps(e) for _, e in events)
-    school_view = (await http.get(f"{stack.url('learning')}/schools/{second}/sessions")).json()
+    school_view = (await api.learning.school_sessions(second)).json()
     assert [a["urn"] for a in school_view[0]["attendance"]] == [second]  # a school sees only its own attendance
 
 
 async def test_practitioner_training_names_each_trained_member_of_staff(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = _cohort()
-    urn = await enrolled_school(http, stack, cohort)
-    trainees = [await registered_staff(http, stack, urn) for _ in range(2)]
-    training = await _schedule(http, stack, kind="practitioner_training", cohort_id=cohort, held_on=TODAY.isoformat())
+    urn = await enrolled_school(api, cohort)
+    trainees = [await registered_staff(api, urn) for _ in range(2)]
+    training = await _schedule(api, kind="practitioner_training", cohort_id=cohort, held_on=TODAY.isoformat())
 
-    held = await http.post(
-        f"{stack.url('learning')}/sessions/{training['session_id']}/attendance", json={"staff_ids": trainees}
-    )
+    held = await api.learning.record_attendance(training["session_id"], {"staff_ids": trainees})
 
     assert held.status_code == 200, held.text
     trained = [
@@ -90,19 +80,18 @@ async def test_practitioner_training_names_each_trained_member_of_staff(
 
 
 async def test_mentoring_and_immersion_day_move_cancel_and_hold(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = _cohort()
-    urn = await enrolled_school(http, stack, cohort)
-    learning = stack.url("learning")
-    mentoring = await _schedule(http, stack, kind="mentoring", urn=urn, held_on=SOON)
-    immersion = await _schedule(http, stack, kind="immersion_day", cohort_id=cohort, held_on=SOON, venue="Host School")
+    urn = await enrolled_school(api, cohort)
+    mentoring = await _schedule(api, kind="mentoring", urn=urn, held_on=SOON)
+    immersion = await _schedule(api, kind="immersion_day", cohort_id=cohort, held_on=SOON, venue="Host School")
 
-    moved = await http.post(f"{learning}/sessions/{mentoring['session_id']}/move", json={"held_on": TODAY.isoformat()})
-    held = await http.post(f"{learning}/sessions/{mentoring['session_id']}/attendance", json={"schools": [urn]})
-    cancelled = await http.post(f"{learning}/sessions/{immersion['session_id']}/cancellation", json={"reason": "flood"})
-    cancel_again = await http.post(f"{learning}/sessions/{immersion['session_id']}/cancellation", json={"reason": "x"})
-    move_held = await http.post(f"{learning}/sessions/{mentoring['session_id']}/move", json={"held_on": SOON})
+    moved = await api.learning.move_session(mentoring["session_id"], TODAY.isoformat())
+    held = await api.learning.record_attendance(mentoring["session_id"], {"schools": [urn]})
+    cancelled = await api.learning.cancel_session(immersion["session_id"], "flood")
+    cancel_again = await api.learning.cancel_session(immersion["session_id"], "x")
+    move_held = await api.learning.move_session(mentoring["session_id"], SOON)
 
     assert (moved.status_code, held.status_code, cancelled.status_code) == (200, 200, 200)
     assert mentoring["cohort_id"] == cohort
@@ -143,39 +132,30 @@ BAD_SESSIONS: list[tuple[str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("case", "body", "status", "named"), BAD_SESSIONS, ids=[c[0] for c in BAD_SESSIONS])
 async def test_bad_session_is_refused_naming_the_field_and_writes_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext,
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext,
     case: str, body: dict[str, Any], status: int, named: str,
 ) -> None:  # fmt: skip
     cohort = _cohort()
-    urn = await enrolled_school(http, stack, cohort)
+    urn = await enrolled_school(api, cohort)
     body = {"cohort_id": cohort, **body}
     body = {k: urn if v == "<school>" else v for k, v in body.items() if v is not None}
-    await quiet_outboxes(db)
-    before = (
-        await db.fetchval("SELECT count(*) FROM learning.sessions"),
-        (await js.stream_info("RSP_LEARNING")).state.messages,
-    )
+    before = await SESSIONS_WRITTEN.taken(db, js)
 
-    answer = await http.post(f"{stack.url('learning')}/sessions", json=body)
+    answer = await api.learning.schedule_session(body)
 
     assert answer.status_code == status, answer.text
     assert named in answer.json()["detail"] if isinstance(answer.json()["detail"], str) else named in answer.text
-    await quiet_outboxes(db)
-    after = (
-        await db.fetchval("SELECT count(*) FROM learning.sessions"),
-        (await js.stream_info("RSP_LEARNING")).state.messages,
-    )
+    after = await SESSIONS_WRITTEN.taken(db, js)
     assert after == before
 
 
 async def test_bad_attendance_is_refused_naming_the_field_and_leaves_the_session_scheduled(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
     cohort = _cohort()
-    urn, outsider = await enrolled_school(http, stack, cohort), await enrolled_school(http, stack, _cohort())
-    today = await _schedule(http, stack, kind="immersion_day", cohort_id=cohort, held_on=TODAY.isoformat())
-    ahead = await _schedule(http, stack, kind="immersion_day", cohort_id=cohort, held_on=SOON)
-    url = f"{stack.url('learning')}/sessions/{{}}/attendance"
+    urn, outsider = await enrolled_school(api, cohort), await enrolled_school(api, _cohort())
+    today = await _schedule(api, kind="immersion_day", cohort_id=cohort, held_on=TODAY.isoformat())
+    ahead = await _schedule(api, kind="immersion_day", cohort_id=cohort, held_on=SOON)
     stranger = str(uuid.uuid4())
     cases = [
         (today, {"schools": [outsider]}, "schools", outsider),
@@ -188,7 +168,7 @@ async def test_bad_attendance_is_refused_naming_the_field_and_leaves_the_session
     before = (await js.stream_info("RSP_LEARNING")).state.messages
 
     for session, body, field, named in cases:
-        answer = await http.post(url.format(session["session_id"]), json=body)
+        answer = await api.learning.record_attendance(session["session_id"], body)
         assert answer.status_code == 422, (body, answer.text)
         assert field in answer.text
         assert named in answer.text
@@ -201,29 +181,26 @@ async def test_bad_attendance_is_refused_naming_the_field_and_leaves_the_session
                              "USING (session_id) WHERE s.cohort_id = $1", cohort) == 0  # fmt: skip
 
 
-async def test_same_leadership_day_twice_is_a_conflict(stack: Endpoints, http: httpx.AsyncClient) -> None:
+async def test_same_leadership_day_twice_is_a_conflict(api: Platform) -> None:
     cohort = _cohort()
-    await enrolled_school(http, stack, cohort)
-    await _schedule(http, stack, kind="leadership_day", cohort_id=cohort, day_number=3, held_on=SOON)
+    await enrolled_school(api, cohort)
+    await _schedule(api, kind="leadership_day", cohort_id=cohort, day_number=3, held_on=SOON)
 
-    again = await http.post(
-        f"{stack.url('learning')}/sessions",
-        json={"kind": "leadership_day", "cohort_id": cohort, "day_number": 3, "held_on": SOON},
+    again = await api.learning.schedule_session(
+        {"kind": "leadership_day", "cohort_id": cohort, "day_number": 3, "held_on": SOON}
     )
 
     assert again.status_code == 409
     assert "day_number" in again.json()["detail"]
 
 
-async def test_retried_scheduling_with_an_idempotency_key_schedules_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
+async def test_retried_scheduling_with_an_idempotency_key_schedules_once(api: Platform, db: asyncpg.Pool) -> None:
     cohort = _cohort()
-    await enrolled_school(http, stack, cohort)
+    await enrolled_school(api, cohort)
     key = {"Idempotency-Key": str(uuid.uuid4())}
     body = {"kind": "immersion_day", "cohort_id": cohort, "held_on": SOON}
 
-    answers = [await http.post(f"{stack.url('learning')}/sessions", json=body, headers=key) for _ in "ab"]
+    answers = [await api.learning.schedule_session(body, headers=key) for _ in "ab"]
 
     assert [a.status_code for a in answers] == [201, 201]
     assert answers[0].json() == answers[1].json()

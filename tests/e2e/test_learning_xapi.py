@@ -13,10 +13,11 @@ import httpx
 import pytest
 from nats.js import JetStreamContext
 
-from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, quiet_outboxes, registered_staff, stream_messages
+from tests.clients import Platform
+from tests.support import Footprint, enrolled_learner, enrolled_school, published, registered_staff
 
 COHORT = "e2e-learning-xapi"
+STATEMENTS_WRITTEN = Footprint.rows_of("learning.xapi_statements", streams=("RSP_LEARNING",))
 XAPI = {"X-Experience-API-Version": "1.0.3"}
 MODULE = "https://tirp.relationalschools.example/xapi/activities/module-{:02d}"
 COURSE = "https://tirp.relationalschools.example/xapi/activities/course"
@@ -50,44 +51,43 @@ def _statement(actor: dict[str, Any], module: int, **extra: Any) -> dict[str, An
     }
 
 
-async def _post(http: httpx.AsyncClient, stack: Endpoints, body: Any) -> httpx.Response:
-    return await http.post(f"{stack.url('learning')}/xapi/statements", json=body, headers=XAPI)
+async def _post(api: Platform, body: Any) -> httpx.Response:
+    return await api.learning.post_statements(body, headers=XAPI)
 
 
-async def _learner(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> tuple[str, str]:
+async def _learner(api: Platform, urn: str) -> tuple[str, str]:
     """A registered staff member mapped by the programme team to an email's mbox_sha1sum; returns (id, mbox)."""
-    staff_id = await registered_staff(http, stack, urn)
+    staff_id = await registered_staff(api, urn)
     mbox = f"mailto:{uuid.uuid4().hex[:10]}@school.example"
     mapping = {"staff_id": staff_id, "mbox_sha1sum": hashlib.sha1(mbox.encode()).hexdigest()}
-    assert (await http.post(f"{stack.url('learning')}/xapi/actors", json=mapping)).status_code == 201
+    assert (await api.learning.map_actor(mapping)).status_code == 201
     return staff_id, mbox
 
 
-async def _completed(http: httpx.AsyncClient, stack: Endpoints, urn: str, staff_id: str) -> list[int]:
-    progress = (await http.get(f"{stack.url('learning')}/schools/{urn}/staff/{staff_id}/progress")).json()
+async def _completed(api: Platform, urn: str, staff_id: str) -> list[int]:
+    progress = (await api.learning.staff_progress(urn, staff_id)).json()
     modules: list[int] = progress["modules_completed"]
     return modules
 
 
 async def _learning_events(db: asyncpg.Pool, js: JetStreamContext, urn: str) -> list[str]:
-    await quiet_outboxes(db)
-    return [h["ce-type"] for h, data in await stream_messages(js, "RSP_LEARNING") if json.loads(data).get("urn") == urn]
+    return [kind for kind, event in await published(db, js, "RSP_LEARNING") if event.get("urn") == urn]
 
 
 async def test_single_completed_statement_by_mbox_becomes_a_module_completion(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id, mbox = await _learner(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    staff_id, mbox = await _learner(api, urn)
     statement = _statement({"mbox": mbox}, 5)
 
-    answer = await _post(http, stack, statement)
+    answer = await _post(api, statement)
 
     assert answer.status_code == 200, answer.text
     assert answer.json() == [statement["id"]]
     assert answer.headers["x-experience-api-version"] == "1.0.3"
     assert "rsp-unmatched-statements" not in answer.headers
-    assert await _completed(http, stack, urn, staff_id) == [5]
+    assert await _completed(api, urn, staff_id) == [5]
     assert await _learning_events(db, js, urn) == ["rsp.learning.module.completed.v1"]
     stored = await db.fetchrow(
         "SELECT * FROM learning.xapi_statements WHERE statement_id = $1", uuid.UUID(statement["id"])
@@ -96,14 +96,11 @@ async def test_single_completed_statement_by_mbox_becomes_a_module_completion(
     assert mbox.removeprefix("mailto:") not in json.dumps(dict(stored), default=str)
 
 
-async def test_batch_by_account_counts_completions_and_acknowledges_other_statements(
-    stack: Endpoints, http: httpx.AsyncClient
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+async def test_batch_by_account_counts_completions_and_acknowledges_other_statements(api: Platform) -> None:
+    urn, staff_id = await enrolled_learner(api, COHORT)
     account = {"homePage": "https://lms.example.org", "name": f"user-{uuid.uuid4().hex[:6]}"}
     mapping = {"staff_id": staff_id, "account": account}
-    assert (await http.post(f"{stack.url('learning')}/xapi/actors", json=mapping)).status_code == 201
+    assert (await api.learning.map_actor(mapping)).status_code == 201
     actor = {"account": account}
     launched = {**_statement(actor, 1), "verb": {"id": "http://adlnet.gov/expapi/verbs/launched"}}
     del launched["result"]
@@ -112,26 +109,24 @@ async def test_batch_by_account_counts_completions_and_acknowledges_other_statem
     without_id = _statement(actor, 4)
     del without_id["id"]
 
-    answer = await _post(http, stack, [launched, by_result, page_view, without_id])
+    answer = await _post(api, [launched, by_result, page_view, without_id])
 
     ids = answer.json()
     assert answer.status_code == 200, answer.text
     assert ids[:3] == [launched["id"], by_result["id"], page_view["id"]]
     assert uuid.UUID(ids[3])  # generated for the statement sent without one
-    assert await _completed(http, stack, urn, staff_id) == [2, 4]
-    progress = (await http.get(f"{stack.url('learning')}/schools/{urn}/staff/{staff_id}/progress")).json()
+    assert await _completed(api, urn, staff_id) == [2, 4]
+    progress = (await api.learning.staff_progress(urn, staff_id)).json()
     assert progress["modules_started"] == [1, 2, 4]
 
 
-async def test_same_statement_sent_twice_counts_once(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    _, mbox = await _learner(http, stack, urn)
+async def test_same_statement_sent_twice_counts_once(api: Platform, db: asyncpg.Pool, js: JetStreamContext) -> None:
+    urn = await enrolled_school(api, COHORT)
+    _, mbox = await _learner(api, urn)
     statement = _statement({"mbox": mbox}, 7)
 
-    first, again = await _post(http, stack, statement), await _post(http, stack, [statement])
-    changed = await _post(http, stack, {**statement, "timestamp": "2026-11-03T09:00:00Z"})
+    first, again = await _post(api, statement), await _post(api, [statement])
+    changed = await _post(api, {**statement, "timestamp": "2026-11-03T09:00:00Z"})
 
     assert first.json() == again.json() == [statement["id"]]
     assert changed.status_code == 409
@@ -140,41 +135,38 @@ async def test_same_statement_sent_twice_counts_once(
 
 
 async def test_voiding_statement_withdraws_the_completion_it_names(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id, mbox = await _learner(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    staff_id, mbox = await _learner(api, urn)
     statement = _statement({"mbox": mbox}, 8)
-    assert (await _post(http, stack, statement)).status_code == 200
+    assert (await _post(api, statement)).status_code == 200
     voiding = {
         "actor": {"mbox": "mailto:lms-admin@lms.example.org"},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}},
         "object": {"objectType": "StatementRef", "id": statement["id"]},
     }
 
-    answer = await _post(http, stack, voiding)
+    answer = await _post(api, voiding)
 
     assert answer.status_code == 200, answer.text
-    assert await _completed(http, stack, urn, staff_id) == []
+    assert await _completed(api, urn, staff_id) == []
     assert await _learning_events(db, js, urn) == [
         "rsp.learning.module.completed.v1",
         "rsp.learning.module.completion_withdrawn.v1",
     ]
 
 
-async def test_unknown_actor_is_reported_listed_and_counts_once_mapped(
-    stack: Endpoints, http: httpx.AsyncClient
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+async def test_unknown_actor_is_reported_listed_and_counts_once_mapped(api: Platform) -> None:
+    urn, staff_id = await enrolled_learner(api, COHORT)
     mbox = f"mailto:{uuid.uuid4().hex[:10]}@school.example"
     statement = _statement({"mbox": mbox}, 11)
 
-    answer = await _post(http, stack, statement)
-    listed = (await http.get(f"{stack.url('learning')}/xapi/unmatched")).json()
+    answer = await _post(api, statement)
+    listed = (await api.learning.unmatched_statements()).json()
     mapping = {"staff_id": staff_id, "mbox_sha1sum": hashlib.sha1(mbox.encode()).hexdigest()}
-    mapped = await http.post(f"{stack.url('learning')}/xapi/actors", json=mapping)
-    listed_after = (await http.get(f"{stack.url('learning')}/xapi/unmatched")).json()
+    mapped = await api.learning.map_actor(mapping)
+    listed_after = (await api.learning.unmatched_statements()).json()
 
     assert answer.status_code == 200
     assert answer.headers["rsp-unmatched-statements"] == statement["id"]
@@ -182,7 +174,7 @@ async def test_unknown_actor_is_reported_listed_and_counts_once_mapped(
     assert (waiting["outcome"], waiting["module_number"]) == ("unknown_actor", 11)
     assert mapped.json()["statements_now_counted"] == 1
     assert statement["id"] not in [s["statement_id"] for s in listed_after]
-    assert await _completed(http, stack, urn, staff_id) == [11]
+    assert await _completed(api, urn, staff_id) == [11]
 
 
 MALFORMED: list[tuple[str, Any, str]] = [
@@ -210,52 +202,40 @@ MALFORMED: list[tuple[str, Any, str]] = [
 
 @pytest.mark.parametrize(("case", "body", "named"), MALFORMED, ids=[c[0] for c in MALFORMED])
 async def test_malformed_statements_get_400_saying_what_is_wrong_and_store_nothing(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext, case: str, body: Any, named: str
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, case: str, body: Any, named: str
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    _, mbox = await _learner(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    _, mbox = await _learner(api, urn)
     good = _statement({"mbox": mbox}, 1)
-    await quiet_outboxes(db)
-    before = (
-        await db.fetchval("SELECT count(*) FROM learning.xapi_statements"),
-        (await js.stream_info("RSP_LEARNING")).state.messages,
-    )
-    url = f"{stack.url('learning')}/xapi/statements"
+    before = await STATEMENTS_WRITTEN.taken(db, js)
 
     if body is None:
-        answer = await http.post(url, content=b"{not json", headers={**XAPI, "content-type": "application/json"})
+        answer = await api.learning.post_statements(
+            content=b"{not json", headers={**XAPI, "content-type": "application/json"}
+        )
     else:  # a good statement rides along in the same batch: nothing of the batch is kept
-        answer = await http.post(url, json=[good, body] if isinstance(body, dict) else body, headers=XAPI)
+        answer = await _post(api, [good, body] if isinstance(body, dict) else body)
 
     assert answer.status_code == 400, answer.text
     assert named.replace("statement.", "statements[1].") in answer.json()["detail"] or named in answer.json()["detail"]
-    await quiet_outboxes(db)
-    after = (
-        await db.fetchval("SELECT count(*) FROM learning.xapi_statements"),
-        (await js.stream_info("RSP_LEARNING")).state.messages,
-    )
+    after = await STATEMENTS_WRITTEN.taken(db, js)
     assert after == before
 
 
-async def test_statement_without_the_version_header_is_refused(stack: Endpoints, http: httpx.AsyncClient) -> None:
-    answer = await http.post(
-        f"{stack.url('learning')}/xapi/statements", json=_statement({"mbox": "mailto:a@b.example"}, 1)
-    )
+async def test_statement_without_the_version_header_is_refused(api: Platform) -> None:
+    answer = await api.learning.post_statements(_statement({"mbox": "mailto:a@b.example"}, 1))
 
     assert answer.status_code == 400
     assert "X-Experience-API-Version" in answer.json()["detail"]
 
 
-async def test_actor_mapping_needs_registered_staff_and_exactly_one_identifier(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool
-) -> None:
-    url = f"{stack.url('learning')}/xapi/actors"
+async def test_actor_mapping_needs_registered_staff_and_exactly_one_identifier(api: Platform, db: asyncpg.Pool) -> None:
     before = await db.fetchval("SELECT count(*) FROM learning.xapi_actors")
     stranger = str(uuid.uuid4())
 
-    unknown = await http.post(url, json={"staff_id": stranger, "mbox_sha1sum": "a" * 40})
-    neither = await http.post(url, json={"staff_id": stranger})
-    raw_email = await http.post(url, json={"staff_id": stranger, "mbox": "mailto:a@b.example"})
+    unknown = await api.learning.map_actor({"staff_id": stranger, "mbox_sha1sum": "a" * 40})
+    neither = await api.learning.map_actor({"staff_id": stranger})
+    raw_email = await api.learning.map_actor({"staff_id": stranger, "mbox": "mailto:a@b.example"})
 
     assert (unknown.status_code, neither.status_code, raw_email.status_code) == (422, 422, 422)
     assert stranger in unknown.json()["detail"]
@@ -265,15 +245,14 @@ async def test_actor_mapping_needs_registered_staff_and_exactly_one_identifier(
 
 
 async def test_retried_batch_with_an_idempotency_key_gets_the_first_answer(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    _, mbox = await _learner(http, stack, urn)
+    urn = await enrolled_school(api, COHORT)
+    _, mbox = await _learner(api, urn)
     batch = [_statement({"mbox": mbox}, 12), _statement({"mbox": mbox}, 13)]
     key = {**XAPI, "Idempotency-Key": str(uuid.uuid4())}
-    url = f"{stack.url('learning')}/xapi/statements"
 
-    answers = [await http.post(url, json=batch, headers=key) for _ in "ab"]
+    answers = [await api.learning.post_statements(batch, headers=key) for _ in "ab"]
 
     assert answers[0].json() == answers[1].json() == [s["id"] for s in batch]
     assert answers[1].headers["idempotent-replayed"] == "true"

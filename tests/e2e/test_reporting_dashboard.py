@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
-import httpx
 from nats.js import JetStreamContext
 
 from contracts.events import FlaggedAtRisk, ModuleCompleted, PhaseEntered
@@ -22,6 +21,7 @@ from contracts.identifiers import journey_id
 from runtime.auth import SESSION_COOKIE, Role
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
+from tests.clients import Platform, platform_as
 from tests.support import enrolled_school, eventually
 from tests.support_events import publish_event
 
@@ -39,20 +39,20 @@ def _completion(urn: str, module: int = 1) -> ModuleCompleted:
     )
 
 
-def _browser(local_stack: LocalStack, role: Role = Role.PROGRAMME_ADMIN, *urns: str) -> httpx.AsyncClient:
-    token = local_stack.token(role, f"dashboard-{role.value}", urns)
-    return httpx.AsyncClient(timeout=20, cookies={SESSION_COOKIE: token})
-
-
-async def _sse(client: httpx.AsyncClient, url: str, count: int, **params: str) -> list[dict[str, Any]]:
-    """The first `count` SSE messages (id and parsed data) of a stream."""
+async def _sse(
+    reader: Platform, count: int, opened: asyncio.Event | None = None, **params: str
+) -> list[dict[str, Any]]:
+    """The first `count` SSE messages (id and parsed data) of the live feed. `opened` is set once the feed has
+    fixed where it starts (it says so with its first line, the reconnection delay)."""
     found: list[dict[str, Any]] = []
-    async with client.stream("GET", url, params={"limit": str(count), "timeout": "20", **params}) as answer:
+    async with reader.reporting.live_events({"limit": str(count), "timeout": "20", **params}) as answer:
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/event-stream")
         message: dict[str, Any] = {}
         async for line in answer.aiter_lines():
-            if line.startswith("id: "):
+            if line.startswith("retry: ") and opened is not None:
+                opened.set()
+            elif line.startswith("id: "):
                 message["id"] = line[4:]
             elif line.startswith("data: "):
                 message["data"] = json.loads(line[6:])
@@ -63,9 +63,9 @@ async def _sse(client: httpx.AsyncClient, url: str, count: int, **params: str) -
 
 
 async def test_overview_and_school_page_show_the_figures_with_accessible_charts_and_tables(
-    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+    local_stack: LocalStack, stack: Endpoints, api: Platform, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+    urn = await enrolled_school(api, COHORT)
     journey = journey_id(COHORT, urn)
     await publish_event(js, _completion(urn))
     await publish_event(
@@ -76,18 +76,18 @@ async def test_overview_and_school_page_show_the_figures_with_accessible_charts_
         js, FlaggedAtRisk(urn=urn, cohort_id=COHORT, journey_id=journey, phase="launch",
                           reasons=["=no circle in 2026-27-autumn-2"], flagged_on=date(2026, 12, 1)),
     )  # fmt: skip
-    reporting = stack.url("reporting")
-    async with _browser(local_stack) as browser:
+    token = local_stack.token(Role.PROGRAMME_ADMIN, f"dashboard-{Role.PROGRAMME_ADMIN.value}", ())
+    async with platform_as(stack, seconds=20, cookies={SESSION_COOKIE: token}) as browser:
 
         async def seen() -> str | None:
-            page = (await browser.get(f"{reporting}/dashboard")).text
+            page = (await browser.reporting.dashboard()).text
             return page if "no circle in 2026-27-autumn-2" in page and ">foundations<" in page else None
 
         overview = await eventually(seen)
-        school_page = await browser.get(f"{reporting}/dashboard/schools/{urn}")
-        schools_csv = await browser.get(f"{reporting}/dashboard/cohorts/{COHORT}/schools.csv")
-        figures_csv = await browser.get(f"{reporting}/dashboard/schools/{urn}/figures.csv")
-        script = await browser.get(f"{reporting}/dashboard/static/dashboard.js")
+        school_page = await browser.reporting.school_dashboard(urn)
+        schools_csv = await browser.reporting.cohort_schools_csv(COHORT)
+        figures_csv = await browser.reporting.school_figures_csv(urn)
+        script = await browser.reporting.dashboard_script()
 
     row = re.search(rf'<tr id="cohort-{COHORT}-schools-{urn}".*?</tr>', overview)
     assert row is not None
@@ -119,21 +119,20 @@ async def test_overview_and_school_page_show_the_figures_with_accessible_charts_
 
 
 async def test_live_feed_streams_new_events_in_their_envelope_and_resumes_after_the_last_one(
-    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
+    local_stack: LocalStack, stack: Endpoints, api: Platform, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    feed = f"{stack.url('reporting')}/events/live"
-    headers = {"Authorization": f"Bearer {local_stack.token(Role.VIEWER, 'other-dashboard')}"}
-    async with httpx.AsyncClient(timeout=30, headers=headers) as reader:
-        listening = asyncio.create_task(_sse(reader, feed, 1))
-        await asyncio.sleep(1)  # the stream starts at the newest event: open it before publishing
+    urn = await enrolled_school(api, COHORT)
+    async with platform_as(stack, local_stack.token(Role.VIEWER, "other-dashboard"), seconds=30) as reader:
+        opened = asyncio.Event()
+        listening = asyncio.create_task(_sse(reader, 1, opened))
+        await asyncio.wait_for(opened.wait(), 30)  # the stream starts at the newest event: open it before publishing
         envelope = await publish_event(js, _completion(urn, 4))
         first = (await asyncio.wait_for(listening, 30))[0]
         if first["data"]["id"] != str(envelope.id):  # another test's event came first: read on from it
-            later = await _sse(reader, feed, 50, after=first["id"])
+            later = await _sse(reader, 50, after=first["id"])
             first = next(m for m in later if m["data"]["id"] == str(envelope.id))
         second_envelope = await publish_event(js, _completion(urn, 5))
-        resumed = await _sse(reader, feed, 50, after=first["id"], timeout="5")
+        resumed = await _sse(reader, 50, after=first["id"], timeout="5")
 
     event = first["data"]
     assert event["specversion"] == "1.0"
@@ -147,9 +146,9 @@ async def test_live_feed_streams_new_events_in_their_envelope_and_resumes_after_
 
 
 async def test_a_school_reads_only_its_own_events_on_the_live_feed(
-    local_stack: LocalStack, stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, db: asyncpg.Pool
+    local_stack: LocalStack, stack: Endpoints, api: Platform, js: JetStreamContext, db: asyncpg.Pool
 ) -> None:
-    own, other = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
+    own, other = await enrolled_school(api, COHORT), await enrolled_school(api, COHORT)
 
     async def journey_has_begun() -> bool:
         # The school's journey announces its start and first phase on its own; let those reach the feed first.
@@ -161,9 +160,10 @@ async def test_a_school_reads_only_its_own_events_on_the_live_feed(
 
     await eventually(journey_has_begun, within=30)
     token = local_stack.token(Role.SCHOOL, f"school-{own}", (own,))
-    async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as school:
-        listening = asyncio.create_task(_sse(school, f"{stack.url('reporting')}/events/live", 1))
-        await asyncio.sleep(1)
+    async with platform_as(stack, token, seconds=30) as school:
+        opened = asyncio.Event()
+        listening = asyncio.create_task(_sse(school, 1, opened))
+        await asyncio.wait_for(opened.wait(), 30)
         await publish_event(js, _completion(other))
         mine = await publish_event(js, _completion(own))
         received = await asyncio.wait_for(listening, 30)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from nats.js import JetStreamContext
 
@@ -36,10 +35,10 @@ from contracts.identifiers import journey_id
 from contracts.streams import stream_for
 from contracts.subscriptions import CONSUMES, durable_name
 from runtime.database import create_pool
-from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
 from services.reporting.adapters.read_models import READ_MODEL_TABLES
 from services.reporting.rebuild import RebuildReport, rebuild_read_models
+from tests.clients import Platform, expect
 from tests.support import enrolled_school, eventually, quiet_outboxes
 from tests.support_events import publish_event
 
@@ -58,11 +57,9 @@ async def reporting_pool(local_stack: LocalStack) -> AsyncIterator[asyncpg.Pool]
         await pool.close()
 
 
-async def _register(http: httpx.AsyncClient, stack: Endpoints, urn: str, role: str) -> uuid.UUID:
+async def _register(api: Platform, urn: str, role: str) -> uuid.UUID:
     member = {"name": "Read Model Person", "email": f"{uuid.uuid4().hex}@school.example", "role": role}
-    answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=member)
-    assert answer.status_code == 201, answer.text
-    return uuid.UUID(answer.json()["staff_id"])
+    return uuid.UUID(expect(await api.enrolment.register_staff(urn, member), 201)["staff_id"])
 
 
 def _completed(urn: str, staff: uuid.UUID, module: int, completion_id: uuid.UUID | None = None) -> ModuleCompleted:
@@ -91,10 +88,8 @@ def _circle(urn: str, held_on: date, half_term: str | None, facilitator: uuid.UU
     )
 
 
-async def _progress(http: httpx.AsyncClient, stack: Endpoints, urn: str) -> dict[str, Any]:
-    answer = await http.get(f"{stack.url('reporting')}/schools/{urn}/progress")
-    assert answer.status_code == 200, answer.text
-    found: dict[str, Any] = answer.json()
+async def _progress(api: Platform, urn: str) -> dict[str, Any]:
+    found: dict[str, Any] = expect(await api.reporting.progress(urn))
     return found
 
 
@@ -141,17 +136,14 @@ async def _tables(pool: asyncpg.Pool) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-async def school(http: httpx.AsyncClient, stack: Endpoints, js: JetStreamContext) -> dict[str, Any]:
+async def school(api: Platform, js: JetStreamContext) -> dict[str, Any]:
     """One school with a bit of everything: three staff (one leaves), modules, a withdrawn completion, circles in
     two half-terms, leadership days, mentoring, immersion, practitioners, and a journey flagged twice."""
-    urn = await enrolled_school(http, stack, COHORT)
-    head = await _register(http, stack, urn, "headteacher")
-    teacher = await _register(http, stack, urn, "teacher")
-    leaver = await _register(http, stack, urn, "teaching_assistant")
-    answer = await http.post(
-        f"{stack.url('enrolment')}/schools/{urn}/staff/{leaver}/departure", json={"left_on": "2026-12-18"}
-    )
-    assert answer.status_code == 200, answer.text
+    urn = await enrolled_school(api, COHORT)
+    head = await _register(api, urn, "headteacher")
+    teacher = await _register(api, urn, "teacher")
+    leaver = await _register(api, urn, "teaching_assistant")
+    expect(await api.enrolment.record_departure(urn, str(leaver), {"left_on": "2026-12-18"}))
     journey = journey_id(COHORT, urn)
     withdrawn_completion = uuid.uuid4()
     events: list[Event] = [
@@ -190,28 +182,32 @@ async def school(http: httpx.AsyncClient, stack: Endpoints, js: JetStreamContext
     for event in events:
         await publish_event(js, event)
     # Flagged, back on track, flagged again: published in this order, a moment apart (the envelopes' times).
+    moment = datetime.now(UTC)
     await publish_event(
         js, FlaggedAtRisk(urn=urn, cohort_id=COHORT, journey_id=journey, phase="launch",
                           reasons=["1 of 3 staff completed modules 1 to 3 (half needed)"],
                           flagged_on=date(2026, 12, 1)),
+        at=moment,
     )  # fmt: skip
-    await asyncio.sleep(0.01)
-    await publish_event(js, BackOnTrack(urn=urn, cohort_id=COHORT, journey_id=journey, cleared_on=date(2027, 1, 5)))
-    await asyncio.sleep(0.01)
+    await publish_event(
+        js, BackOnTrack(urn=urn, cohort_id=COHORT, journey_id=journey, cleared_on=date(2027, 1, 5)),
+        at=moment + timedelta(milliseconds=10),
+    )  # fmt: skip
     latest_reasons = ["no circle in half-term 2026-27-spring-1", "headteacher at 1 of 3 leadership days"]
     await publish_event(
         js, FlaggedAtRisk(urn=urn, cohort_id=COHORT, journey_id=journey, phase="foundations",
                           reasons=latest_reasons, flagged_on=date(2027, 3, 1)),
+        at=moment + timedelta(milliseconds=20),
     )  # fmt: skip
     return {"urn": urn, "head": head, "teacher": teacher, "leaver": leaver, "reasons": latest_reasons}
 
 
 async def test_every_part_of_the_programme_is_projected_as_worked_out_by_hand(
-    http: httpx.AsyncClient, stack: Endpoints, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
+    api: Platform, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
 ) -> None:
     await _settled(db, js)
 
-    progress = await _progress(http, stack, school["urn"])
+    progress = await _progress(api, school["urn"])
 
     # Staff: three registered, one left.
     assert progress["staff_counted"] == 2
@@ -240,43 +236,36 @@ async def test_every_part_of_the_programme_is_projected_as_worked_out_by_hand(
 
 
 async def test_a_redelivered_event_changes_nothing(
-    http: httpx.AsyncClient, stack: Endpoints, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
+    api: Platform, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
 ) -> None:
     urn = school["urn"]
     completion = _completed(urn, school["head"], 7)
     first = await publish_event(js, completion)
-    await eventually(
-        lambda: _progress_where(http, stack, urn, lambda p: p["modules"]["completions_by_module"]["7"] == 2)
-    )
+    await eventually(lambda: _progress_where(api, urn, lambda p: p["modules"]["completions_by_module"]["7"] == 2))
     flag = FlaggedAtRisk(urn=urn, cohort_id=COHORT, journey_id=journey_id(COHORT, urn), phase="foundations",
                          reasons=["again"], flagged_on=date(2027, 3, 2))  # fmt: skip
     flagged = await publish_event(js, flag)
-    await eventually(lambda: _progress_where(http, stack, urn, lambda p: p["journey"]["times_flagged_at_risk"] == 3))
-    before = await _progress(http, stack, urn)
+    await eventually(lambda: _progress_where(api, urn, lambda p: p["journey"]["times_flagged_at_risk"] == 3))
+    before = await _progress(api, urn)
 
     await publish_event(js, completion, event_id=first.id, redelivered=True)
     await publish_event(js, flag, event_id=flagged.id, redelivered=True)
     await _settled(db, js)
 
-    assert await _progress(http, stack, urn) == before
+    assert await _progress(api, urn) == before
 
 
-async def _progress_where(http: httpx.AsyncClient, stack: Endpoints, urn: str, check: Any) -> bool:
-    return bool(check(await _progress(http, stack, urn)))
+async def _progress_where(api: Platform, urn: str, check: Any) -> bool:
+    return bool(check(await _progress(api, urn)))
 
 
 async def test_rebuilt_read_models_equal_the_live_ones_and_later_events_count_once(
-    http: httpx.AsyncClient,
-    stack: Endpoints,
-    js: JetStreamContext,
-    db: asyncpg.Pool,
-    reporting_pool: asyncpg.Pool,
-    school: dict[str, Any],
+    api: Platform, js: JetStreamContext, db: asyncpg.Pool, reporting_pool: asyncpg.Pool, school: dict[str, Any]
 ) -> None:
     urn = school["urn"]
-    await eventually(lambda: _progress_where(http, stack, urn, lambda p: p["journey"]["times_flagged_at_risk"] >= 2))
+    await eventually(lambda: _progress_where(api, urn, lambda p: p["journey"]["times_flagged_at_risk"] >= 2))
     reports: list[RebuildReport] = []
-    progress = await _progress(http, stack, urn)
+    progress = await _progress(api, urn)
 
     async def rebuild() -> None:
         reports.append(await rebuild_read_models(reporting_pool, js))
@@ -285,21 +274,18 @@ async def test_rebuilt_read_models_equal_the_live_ones_and_later_events_count_on
 
     assert rebuilt == live
     assert reports[-1].applied["RSP_JOURNEY"] >= 4  # this school's journey events, at least, were replayed
-    assert await _progress(http, stack, urn) == progress
+    assert await _progress(api, urn) == progress
     # The inbox came with the rebuilt tables: a new event counts once, an old one redelivered not at all.
     modules = progress["modules"]["module_completions"]
     await publish_event(js, _completed(urn, school["head"], 11))
-    await eventually(
-        lambda: _progress_where(http, stack, urn, lambda p: p["modules"]["module_completions"] == modules + 1)
-    )
+    await eventually(lambda: _progress_where(api, urn, lambda p: p["modules"]["module_completions"] == modules + 1))
     await _settled(db, js)
-    assert (await _progress(http, stack, urn))["modules"]["module_completions"] == modules + 1
+    assert (await _progress(api, urn))["modules"]["module_completions"] == modules + 1
 
 
 async def test_rsp_rebuild_reporting_rebuilds_while_the_service_keeps_its_figures(
     local_stack: LocalStack,
-    http: httpx.AsyncClient,
-    stack: Endpoints,
+    api: Platform,
     js: JetStreamContext,
     db: asyncpg.Pool,
     reporting_pool: asyncpg.Pool,
@@ -323,4 +309,4 @@ async def test_rsp_rebuild_reporting_rebuilds_while_the_service_keeps_its_figure
     assert runs[-1].returncode == 0, runs[-1].stderr
     assert "rebuilt reporting's read models from" in runs[-1].stdout
     assert rebuilt == live
-    assert (await _progress(http, stack, school["urn"]))["staff_counted"] == 2
+    assert (await _progress(api, school["urn"]))["staff_counted"] == 2

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from temporalio.client import Client
 
@@ -18,6 +17,7 @@ from runtime.auth import Role, mint_token
 from runtime.local.endpoints import Endpoints
 from runtime.local.signing_key import load_or_create_signing_key
 from services.enrolment.entrypoints.demo import DEMO_COHORT, DEMO_SCHOOLS
+from tests.clients import platform_as
 from tests.support import eventually
 
 RSP = str(Path(sys.executable).parent / "rsp")
@@ -74,11 +74,11 @@ def _alive(pid: int) -> bool:
 async def test_rsp_up_runs_the_demo_stops_cleanly_and_finds_its_data_again(data_dir: Path) -> None:
     first = RunningStack(data_dir, "--demo")
     endpoints = await first.endpoints()
-    admin = {"Authorization": f"Bearer {mint_token(load_or_create_signing_key(data_dir), Role.PROGRAMME_ADMIN, 't')}"}
-    async with httpx.AsyncClient(timeout=10, headers=admin) as http:
+    admin_token = mint_token(load_or_create_signing_key(data_dir), Role.PROGRAMME_ADMIN, "t")
+    async with platform_as(endpoints, admin_token) as api:
 
         async def demo_cohort_enrolled() -> bool:
-            answer = await http.get(f"{endpoints.url('enrolment')}/cohorts/{DEMO_COHORT['cohort_id']}")
+            answer = await api.enrolment.cohort(DEMO_COHORT["cohort_id"])
             return answer.status_code == 200 and len(answer.json()["schools"]) == len(DEMO_SCHOOLS)
 
         await eventually(demo_cohort_enrolled, within=60)
@@ -98,9 +98,9 @@ async def test_rsp_up_runs_the_demo_stops_cleanly_and_finds_its_data_again(data_
     try:
         endpoints = await second.endpoints()
         # The signing key was kept: a token from the first run still works.
-        async with httpx.AsyncClient(timeout=10, headers=admin) as http:
+        async with platform_as(endpoints, admin_token) as api:
             urn = DEMO_SCHOOLS[0][0]
-            answer = await http.get(f"{endpoints.url('enrolment')}/schools/{urn}")
+            answer = await api.enrolment.school(urn)
             assert answer.status_code == 200
             assert answer.json()["cohort_id"] == DEMO_COHORT["cohort_id"]
         temporal = await Client.connect(endpoints.temporal_address)

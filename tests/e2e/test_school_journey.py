@@ -7,12 +7,11 @@ import json
 import uuid
 from typing import Any
 
-import httpx
 from nats.js import JetStreamContext
 from temporalio.client import Client
 
 from contracts import journey_id
-from runtime.local.endpoints import Endpoints
+from tests.clients import Platform
 from tests.support import enrolled_school, eventually, journey_progress, registered_staff, stream_messages
 from workflows.journey.messages import JourneyProgress
 
@@ -31,15 +30,13 @@ async def _journey_events(js: JetStreamContext, urn: str) -> list[tuple[dict[str
 
 
 async def test_events_reach_the_journey_and_change_its_search_attributes(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client
+    api: Platform, js: JetStreamContext, temporal: Client
 ) -> None:
     cohort_id = _cohort_id()
-    urn = await enrolled_school(http, stack, cohort_id)
-    headteacher = await registered_staff(http, stack, urn, role="headteacher")
+    urn = await enrolled_school(api, cohort_id)
+    headteacher = await registered_staff(api, urn, role="headteacher")
     for module in range(1, 16):
-        answer = await http.post(
-            f"{stack.url('learning')}/completions", json={"staff_id": headteacher, "urn": urn, "module_number": module}
-        )
+        answer = await api.learning.record_completion({"staff_id": headteacher, "urn": urn, "module_number": module})
         assert answer.status_code == 201, answer.text
 
     async def journey_has_all_15() -> JourneyProgress | None:
@@ -64,17 +61,17 @@ async def test_events_reach_the_journey_and_change_its_search_attributes(
 
 
 async def test_journey_publishes_its_start_and_ends_when_the_school_withdraws(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext, temporal: Client
+    api: Platform, js: JetStreamContext, temporal: Client
 ) -> None:
     cohort_id = _cohort_id()
-    urn = await enrolled_school(http, stack, cohort_id)
+    urn = await enrolled_school(api, cohort_id)
 
     async def started() -> list[str] | None:
         kinds = [headers["ce-type"] for headers, _ in await _journey_events(js, urn)]
         return kinds if "rsp.journey.phase_entered.v1" in kinds else None
 
     assert (await eventually(started, within=30))[:2] == ["rsp.journey.started.v1", "rsp.journey.phase_entered.v1"]
-    withdrawal = await http.post(f"{stack.url('enrolment')}/schools/{urn}/withdrawal", json={"reason": "closing"})
+    withdrawal = await api.enrolment.withdraw_school(urn, "closing")
     assert withdrawal.status_code == 200, withdrawal.text
 
     async def withdrawn() -> dict[str, Any] | None:

@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from nats.js import JetStreamContext
 from temporalio.client import Client
 
 from contracts import journey_id
 from runtime.auth import Role
-from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from tests.support import enrolled_school, eventually, learning_knows_staff, quiet_outboxes, stream_messages
+from tests.clients import Platform
+from tests.support import Footprint, enrolled_school, eventually, learning_knows_staff, stream_messages
 
 COHORT = "e2e-staff"
 RSP = str(Path(sys.executable).parent / "rsp")
@@ -31,25 +30,17 @@ PROBE_NAME = "Zebedee Quillfeather"
 PROBE_EMAIL = "zebedee.quillfeather@pii-probe.example"
 
 
-async def _written(db: asyncpg.Pool, js: JetStreamContext) -> tuple[int, ...]:
-    await quiet_outboxes(db)
-    return (
-        await db.fetchval("SELECT count(*) FROM enrolment.staff"),
-        await db.fetchval("SELECT count(*) FROM enrolment.outbox"),
-        (await js.stream_info("RSP_ENROLMENT")).state.messages,
-    )
+WRITTEN = Footprint.rows_of("enrolment.staff", "enrolment.outbox", streams=("RSP_ENROLMENT",))
 
 
 def _staff(**changes: Any) -> dict[str, Any]:
     return {"name": "Ada Lovelace", "email": f"{uuid.uuid4().hex[:8]}@school.example", "role": "teacher", **changes}
 
 
-async def test_registered_staff_member_is_published_by_id_and_role_only(
-    stack: Endpoints, http: httpx.AsyncClient, js: JetStreamContext
-) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
+async def test_registered_staff_member_is_published_by_id_and_role_only(api: Platform, js: JetStreamContext) -> None:
+    urn = await enrolled_school(api, COHORT)
 
-    answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=_staff(role="headteacher"))
+    answer = await api.enrolment.register_staff(urn, _staff(role="headteacher"))
 
     assert answer.status_code == 201, answer.text
     staff_id = answer.json()["staff_id"]
@@ -77,47 +68,42 @@ async def test_registered_staff_member_is_published_by_id_and_role_only(
     ],
 )
 async def test_bad_staff_registration_is_refused_naming_the_field_and_writes_nothing(
-    stack: Endpoints,
-    http: httpx.AsyncClient,
+    api: Platform,
     db: asyncpg.Pool,
     js: JetStreamContext,
     case: str,
     body: dict[str, Any],
     named: str,
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    before = await _written(db, js)
+    urn = await enrolled_school(api, COHORT)
+    async with WRITTEN.unchanged(db, js):
+        answer = await api.enrolment.register_staff(urn, body)
 
-    answer = await http.post(f"{stack.url('enrolment')}/schools/{urn}/staff", json=body)
-
-    assert answer.status_code == 422
-    assert named in answer.text
-    assert await _written(db, js) == before
+        assert answer.status_code == 422
+        assert named in answer.text
 
 
 async def test_staff_departure_and_withdrawal_follow_the_rules_and_publish_no_reason(
-    stack: Endpoints, http: httpx.AsyncClient, db: asyncpg.Pool, js: JetStreamContext
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    enrolment = stack.url("enrolment")
-    urn = await enrolled_school(http, stack, COHORT)
-    member = (await http.post(f"{enrolment}/schools/{urn}/staff", json=_staff(starts_on="2026-09-01"))).json()
-    departure = f"{enrolment}/schools/{urn}/staff/{member['staff_id']}/departure"
+    enrolment = api.enrolment
+    urn = await enrolled_school(api, COHORT)
+    member = (await enrolment.register_staff(urn, _staff(starts_on="2026-09-01"))).json()
 
-    too_early = await http.post(departure, json={"left_on": "2026-08-31"})
-    left = await http.post(departure, json={"left_on": "2026-12-19"})
-    again = await http.post(departure, json={"left_on": "2026-12-20"})
-    withdrawn = await http.post(f"{enrolment}/schools/{urn}/withdrawal", json={"reason": "Head's private matter"})
-    withdrawn_again = await http.post(f"{enrolment}/schools/{urn}/withdrawal", json={"reason": "again"})
-    before = await _written(db, js)
-    late_joiner = await http.post(f"{enrolment}/schools/{urn}/staff", json=_staff())
+    too_early = await enrolment.record_departure(urn, member["staff_id"], {"left_on": "2026-08-31"})
+    left = await enrolment.record_departure(urn, member["staff_id"], {"left_on": "2026-12-19"})
+    again = await enrolment.record_departure(urn, member["staff_id"], {"left_on": "2026-12-20"})
+    withdrawn = await enrolment.withdraw_school(urn, "Head's private matter")
+    withdrawn_again = await enrolment.withdraw_school(urn, "again")
+    async with WRITTEN.unchanged(db, js):
+        late_joiner = await enrolment.register_staff(urn, _staff())
 
-    assert (too_early.status_code, "left_on" in too_early.text) == (422, True)
-    assert (left.status_code, left.json()["left_on"]) == (200, "2026-12-19")
-    assert again.status_code == 409
-    assert (withdrawn.status_code, withdrawn.json()["status"]) == (200, "withdrawn")
-    assert withdrawn_again.status_code == 409
-    assert (late_joiner.status_code, "withdrawn" in late_joiner.text) == (409, True)
-    assert await _written(db, js) == before
+        assert (too_early.status_code, "left_on" in too_early.text) == (422, True)
+        assert (left.status_code, left.json()["left_on"]) == (200, "2026-12-19")
+        assert again.status_code == 409
+        assert (withdrawn.status_code, withdrawn.json()["status"]) == (200, "withdrawn")
+        assert withdrawn_again.status_code == 409
+        assert (late_joiner.status_code, "withdrawn" in late_joiner.text) == (409, True)
 
     async def withdrawal_published() -> list[bytes]:
         messages = await stream_messages(js, "RSP_ENROLMENT", "rsp.enrolment.school.withdrawn.v1")
@@ -128,17 +114,17 @@ async def test_staff_departure_and_withdrawal_follow_the_rules_and_publish_no_re
 
 
 async def test_erasure_command_empties_names_of_long_ended_schools_and_keeps_the_figures(
-    local_stack: LocalStack, stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient, db: asyncpg.Pool
+    local_stack: LocalStack, stack_dir: Path, api: Platform, db: asyncpg.Pool
 ) -> None:
-    enrolment = stack.url("enrolment")
-    ended, active = await enrolled_school(http, stack, COHORT), await enrolled_school(http, stack, COHORT)
+    enrolment = api.enrolment
+    ended, active = await enrolled_school(api, COHORT), await enrolled_school(api, COHORT)
     members = {}
     for urn in (ended, active):
-        members[urn] = (await http.post(f"{enrolment}/schools/{urn}/staff", json=_staff())).json()
-        await learning_knows_staff(http, stack, urn, members[urn]["staff_id"])
+        members[urn] = (await enrolment.register_staff(urn, _staff())).json()
+        await learning_knows_staff(api, urn, members[urn]["staff_id"])
         completion = {"staff_id": members[urn]["staff_id"], "urn": urn, "module_number": 1}
-        assert (await http.post(f"{stack.url('learning')}/completions", json=completion)).status_code == 201
-    assert (await http.post(f"{enrolment}/schools/{ended}/withdrawal", json={"reason": "closed"})).status_code == 200
+        assert (await api.learning.record_completion(completion)).status_code == 201
+    assert (await enrolment.withdraw_school(ended, "closed")).status_code == 200
     # The school left 400 days ago: move its end date back rather than wait.
     await db.execute("UPDATE enrolment.school_enrolments SET ended_on = ended_on - 400 WHERE urn = $1", ended)
 
@@ -155,36 +141,33 @@ async def test_erasure_command_empties_names_of_long_ended_schools_and_keeps_the
 
     assert command.returncode == 0, command.stderr
     assert ended in command.stdout
-    staff = {urn: (await http.get(f"{enrolment}/schools/{urn}/staff")).json() for urn in (ended, active)}
+    staff = {urn: (await enrolment.staff(urn)).json() for urn in (ended, active)}
     [erased] = staff[ended]
     assert (erased["staff_id"], erased["role"], erased["name"], erased["email"]) == (
         members[ended]["staff_id"], "teacher", None, None,
     )  # fmt: skip
     assert staff[active][0]["name"] == "Ada Lovelace"
-    progress = (await http.get(f"{stack.url('reporting')}/schools/{ended}/progress")).json()
+    progress = (await api.reporting.progress(ended)).json()
     assert progress["modules"]["module_completions"] == 1
 
 
 async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_traces(
-    local_stack: LocalStack, stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient, js: JetStreamContext,
-    temporal: Client,
-) -> None:  # fmt: skip
-    urn = await enrolled_school(http, stack, COHORT)
+    local_stack: LocalStack, stack_dir: Path, api: Platform, js: JetStreamContext, temporal: Client
+) -> None:
+    urn = await enrolled_school(api, COHORT)
     school_token = local_stack.token(Role.SCHOOL, "probe-school", (urn,))
     school = {"Authorization": f"Bearer {school_token}"}
-    member = await http.post(
-        f"{stack.url('enrolment')}/schools/{urn}/staff",
-        json={"name": PROBE_NAME, "email": PROBE_EMAIL, "role": "teacher"},
-        headers=school,
+    member = await api.enrolment.register_staff(
+        urn, {"name": PROBE_NAME, "email": PROBE_EMAIL, "role": "teacher"}, headers=school
     )
     assert member.status_code == 201
     staff_id = member.json()["staff_id"]
-    await learning_knows_staff(http, stack, urn, staff_id)
+    await learning_knows_staff(api, urn, staff_id)
     trace_id = secrets.token_hex(16)
     for module in (1, 2, 3):
         completion = {"staff_id": staff_id, "urn": urn, "module_number": module}
         traced = {**school, "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}
-        answer = await http.post(f"{stack.url('learning')}/completions", json=completion, headers=traced)
+        answer = await api.learning.record_completion(completion, headers=traced)
         assert answer.status_code == 201
 
     async def last_projection_traced() -> bool:
@@ -193,12 +176,7 @@ async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_t
         return (
             path.exists()
             and f"0x{trace_id}" in path.read_text(encoding="utf-8")
-            and (
-                (await http.get(f"{stack.url('reporting')}/schools/{urn}/progress")).json()["modules"][
-                    "module_completions"
-                ]
-                == 3
-            )
+            and (await api.reporting.progress(urn)).json()["modules"]["module_completions"] == 3
         )
 
     await eventually(last_projection_traced, within=30)
@@ -220,7 +198,7 @@ async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_t
 
     assert leaks == []
     # The scan can see: the name is where it belongs.
-    staff = (await http.get(f"{stack.url('enrolment')}/schools/{urn}/staff")).json()
+    staff = (await api.enrolment.staff(urn)).json()
     assert any(_mentions_probe(json.dumps(m)) for m in staff)
 
 

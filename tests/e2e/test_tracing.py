@@ -7,10 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from runtime.local.endpoints import Endpoints
-from tests.support import enrolled_school, eventually, registered_staff
+from tests.clients import Platform
+from tests.support import enrolled_learner, eventually
 
 COHORT = "e2e-tracing"
 
@@ -27,15 +25,13 @@ def _spans(stack_dir: Path) -> list[dict[str, Any]]:
 
 
 async def test_module_completion_is_one_trace_from_request_to_signal_and_projection(
-    stack: Endpoints, stack_dir: Path, http: httpx.AsyncClient
+    stack_dir: Path, api: Platform
 ) -> None:
-    urn = await enrolled_school(http, stack, COHORT)
-    staff_id = await registered_staff(http, stack, urn)
+    urn, staff_id = await enrolled_learner(api, COHORT)
 
     trace_id = secrets.token_hex(16)
-    answer = await http.post(
-        f"{stack.url('learning')}/completions",
-        json={"staff_id": staff_id, "urn": urn, "module_number": 5},
+    answer = await api.learning.record_completion(
+        {"staff_id": staff_id, "urn": urn, "module_number": 5},
         headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
     )
     assert answer.status_code == 201

@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-
-import nats
 import pytest
-from nats.aio.client import Client as NatsClient
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 
 from contracts import ModuleCompleted
 from contracts.subscriptions import durable_name
-from runtime.broker import inbox_prefix
 from runtime.local.stack import LocalStack
-
-
-async def _connect_as(local_stack: LocalStack, process: str, errors: list[str]) -> NatsClient:
-    async def remember(error: Exception) -> None:
-        errors.append(str(error))
-
-    return await nats.connect(
-        local_stack.nats_urls[process], error_cb=remember, max_reconnect_attempts=0, inbox_prefix=inbox_prefix(process)
-    )
-
-
-async def _violation_reported(errors: list[str]) -> bool:
-    for _ in range(50):
-        if any("permissions violation" in error.lower() for error in errors):
-            return True
-        await asyncio.sleep(0.05)
-    return False
+from tests.support import connect_as_process, violation_reported
 
 
 async def test_enrolment_cannot_publish_learning_events(local_stack: LocalStack, js: JetStreamContext) -> None:
     errors: list[str] = []
-    enrolment = await _connect_as(local_stack, "enrolment", errors)
+    enrolment = await connect_as_process(local_stack, "enrolment", errors)
     before = (await js.stream_info("RSP_LEARNING")).state.messages
     try:
         # Its own stream is there for it to see...
@@ -43,7 +22,7 @@ async def test_enrolment_cannot_publish_learning_events(local_stack: LocalStack,
         # ...but a learning event from it goes nowhere.
         with pytest.raises(NatsTimeout):
             await enrolment.jetstream().publish(ModuleCompleted.subject, b"{}", timeout=1)
-        assert await _violation_reported(errors)
+        assert await violation_reported(errors)
     finally:
         await enrolment.close()
     assert (await js.stream_info("RSP_LEARNING")).state.messages == before
@@ -53,15 +32,15 @@ async def test_process_cannot_listen_to_other_subjects_or_read_through_another_c
     local_stack: LocalStack,
 ) -> None:
     errors: list[str] = []
-    circles = await _connect_as(local_stack, "circles", errors)
+    circles = await connect_as_process(local_stack, "circles", errors)
     try:
         await circles.subscribe("rsp.learning.>")
         await circles.flush()
-        assert await _violation_reported(errors)
+        assert await violation_reported(errors)
         errors.clear()
         reporting_durable = durable_name("reporting", ModuleCompleted)
         with pytest.raises(NatsTimeout):
             await circles.request(f"$JS.API.CONSUMER.MSG.NEXT.RSP_LEARNING.{reporting_durable}", b"1", timeout=1)
-        assert await _violation_reported(errors)
+        assert await violation_reported(errors)
     finally:
         await circles.close()

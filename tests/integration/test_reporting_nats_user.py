@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from uuid import uuid4
 
-import nats
 import pytest
 from nats.errors import TimeoutError as NatsTimeout
 
 from contracts import SchoolEnrolled
 from contracts.events.reporting import ImpactReturnSubmitted
-from runtime.broker import inbox_prefix
 from runtime.local.stack import LocalStack
+from tests.support import connect_as_process, violation_reported
 
 # A school no test enrols, so no test that reads the stream mistakes it for its own.
 _EVENT = ImpactReturnSubmitted(
@@ -37,16 +35,7 @@ _EVENT = ImpactReturnSubmitted(
 
 async def test_reporting_publishes_impact_returns_but_not_enrolment_events(local_stack: LocalStack) -> None:
     errors: list[str] = []
-
-    async def remember(error: Exception) -> None:
-        errors.append(str(error))
-
-    reporting = await nats.connect(
-        local_stack.nats_urls["reporting"],
-        error_cb=remember,
-        max_reconnect_attempts=0,
-        inbox_prefix=inbox_prefix("reporting"),
-    )
+    reporting = await connect_as_process(local_stack, "reporting", errors)
     try:
         ack = await reporting.jetstream().publish(
             ImpactReturnSubmitted.subject, _EVENT.model_dump_json().encode(), timeout=5
@@ -54,10 +43,6 @@ async def test_reporting_publishes_impact_returns_but_not_enrolment_events(local
         assert ack.stream == "RSP_REPORTING"
         with pytest.raises(NatsTimeout):
             await reporting.jetstream().publish(SchoolEnrolled.subject, b"{}", timeout=1)
-        for _ in range(50):
-            if any("permissions violation" in error.lower() for error in errors):
-                break
-            await asyncio.sleep(0.05)
-        assert any("permissions violation" in error.lower() for error in errors)
+        assert await violation_reported(errors)
     finally:
         await reporting.close()
