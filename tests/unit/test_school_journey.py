@@ -246,6 +246,24 @@ async def test_a_repeated_event_changes_nothing(env: WorkflowEnvironment) -> Non
     assert list(progress.staff) == [TEACHER]
 
 
+async def test_registration_arriving_after_a_completion_still_says_who_they_are(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with published.worker(env.client):
+        today = await _today(env)
+        handle = await _start(env.client, today)
+        completion = m.ModuleCompletion(_event(), HEAD, 1, "2027-01-01T10:00:00+00:00", "completion-1")
+        await handle.signal(SchoolJourney.module_completed, completion)
+        await handle.signal(SchoolJourney.staff_left, m.StaffLeft(_event(), TEACHER, today))
+        await _staff(handle, today - timedelta(days=7))
+        progress = await _progress(handle)
+        await handle.terminate("test over")
+
+    head, teacher = progress.staff[HEAD], progress.staff[TEACHER]
+    assert (head.role, head.starts_on, head.left_on) == ("headteacher", today - timedelta(days=7), None)
+    assert progress.modules_of(HEAD) == [1]
+    assert (teacher.role, teacher.left_on) == ("teacher", today)
+
+
 async def test_journey_that_continues_as_new_keeps_every_count(env: WorkflowEnvironment) -> None:
     published = Published()
     async with published.worker(env.client):

@@ -81,6 +81,9 @@ _COMPLETED_ALL = SearchAttributeKey.for_float(STAFF_COMPLETED_ALL_PERCENT)
 _MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
 # Histories recorded before it upserted every search attribute on every wake; see workflows/VERSIONING.md.
 _UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
+_LATE_REGISTRATION_PATCH = "registration-arriving-after-activity-says-who"
+# The role of someone the journey heard of (a completion, a departure) before their registration reached it.
+_NOT_YET_REGISTERED = "unknown"
 
 
 def _midnight(day: date) -> datetime:
@@ -278,23 +281,35 @@ class SchoolJourney:
 
     @workflow.signal
     def staff_registered(self, joined: StaffJoined) -> None:
-        if self._first_time(joined.event_id) and joined.staff_id not in self._s.staff:
+        if not self._first_time(joined.event_id):
+            return
+        known = self._s.staff.get(joined.staff_id)
+        if known is None:
             self._s.staff[joined.staff_id] = StaffRecord(role=joined.role, starts_on=joined.starts_on)
+        elif known.role == _NOT_YET_REGISTERED and workflow.patched(_LATE_REGISTRATION_PATCH):
+            # Their completion or departure came first (another stream, or the bridge was retrying the
+            # registration): the registration still says who they are, so a headteacher counts as one.
+            known.role, known.starts_on = joined.role, joined.starts_on
 
     @workflow.signal
     def staff_left(self, left: StaffLeft) -> None:
+        if not self._first_time(left.event_id):
+            return
         record = self._s.staff.get(left.staff_id)
-        if self._first_time(left.event_id) and record is not None:
+        if record is None and workflow.patched(_LATE_REGISTRATION_PATCH):
+            record = self._s.staff[left.staff_id] = self._not_yet_registered()
+        if record is not None:
             record.left_on = left.left_on
+
+    def _not_yet_registered(self) -> StaffRecord:
+        return StaffRecord(role=_NOT_YET_REGISTERED, starts_on=self._s.enrolled_on)
 
     @workflow.signal
     def module_completed(self, completion: ModuleCompletion) -> None:
         if not self._first_time(completion.event_id):
             return
         # A completion can arrive before the registration it belongs to (separate streams); keep it.
-        record = self._s.staff.setdefault(
-            completion.staff_id, StaffRecord(role="unknown", starts_on=self._s.enrolled_on)
-        )
+        record = self._s.staff.setdefault(completion.staff_id, self._not_yet_registered())
         record.modules[completion.completion_id or completion.event_id] = completion.module_number
 
     @workflow.signal
