@@ -3,6 +3,7 @@
 rsp up [--demo]     start everything, print where it is, stream logs; Ctrl-C stops it all
 rsp status          is the running stack healthy, and where is it
 rsp token           mint a bearer token
+rsp dead-letters    list the events no consumer could handle; --replay SEQ... or --replay-all sends them back
 rsp asyncapi        print the AsyncAPI document of every event
 rsp test [ARGS]     ruff, mypy --strict and the whole pytest suite (ARGS go to pytest)
 
@@ -24,10 +25,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import nats
 
 from contracts.asyncapi import asyncapi_document
 from runtime.auth import Role, mint_token
-from runtime.commands import Command, service_commands
+from runtime.commands import Command, operator_nats_url, service_commands
+from runtime.dead_letters import dead_letters, replay
 from runtime.errors import ConfigurationError
 from runtime.local.endpoints import Endpoints
 from runtime.local.signing_key import with_signing_key
@@ -143,6 +146,38 @@ def token(role: str, schools: list[str], subject: str, minutes: int | None) -> i
     return 0
 
 
+async def _dead_letters(nats_url: str, consumer: str | None, replaying: list[int], replay_all: bool) -> int:
+    client = await nats.connect(nats_url, name="rsp-dead-letters")
+    try:
+        js = client.jetstream()
+        shown = replayed = 0
+        async for letter in dead_letters(js, consumer):
+            if replay_all or letter.sequence in replaying:
+                await replay(js, letter)
+                replayed += 1
+                print(f"replayed {letter.sequence}: {letter.subject} {letter.event_id} (to {letter.consumer})")
+            elif not replaying:
+                print(letter.line())
+                shown += 1
+        if replaying or replay_all:
+            print(f"{replayed} dead letters replayed")
+        else:
+            print(f"{shown} dead letters" + (f" of {consumer}" if consumer else ""))
+    finally:
+        await client.close()
+    return 0
+
+
+def dead_letters_command(consumer: str | None, replaying: list[int], replay_all: bool) -> int:
+    """List dead letters, or replay some (by sequence) or all of them, through the operator's NATS user."""
+    try:
+        nats_url = operator_nats_url(Settings())
+    except ConfigurationError as refused:
+        print(f"rsp: {refused}", file=sys.stderr)
+        return 2
+    return asyncio.run(_dead_letters(nats_url, consumer, replaying, replay_all))
+
+
 def _run_provided(command: Command, args: argparse.Namespace) -> int:
     try:
         return command.run(args)
@@ -181,6 +216,12 @@ def main(argv: list[str] | None = None) -> None:
     provided = service_commands()
     for name, command in sorted(provided.items()):
         command.arguments(commands.add_parser(name, help=command.help))
+    letters = commands.add_parser(
+        "dead-letters", help="list the events no consumer could handle, or send them back once the cause is fixed"
+    )
+    letters.add_argument("--consumer", default=None, help="only this consumer's (enrolment, learning, bridge, ...)")
+    letters.add_argument("--replay", type=int, nargs="+", default=[], metavar="SEQ", help="replay these dead letters")
+    letters.add_argument("--replay-all", action="store_true", help="replay every dead letter listed")
     commands.add_parser("asyncapi", help="print the AsyncAPI document of every event the platform publishes")
     test_command = commands.add_parser("test", help="lint, type-check and run every test")
     test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
@@ -190,6 +231,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(up(args.demo))
     if args.command == "status":
         sys.exit(status())
+    if args.command == "dead-letters":
+        sys.exit(dead_letters_command(args.consumer, args.replay, args.replay_all))
     if args.command in provided:
         sys.exit(_run_provided(provided[args.command], args))
     if args.command == "asyncapi":

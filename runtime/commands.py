@@ -7,6 +7,7 @@ so the use case lives with the service that owns it and runtime/ never imports a
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -14,10 +15,11 @@ from importlib.metadata import entry_points
 from runtime.auth import Role, mint_token
 from runtime.errors import ConfigurationError
 from runtime.local.endpoints import Endpoints
+from runtime.local.nats_users import OPERATOR
 from runtime.local.signing_key import with_signing_key
 from runtime.settings import Settings
 
-__all__ = ["Command", "admin_token", "no_arguments", "running_stack", "service_commands"]
+__all__ = ["Command", "admin_token", "no_arguments", "operator_nats_url", "running_stack", "service_commands"]
 
 GROUP = "rsp.commands"
 
@@ -52,6 +54,18 @@ def running_stack(settings: Settings) -> Endpoints:
     if endpoints is None:
         raise ConfigurationError(f"no stack is running from {settings.data_dir.resolve()} (start one with `./rsp up`)")
     return endpoints
+
+
+def operator_nats_url(settings: Settings) -> str:
+    """RSP_NATS_URL when set; otherwise the running local stack's unrestricted NATS user (the stack writes it,
+    owner-only, into its server configuration)."""
+    if settings.nats_url:
+        return settings.nats_url
+    endpoints = running_stack(settings)
+    config = (settings.data_dir.resolve() / "run" / "nats-server.conf").read_text(encoding="utf-8")
+    users = json.loads(config.split("users = ", 1)[1].rsplit("}", 1)[0])
+    operator = next(user for user in users if user["user"] == OPERATOR)
+    return endpoints.nats_url.replace("nats://", f"nats://{operator['user']}:{operator['password']}@", 1)
 
 
 def admin_token(settings: Settings, subject: str = "rsp-cli") -> str:
