@@ -13,7 +13,7 @@ Answers follow the IETF draft "The Idempotency-Key HTTP Header Field": the key r
 is 422; a first request still in flight is 409. Keys are kept `RSP_IDEMPOTENCY_KEEP_HOURS`.
 
 A process killed between committing a request's writes and storing its answer leaves a committed claim with no
-answer. Its writes happened, exactly once; only the answer was lost. A retry after `_ANSWER_LOST_SECONDS` gets
+answer. Its writes happened, exactly once; only the answer was lost. A retry after `answer_lost_seconds` gets
 a 200 saying so (and that answer is kept for later retries), never a refusal of a write that was applied. A
 process killed before its commit leaves nothing: the transaction rolls back with the claim, and a retry runs
 the request afresh.
@@ -52,8 +52,6 @@ _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _MAX_KEY = 255
 # How long a retry waits for a first request that is still running before it answers 409.
 _WAIT_SECONDS = 10.0
-# A committed claim still without its answer this long after it was taken: its process died before answering.
-_ANSWER_LOST_SECONDS = 30.0
 _PRUNE_EVERY_SECONDS = 60.0
 
 
@@ -148,8 +146,11 @@ class IdempotencyMiddleware:
         pool: Callable[[], asyncpg.Pool],
         principal_of: Callable[[str], Principal],
         keep_hours: float,
+        answer_lost_seconds: float = 30.0,
     ) -> None:
         self._app = app
+        # A committed claim still without its answer this long after it was taken: its process died first.
+        self._answer_lost_seconds = answer_lost_seconds
         self._pool = pool
         self._principal_of = principal_of
         self._keep_hours = keep_hours
@@ -219,7 +220,7 @@ class IdempotencyMiddleware:
             await asyncio.sleep(0.05)
             latest = await _lookup(pool, caller, key)
             stored = latest if latest is not None else stored
-        if stored.answer is None and stored.age_seconds >= _ANSWER_LOST_SECONDS:
+        if stored.answer is None and stored.age_seconds >= self._answer_lost_seconds:
             await _finish(pool, _Claim(caller, key, fingerprint), _ANSWER_LOST)
             stored = await _lookup(pool, caller, key) or stored
         if stored.answer is None:

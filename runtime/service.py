@@ -106,6 +106,7 @@ class ServiceRuntime:
             pool=lambda: self.pool,
             principal_of=self.authenticate.principal_of,
             keep_hours=self.settings.idempotency_keep_hours,
+            answer_lost_seconds=self.settings.idempotency_answer_lost_seconds,
         )
         document_idempotency(app)
         return app

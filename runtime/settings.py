@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     idempotency_keep_hours: float = Field(
         default=24, gt=0, description="Hours an Idempotency-Key and its answer are kept for retries"
     )
+    idempotency_answer_lost_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A request applied but not answered this long ago died with its process; a retry is told so",
+    )
 
     otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint; unset: console")
     traces_file: Path | None = Field(default=None, description="Write console spans here, one JSON per line")
