@@ -17,15 +17,10 @@ import nats
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
-from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
-from contracts import journey_id
 from runtime.broker import inbox_prefix
 from runtime.local.stack import LocalStack
 from tests.clients import Platform, expect
-from workflows.journey.messages import JourneyProgress
-from workflows.journey.workflows import SchoolJourney
 
 T = TypeVar("T")
 
@@ -218,16 +213,3 @@ async def learning_knows_staff(api: Platform, urn: str, staff_id: str) -> None:
         return (await api.learning.staff_progress(urn, staff_id)).status_code == 200
 
     await eventually(seen)
-
-
-async def journey_progress(temporal: Client, cohort_id: str, urn: str) -> JourneyProgress | None:
-    """A school's journey state, or None while the bridge has not started the journey yet (it waits for the
-    cohort's own workflow first)."""
-    handle = temporal.get_workflow_handle(journey_id(cohort_id, urn))
-    try:
-        progress: JourneyProgress = await handle.query(SchoolJourney.progress)
-    except RPCError as failure:
-        if failure.status == RPCStatusCode.NOT_FOUND:
-            return None
-        raise
-    return progress

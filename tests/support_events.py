@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from nats.js import JetStreamContext
 
+from contracts.codec import envelope_of
 from contracts.envelope import Envelope
 from contracts.events import Event
 
@@ -24,13 +25,9 @@ async def publish_event(
     """Publish `event` as its producer would (CloudEvents headers, `Nats-Msg-Id` = `ce-id`). `redelivered` sends
     the same event again under another message id, so JetStream keeps both copies, as after a producer's retry
     past the duplicate window. `at` is the envelope's time (default: now), for events whose order matters."""
-    envelope = Envelope(
-        id=event_id or uuid.uuid4(),
-        source=event.source,
-        type=event.subject,
-        time=at or datetime.now(UTC),
-        subject=event.entity(),
-    )
+    envelope = envelope_of(event, event_id)
+    if at is not None:
+        envelope = Envelope.model_validate(envelope.model_dump() | {"time": at})
     headers = envelope.to_headers()
     if redelivered:
         headers["Nats-Msg-Id"] = f"{envelope.id}-again-{uuid.uuid4()}"

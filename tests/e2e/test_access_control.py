@@ -327,7 +327,7 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
 
 # Not behind a bearer token: health checks, the public event catalogue, and the dashboard login, which takes its
 # token from the link itself.
-_OPEN_TO_ALL = frozenset({"/health", "/asyncapi.json", "/dashboard/login"})
+_OPEN_TO_ALL = frozenset({"/health", "/health/live", "/health/ready", "/asyncapi.json", "/dashboard/login"})
 
 
 async def test_the_matrix_covers_every_endpoint_of_every_service(api: Platform) -> None:
@@ -386,7 +386,10 @@ async def test_bad_token_gets_401_saying_why_and_writes_nothing(
 async def test_health_needs_no_token(stack: Endpoints) -> None:
     async with platform_as(stack) as anonymous:
         for service in stack.services.values():
-            assert (await ServiceClient(anonymous.enrolment.http, service.url).health()).status_code == 200
+            client = ServiceClient(anonymous.enrolment.http, service.url)
+            assert (await client.health()).status_code == 200
+            for probe in ("/health/live", "/health/ready"):
+                assert (await client.request("GET", probe)).status_code == 200
 
 
 async def test_school_sees_only_itself_in_progress_and_on_the_dashboard(

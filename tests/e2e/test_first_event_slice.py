@@ -20,11 +20,11 @@ from tests.support import (
     enrolled_learner,
     ensure_cohort,
     eventually,
-    journey_progress,
     next_urn,
     stream_messages,
 )
 from workflows.journey.messages import JourneyProgress
+from workflows.verify import journey_progress
 
 COHORT = "e2e-slice"
 

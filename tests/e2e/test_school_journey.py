@@ -12,8 +12,9 @@ from temporalio.client import Client
 
 from contracts import journey_id
 from tests.clients import Platform
-from tests.support import enrolled_school, eventually, journey_progress, registered_staff, stream_messages
+from tests.support import enrolled_school, eventually, registered_staff, stream_messages
 from workflows.journey.messages import JourneyProgress
+from workflows.verify import journey_progress
 
 
 def _cohort_id() -> str:
