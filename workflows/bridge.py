@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -59,7 +60,7 @@ from runtime.readiness import mark_ready
 from runtime.settings import Settings
 from runtime.telemetry import setup_telemetry
 from runtime.temporal import connect_temporal
-from workflows.cohort.messages import CohortStart, SchoolJoined
+from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined
 from workflows.cohort.workflows import Cohort, cohort_workflow_id
 from workflows.journey import messages as journey
 from workflows.journey.plan import journey_plan
@@ -101,6 +102,36 @@ def _static_summary(event: SchoolEnrolled) -> str:
     )
 
 
+class _CohortCalendars:
+    """Each cohort's calendar as its workflow last answered, kept a short while: a cohort of 3,000 schools costs
+    one query, not one per school. A moved leadership day forgets it at once; the Cohort workflow tells its
+    journeys of moves itself, so a start with a calendar a moment old is corrected like any running journey."""
+
+    def __init__(self, client: Client, keep_seconds: float = 60.0) -> None:
+        self._client = client
+        self._keep_seconds = keep_seconds
+        self._known: dict[str, tuple[float, CohortCalendarState]] = {}
+
+    async def of(self, cohort_id: str) -> CohortCalendarState:
+        known = self._known.get(cohort_id)
+        if known is not None and time.monotonic() - known[0] < self._keep_seconds:
+            return known[1]
+        cohort: WorkflowHandle[Cohort, Any] = self._client.get_workflow_handle_for(
+            Cohort.run, cohort_workflow_id(cohort_id)
+        )
+        try:
+            calendar = await cohort.query(Cohort.calendar)
+        except RPCError as failure:
+            if failure.status == RPCStatusCode.NOT_FOUND:
+                raise RetryLater(f"cohort {cohort_id} has no workflow yet") from failure
+            raise
+        self._known[cohort_id] = (time.monotonic(), calendar)
+        return calendar
+
+    def forget(self, cohort_id: str) -> None:
+        self._known.pop(cohort_id, None)
+
+
 class JourneyBridge:
     """Handlers that carry each event to the cohort's or the school's workflow."""
 
@@ -108,6 +139,7 @@ class JourneyBridge:
         self._client = client
         self._task_queue = task_queue
         self._calendar = calendar
+        self._cohorts = _CohortCalendars(client)
 
     # --- cohorts ----------------------------------------------------------------------------------------------
 
@@ -144,18 +176,13 @@ class JourneyBridge:
 
     async def on_leadership_day_rescheduled(self, event: LeadershipDayRescheduled, envelope: Envelope) -> None:
         moved = _heard(journey.LeadershipDayMoved, event, envelope)
+        self._cohorts.forget(event.cohort_id)
         await self._signal(self._cohort(event.cohort_id), Cohort.leadership_day_moved, moved)
 
     # --- schools ----------------------------------------------------------------------------------------------
 
     async def on_school_enrolled(self, event: SchoolEnrolled, envelope: Envelope) -> None:
-        cohort = self._cohort(event.cohort_id)
-        try:
-            calendar = await cohort.query(Cohort.calendar)
-        except RPCError as failure:
-            if failure.status == RPCStatusCode.NOT_FOUND:
-                raise RetryLater(f"cohort {event.cohort_id} has no workflow yet") from failure
-            raise
+        calendar = await self._cohorts.of(event.cohort_id)
         ends_on = add_months(event.enrolled_on, PROGRAMME_MONTHS)
         half_terms = [
             journey.HalfTermSpan(term.half_term_id, term.starts_on, term.ends_on)
@@ -192,7 +219,9 @@ class JourneyBridge:
         except WorkflowAlreadyStartedError:
             _log.info("journey %s already ran; enrolment %s ignored", workflow_id, envelope.id)
             return
-        await self._signal(cohort, Cohort.school_joined, SchoolJoined(str(envelope.id), workflow_id))
+        await self._signal(
+            self._cohort(event.cohort_id), Cohort.school_joined, SchoolJoined(str(envelope.id), workflow_id)
+        )
 
     async def on_school_withdrawn(self, event: SchoolWithdrawn, envelope: Envelope) -> None:
         withdrawal = _heard(journey.Withdrawal, event, envelope)

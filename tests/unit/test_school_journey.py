@@ -412,3 +412,25 @@ async def test_a_cohort_ends_once_its_last_day_and_its_months_are_over(env: Work
         await _save_history(cohort, "cohort_ends_v2")
 
     assert final.notices_sent == [f"upcoming:1:{held_on}", f"passed:1:{held_on}"]
+
+
+async def test_a_cohort_with_more_schools_than_one_history_holds_continues_as_new_and_keeps_them_all(
+    env: WorkflowEnvironment,
+) -> None:
+    async with Worker(env.client, task_queue=QUEUE, workflows=[Cohort]):
+        today = await _today(env)
+        plan = m.JourneyPlan([m.LeadershipDayDate(1, today + timedelta(days=100))])
+        start = CohortStart(_event(), "oxon-2026", "Oxfordshire", today, add_months(today, 18), plan, history_limit=40)
+        cohort = await env.client.start_workflow(Cohort.run, start, id="cohort-oxon-2026", task_queue=QUEUE)
+        schools = [f"journey-oxon-2026-{100000 + n}" for n in range(60)]
+        for journey in schools:
+            await cohort.signal(Cohort.school_joined, SchoolJoined(_event(), journey))
+        calendar = await cohort.query(Cohort.calendar)
+        described = await cohort.describe()
+        current_run = env.client.get_workflow_handle(cohort.id)
+        history = await current_run.fetch_history()
+        await cohort.terminate("test over")
+
+    assert calendar.journeys == schools
+    assert described.run_id != cohort.first_execution_run_id
+    assert len(history.events) <= 60

@@ -20,6 +20,11 @@ class CohortStart:
     starts_on: date
     ends_on: date
     plan: JourneyPlan
+    # What the cohort had heard when it continued as new (None at its first start).
+    carried: CohortCalendarState | None = None
+    # Continue as new past this many history events (or when Temporal suggests it): every journey of a large
+    # cohort adds events (a join, a signal per leadership-day notice), so one run's history is kept short.
+    history_limit: int = 10_000
 
 
 @dataclass(frozen=True)

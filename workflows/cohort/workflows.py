@@ -8,6 +8,7 @@ its timers, and the journeys learn the new date. The bridge reads the plan from 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -17,13 +18,14 @@ from temporalio.types import MethodSyncOrAsyncSingleParam
 
 with workflow.unsafe.imports_passed_through():
     from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined
-    from workflows.handlers import handlers_finished
+    from workflows.handlers import handlers_finished, history_is_long
     from workflows.journey.messages import LeadershipDayMoved, LeadershipDayNotice
     from workflows.journey.workflows import SchoolJourney
 
 __all__ = ["REMINDER_BEFORE", "Cohort", "cohort_workflow_id"]
 
 REMINDER_BEFORE = timedelta(days=7)
+_EVENTS_REMEMBERED = 1_000
 
 Notice = TypeVar("Notice", LeadershipDayNotice, LeadershipDayMoved)
 # A signal of SchoolJourney's that the cohort sends: by reference, so a renamed signal fails `mypy`.
@@ -41,7 +43,7 @@ class Cohort:
 
     @workflow.init
     def __init__(self, start: CohortStart) -> None:
-        self._s = CohortCalendarState(
+        self._s = start.carried or CohortCalendarState(
             cohort_id=start.cohort_id,
             local_authority=start.local_authority,
             starts_on=start.starts_on,
@@ -73,6 +75,9 @@ class Cohort:
             if not upcoming and today > self._s.ends_on:
                 await handlers_finished()
                 return self._s
+            if history_is_long(start.history_limit):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(replace(start, carried=self._s))
             wake = min([*upcoming, self._s.ends_on + timedelta(days=1)])
             self._changed = False
             with contextlib.suppress(TimeoutError):
@@ -96,7 +101,9 @@ class Cohort:
     def _first_time(self, event_id: str) -> bool:
         if event_id in self._s.events_seen:
             return False
-        self._s.events_seen.append(event_id)
+        # Bounded: both signals are idempotent by content too (a journey joins once; a day moved to the date it
+        # already has changes nothing), so the ids only spare work and the most recent ones are enough.
+        self._s.events_seen = [*self._s.events_seen[-(_EVENTS_REMEMBERED - 1) :], event_id]
         self._changed = True
         return True
 

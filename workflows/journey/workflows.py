@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
         STAFF_COMPLETED_ALL_PERCENT,
         URN,
     )
-    from workflows.handlers import handlers_finished
+    from workflows.handlers import handlers_finished, history_is_long
     from workflows.journey import criteria
     from workflows.journey.activities import JourneyActivities, PublishJourneyEvent
     from workflows.journey.messages import (
@@ -143,17 +143,13 @@ class SchoolJourney:
                 await self._issue_reminders(today)
             await self._check_back_on_track(today)
             self._show(today)
-            if self._history_is_long(start):
+            if history_is_long(start.history_limit):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(replace(start, carried=s))
             self._changed = False
             wake = self._next_wake(today)
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self._changed, timeout=_midnight(wake) - workflow.now())
-
-    def _history_is_long(self, start: JourneyStart) -> bool:
-        info = workflow.info()
-        return info.is_continue_as_new_suggested() or info.get_current_history_length() > start.history_limit
 
     def _next_wake(self, today: date) -> date:
         s = self._s
