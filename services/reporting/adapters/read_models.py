@@ -12,21 +12,8 @@ from typing import Any
 
 import asyncpg
 
+from contracts import events
 from contracts.envelope import Envelope
-from contracts.events import (
-    CircleHeld,
-    CohortCreated,
-    Event,
-    FlaggedAtRisk,
-    JourneyCompleted,
-    JourneyWithdrawn,
-    ModuleCompleted,
-    PhaseEntered,
-    SchoolEnrolled,
-    StaffLeft,
-    StaffRegistered,
-)
-from contracts.events.learning import ModuleCompletionWithdrawn, PractitionerTrained
 from runtime.database import AnyConnection
 from services.reporting.domain import facts as domain
 from services.reporting.domain.progress import ReportedSchool
@@ -54,7 +41,7 @@ READ_MODEL_TABLES = (
 _COMPLETION_RECORD = ("completion_id", "staff_id", "module_number", "urn", "cohort_id")
 
 
-def _fields(event: Event, *names: str) -> dict[str, Any]:
+def _fields(event: events.Event, *names: str) -> dict[str, Any]:
     """A row's columns taken from the event's fields of the same names."""
     return {name: getattr(event, name) for name in names}
 
@@ -93,33 +80,33 @@ class PostgresReadModels:
 
     # Writes, one per kind of fact.
 
-    async def add_school(self, event: SchoolEnrolled) -> None:
+    async def add_school(self, event: events.SchoolEnrolled) -> None:
         school = _fields(event, "urn", "cohort_id", "school_name", "enrolled_on", "phase", "local_authority")
         await self._insert("schools", school, _replace("urn", *list(school)[1:]))
 
-    async def add_cohort(self, event: CohortCreated) -> None:
+    async def add_cohort(self, event: events.CohortCreated) -> None:
         cohort = _fields(event, "cohort_id", "name", "local_authority", "starts_on", "ends_on")
         await self._insert("cohorts", {**cohort, "plan": event.plan.model_dump(mode="json")}, "(cohort_id) DO NOTHING")
 
     async def end_school(self, urn: str, cohort_id: str, kind: str, ended_on: date) -> None:
         await self._insert("school_endings", {"urn": urn, "cohort_id": cohort_id, "kind": kind, "ended_on": ended_on})
 
-    async def register_staff(self, event: StaffRegistered) -> None:
+    async def register_staff(self, event: events.StaffRegistered) -> None:
         staff = {**_fields(event, "staff_id", "urn", "cohort_id", "role", "starts_on"), "registered": True}
         await self._insert("staff", staff, _replace("staff_id", *list(staff)[1:]))
 
-    async def staff_left(self, event: StaffLeft) -> None:
+    async def staff_left(self, event: events.StaffLeft) -> None:
         await self._insert("staff", _fields(event, "staff_id", "urn", "left_on"), _replace("staff_id", "left_on"))
 
-    async def module_completed(self, event: ModuleCompleted) -> None:
+    async def module_completed(self, event: events.ModuleCompleted) -> None:
         record = _fields(event, *_COMPLETION_RECORD, "completed_at")
         await self._insert("module_completion_records", record, _replace("completion_id", "completed_at"))
 
-    async def completion_withdrawn(self, event: ModuleCompletionWithdrawn) -> None:
+    async def completion_withdrawn(self, event: events.ModuleCompletionWithdrawn) -> None:
         record = _fields(event, *_COMPLETION_RECORD, "withdrawn_at")
         await self._insert("module_completion_records", record, _replace("completion_id", "withdrawn_at"))
 
-    async def circle_held(self, event: CircleHeld) -> None:
+    async def circle_held(self, event: events.CircleHeld) -> None:
         circle = _fields(event, "circle_id", "urn", "cohort_id", "kind", "held_on", "half_term", "participant_count")
         await self._insert("circles_held", circle, _replace("circle_id", "held_on", "half_term", "participant_count"))
 
@@ -135,12 +122,12 @@ class PostgresReadModels:
         }
         await self._insert("sessions_attended", attended, _replace("kind, session_id, urn", "held_on", "staff_ids"))
 
-    async def practitioner_trained(self, event: PractitionerTrained) -> None:
+    async def practitioner_trained(self, event: events.PractitionerTrained) -> None:
         await self._insert(
             "practitioners_trained", _fields(event, "session_id", "staff_id", "urn", "cohort_id", "trained_on")
         )
 
-    async def phase_entered(self, event: PhaseEntered) -> None:
+    async def phase_entered(self, event: events.PhaseEntered) -> None:
         await self._insert(
             "journey_phases",
             _fields(event, "urn", "cohort_id", "phase", "month", "entered_on"),
@@ -149,7 +136,7 @@ class PostgresReadModels:
             "SET month = LEAST(t.month, EXCLUDED.month), entered_on = LEAST(t.entered_on, EXCLUDED.entered_on)",
         )
 
-    async def flagged_at_risk(self, event: FlaggedAtRisk, envelope: Envelope) -> None:
+    async def flagged_at_risk(self, event: events.FlaggedAtRisk, envelope: Envelope) -> None:
         flag = _fields(event, "urn", "cohort_id", "phase", "reasons", "flagged_on")
         await self._insert("journey_flags", {"event_id": envelope.id, **flag, "flagged_at": envelope.time})
 
@@ -165,9 +152,9 @@ class PostgresReadModels:
             },
         )
 
-    async def journey_ended(self, event: JourneyCompleted | JourneyWithdrawn) -> None:
+    async def journey_ended(self, event: events.JourneyCompleted | events.JourneyWithdrawn) -> None:
         values: tuple[str, date, str | None, bool | None, dict[str, Any] | None]
-        if isinstance(event, JourneyCompleted):
+        if isinstance(event, events.JourneyCompleted):
             values = ("completed", event.completed_on, None, event.at_risk, event.summary.model_dump(mode="json"))
         else:
             values = ("withdrawn", event.withdrawn_on, event.phase, None, None)
