@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-from contracts.events import (
-    EVENT_TYPES,
-    CircleHeld,
-    CohortCreated,
-    Event,
-    ImmersionDayHeld,
-    ImpactReturnSubmitted,
-    JourneyCompleted,
-    LeadershipDayHeld,
-    LeadershipDayRescheduled,
-    MentoringSessionHeld,
-    ModuleCompleted,
-    ModuleCompletionWithdrawn,
-    PractitionerTrained,
-    SchoolCompleted,
-    SchoolEnrolled,
-    SchoolUrnChanged,
-    SchoolWithdrawn,
-    StaffLeft,
-    StaffRegistered,
-)
+from contracts import events
+from contracts.events import EVENT_TYPES, Event
 
 __all__ = ["CONSUMES", "PRODUCES", "durable_name"]
 
@@ -38,36 +19,42 @@ PRODUCES: dict[str, str] = {
 
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
-    "enrolment": (JourneyCompleted,),
-    "learning": (SchoolEnrolled, SchoolWithdrawn, SchoolCompleted, StaffRegistered, StaffLeft),
+    "enrolment": (events.JourneyCompleted,),
+    "learning": (
+        events.SchoolEnrolled,
+        events.SchoolWithdrawn,
+        events.SchoolCompleted,
+        events.StaffRegistered,
+        events.StaffLeft,
+    ),
     "circles": (
-        SchoolEnrolled,
-        SchoolWithdrawn,
-        SchoolCompleted,
-        SchoolUrnChanged,
-        StaffRegistered,
-        StaffLeft,
-        CohortCreated,
+        events.SchoolEnrolled,
+        events.SchoolWithdrawn,
+        events.SchoolCompleted,
+        events.SchoolUrnChanged,
+        events.StaffRegistered,
+        events.StaffLeft,
+        events.CohortCreated,
     ),
     # Reporting follows the whole programme (read models and the live feed): every event but its own.
     "reporting": tuple(event for event in EVENT_TYPES.values() if not event.subject.startswith("rsp.reporting.")),
     # Everything a journey or a cohort's calendar follows.
     "bridge": (
-        CohortCreated,
-        LeadershipDayRescheduled,
-        SchoolEnrolled,
-        SchoolWithdrawn,
-        SchoolUrnChanged,
-        StaffRegistered,
-        StaffLeft,
-        ModuleCompleted,
-        ModuleCompletionWithdrawn,
-        CircleHeld,
-        LeadershipDayHeld,
-        MentoringSessionHeld,
-        ImmersionDayHeld,
-        PractitionerTrained,
-        ImpactReturnSubmitted,
+        events.CohortCreated,
+        events.LeadershipDayRescheduled,
+        events.SchoolEnrolled,
+        events.SchoolWithdrawn,
+        events.SchoolUrnChanged,
+        events.StaffRegistered,
+        events.StaffLeft,
+        events.ModuleCompleted,
+        events.ModuleCompletionWithdrawn,
+        events.CircleHeld,
+        events.LeadershipDayHeld,
+        events.MentoringSessionHeld,
+        events.ImmersionDayHeld,
+        events.PractitionerTrained,
+        events.ImpactReturnSubmitted,
     ),
 }
 

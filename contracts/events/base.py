@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,6 +18,11 @@ class Event(BaseModel):
     """The NATS subject, `rsp.<service>.<entity>.<happened>.v<major>`; also the CloudEvents type."""
     source: ClassVar[str]
     """The CloudEvents source: the producing service."""
+
+    @classmethod
+    def of(cls, facts: object, **values: Any) -> Self:
+        """The event stating `values`, and for every other field the attribute of `facts` of the same name."""
+        return cls(**{name: getattr(facts, name) for name in cls.model_fields if name not in values}, **values)
 
     def entity(self) -> str:
         """The CloudEvents `subject` attribute: which entity this event is about."""

@@ -4,7 +4,7 @@ reflection never leaves circles, and circles never record anything about a named
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 from pydantic import Field
@@ -24,23 +24,10 @@ __all__ = [
     "CircleTheme",
 ]
 
-CIRCLE_KINDS = ("reflective", "practice_discussion", "decision_making")
 CircleKind = Literal["reflective", "practice_discussion", "decision_making"]
+CIRCLE_KINDS: tuple[CircleKind, ...] = get_args(CircleKind)
 
 # The controlled list of what a circle talked about, in the programme's own words.
-CIRCLE_THEMES = (
-    "attachment",
-    "regulation",
-    "co_regulation",
-    "shame",
-    "trauma_and_adversity",
-    "restorative_conversation",
-    "repair_after_conflict",
-    "behaviour_as_communication",
-    "belonging",
-    "staff_wellbeing",
-    "working_with_families",
-)
 CircleTheme = Literal[
     "attachment",
     "regulation",
@@ -54,6 +41,7 @@ CircleTheme = Literal[
     "staff_wellbeing",
     "working_with_families",
 ]
+CIRCLE_THEMES: tuple[CircleTheme, ...] = get_args(CircleTheme)
 
 _SOURCE = "/rsp/circles"
 

@@ -16,11 +16,25 @@ SCHOOL_PHASES = ("nursery", "primary", "secondary", "special", "alternative_prov
 SchoolPhase = Literal["nursery", "primary", "secondary", "special", "alternative_provision", "all_through"]
 
 
-class CohortCreated(Event):
+class _EnrolmentEvent(Event):
+    """What every enrolment event has in common: its source."""
+
+    source: ClassVar[str] = "/rsp/enrolment"
+
+
+class _SchoolEvent(_EnrolmentEvent):
+    """What every event about one school's place in a cohort says first: which school."""
+
+    urn: str = Field(pattern=URN_PATTERN, description="The school's six-digit URN")
+
+    def entity(self) -> str:
+        return self.urn
+
+
+class CohortCreated(_EnrolmentEvent):
     """The programme team set up a cohort and its programme plan; journeys of its schools start from this plan."""
 
     subject: ClassVar[str] = "rsp.enrolment.cohort.created.v1"
-    source: ClassVar[str] = "/rsp/enrolment"
 
     cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="Readable slug of the cohort, e.g. `oxon-2026`")
     name: str = Field(min_length=1, description="The cohort's name")
@@ -33,11 +47,10 @@ class CohortCreated(Event):
         return self.cohort_id
 
 
-class LeadershipDayRescheduled(Event):
+class LeadershipDayRescheduled(_EnrolmentEvent):
     """One of a cohort's leadership days moved to another date; reminders and deadlines move with it."""
 
     subject: ClassVar[str] = "rsp.enrolment.cohort.leadership_day_rescheduled.v1"
-    source: ClassVar[str] = "/rsp/enrolment"
 
     cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The cohort whose day moved")
     day_number: int = Field(ge=1, description="Which leadership day, counting from 1")
@@ -64,11 +77,10 @@ __all__ = [
 ]
 
 
-class SchoolEnrolled(Event):
+class SchoolEnrolled(_SchoolEvent):
     """A school joined a cohort of the programme; its 18-month journey starts."""
 
     subject: ClassVar[str] = "rsp.enrolment.school.enrolled.v1"
-    source: ClassVar[str] = "/rsp/enrolment"
 
     urn: str = Field(pattern=URN_PATTERN, description="The school's six-digit URN (Get Information about Schools)")
     cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The cohort the school joined")
@@ -81,43 +93,29 @@ class SchoolEnrolled(Event):
         default=None, description="The school's local authority (absent on events recorded before it was kept)"
     )
 
-    def entity(self) -> str:
-        return self.urn
 
-
-class SchoolWithdrawn(Event):
+class SchoolWithdrawn(_SchoolEvent):
     """A school left the programme before its 18 months ended; its journey ends with no further reminders."""
 
     subject: ClassVar[str] = "rsp.enrolment.school.withdrawn.v1"
-    source: ClassVar[str] = "/rsp/enrolment"
 
-    urn: str = Field(pattern=URN_PATTERN, description="The school's six-digit URN")
     cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The cohort it leaves")
     withdrawn_on: date = Field(description="The date it was withdrawn (the reason stays in enrolment)")
 
-    def entity(self) -> str:
-        return self.urn
 
-
-class SchoolCompleted(Event):
+class SchoolCompleted(_SchoolEvent):
     """A school finished its 18 months; its place in the cohort ends and it may join a later cohort."""
 
     subject: ClassVar[str] = "rsp.enrolment.school.completed.v1"
-    source: ClassVar[str] = "/rsp/enrolment"
 
-    urn: str = Field(pattern=URN_PATTERN, description="The school's six-digit URN")
     cohort_id: str = Field(pattern=COHORT_ID_PATTERN, description="The cohort it completed")
     completed_on: date = Field(description="The date its journey ended")
 
-    def entity(self) -> str:
-        return self.urn
 
-
-class SchoolUrnChanged(Event):
+class SchoolUrnChanged(_EnrolmentEvent):
     """A school got a new URN (an academy conversion, say); its history follows it to the successor URN."""
 
     subject: ClassVar[str] = "rsp.enrolment.school.urn_changed.v1"
-    source: ClassVar[str] = "/rsp/enrolment"
 
     predecessor_urn: str = Field(pattern=URN_PATTERN, description="The URN the school had until now")
     successor_urn: str = Field(pattern=URN_PATTERN, description="The URN it has from now on")
@@ -132,11 +130,10 @@ STAFF_ROLES = ("headteacher", "senior_leader", "teacher", "teaching_assistant", 
 StaffRole = Literal["headteacher", "senior_leader", "teacher", "teaching_assistant", "support_staff", "other"]
 
 
-class StaffRegistered(Event):
+class StaffRegistered(_EnrolmentEvent):
     """A member of staff joined the programme at their school. Names and emails stay in enrolment."""
 
     subject: ClassVar[str] = "rsp.enrolment.staff.registered.v1"
-    source: ClassVar[str] = "/rsp/enrolment"
 
     staff_id: UUID = Field(description="Pseudonymous id of the staff member, used by every other service")
     urn: str = Field(pattern=URN_PATTERN, description="Their school")
@@ -148,11 +145,10 @@ class StaffRegistered(Event):
         return self.urn
 
 
-class StaffLeft(Event):
+class StaffLeft(_EnrolmentEvent):
     """A member of staff left the school; they stop counting towards its progress."""
 
     subject: ClassVar[str] = "rsp.enrolment.staff.left.v1"
-    source: ClassVar[str] = "/rsp/enrolment"
 
     staff_id: UUID = Field(description="Pseudonymous id of the staff member")
     urn: str = Field(pattern=URN_PATTERN, description="The school they left")

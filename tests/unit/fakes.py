@@ -5,11 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from uuid import UUID, uuid4
 
 from contracts import Envelope, Event
 from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
+
+
+class NotFaked:
+    """Base of a stand-in that fakes only some of its port: whatever else a test reaches raises NotImplementedError.
+
+    What is left out is exercised against Postgres in the integration and e2e tests, never in unit tests.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise NotImplementedError(f"{type(self).__name__}.{name} is not faked: test it against Postgres")
 
 
 class FakeUnitOfWork:

@@ -6,15 +6,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from services.learning.domain.model import (
-    CompletionWithdrawal,
-    EnrolledSchool,
-    Module,
-    ModuleCompletion,
-    ModuleStart,
-    SchoolStatus,
-    StaffMember,
-)
+from services.learning.domain import model
 from services.learning.domain.sessions import Session
 from services.learning.domain.xapi import StoredStatement
 from tests.unit.fakes import FakeUnitOfWork
@@ -24,91 +16,91 @@ __all__ = ["FakeLearningUnitOfWork"]
 
 class FakeLearningSchools:
     def __init__(self) -> None:
-        self.rows: dict[str, EnrolledSchool] = {}
+        self.rows: dict[str, model.EnrolledSchool] = {}
 
-    async def get(self, urn: str) -> EnrolledSchool | None:
+    async def get(self, urn: str) -> model.EnrolledSchool | None:
         return self.rows.get(urn)
 
-    async def save(self, school: EnrolledSchool) -> None:
+    async def save(self, school: model.EnrolledSchool) -> None:
         self.rows[school.urn] = school
 
-    async def end(self, urn: str, cohort_id: str, status: SchoolStatus) -> bool:
+    async def end(self, urn: str, cohort_id: str, status: model.SchoolStatus) -> bool:
         school = self.rows.get(urn)
         if school is None or school.cohort_id != cohort_id:
             return False
-        self.rows[urn] = EnrolledSchool(urn, cohort_id, status)
+        self.rows[urn] = model.EnrolledSchool(urn, cohort_id, status)
         return True
 
-    async def in_cohort(self, cohort_id: str) -> list[EnrolledSchool]:
+    async def in_cohort(self, cohort_id: str) -> list[model.EnrolledSchool]:
         return [s for s in self.rows.values() if s.cohort_id == cohort_id]
 
 
 class FakeStaff:
     def __init__(self) -> None:
-        self.rows: dict[UUID, StaffMember] = {}
+        self.rows: dict[UUID, model.StaffMember] = {}
 
-    async def get(self, staff_id: UUID) -> StaffMember | None:
+    async def get(self, staff_id: UUID) -> model.StaffMember | None:
         return self.rows.get(staff_id)
 
-    async def save(self, member: StaffMember) -> None:
+    async def save(self, member: model.StaffMember) -> None:
         self.rows[member.staff_id] = member
 
     async def record_leaving(self, staff_id: UUID, left_on: date) -> bool:
         member = self.rows.get(staff_id)
         if member is None:
             return False
-        self.rows[staff_id] = StaffMember(
+        self.rows[staff_id] = model.StaffMember(
             member.staff_id, member.urn, member.cohort_id, member.role, member.starts_on, left_on
         )
         return True
 
-    async def of_school(self, urn: str) -> list[StaffMember]:
+    async def of_school(self, urn: str) -> list[model.StaffMember]:
         return [m for m in self.rows.values() if m.urn == urn]
 
 
 class FakeStarts:
     def __init__(self) -> None:
-        self.rows: dict[tuple[UUID, int], ModuleStart] = {}
+        self.rows: dict[tuple[UUID, int], model.ModuleStart] = {}
 
-    async def add(self, start: ModuleStart) -> bool:
+    async def add(self, start: model.ModuleStart) -> bool:
         key = (start.staff_id, start.module_number)
         if key in self.rows:
             return False
         self.rows[key] = start
         return True
 
-    async def find(self, staff_id: UUID, module_number: int) -> ModuleStart | None:
+    async def find(self, staff_id: UUID, module_number: int) -> model.ModuleStart | None:
         return self.rows.get((staff_id, module_number))
 
-    async def of_school(self, urn: str) -> list[ModuleStart]:
+    async def of_school(self, urn: str) -> list[model.ModuleStart]:
         return [s for s in self.rows.values() if s.urn == urn]
 
 
 class FakeCompletions:
     def __init__(self) -> None:
-        self.rows: dict[tuple[UUID, int], ModuleCompletion] = {}
-        self.withdrawn: dict[UUID, CompletionWithdrawal] = {}
+        self.rows: dict[tuple[UUID, int], model.ModuleCompletion] = {}
+        self.withdrawn: dict[UUID, model.CompletionWithdrawal] = {}
 
-    async def find(self, staff_id: UUID, module_number: int) -> ModuleCompletion | None:
+    async def find(self, staff_id: UUID, module_number: int) -> model.ModuleCompletion | None:
         return self.rows.get((staff_id, module_number))
 
-    async def get(self, completion_id: UUID) -> ModuleCompletion | None:
+    async def get(self, completion_id: UUID) -> model.ModuleCompletion | None:
         return next((c for c in self.rows.values() if c.completion_id == completion_id), None)
 
-    async def from_statement(self, statement_id: UUID) -> ModuleCompletion | None:
+    async def from_statement(self, statement_id: UUID) -> model.ModuleCompletion | None:
         return next((c for c in self.rows.values() if c.statement_id == statement_id), None)
 
-    async def add(self, completion: ModuleCompletion) -> bool:
+    async def add(self, completion: model.ModuleCompletion) -> bool:
         key = (completion.staff_id, completion.module_number)
         if key in self.rows:
             return False
         self.rows[key] = completion
         return True
 
-    async def of_school(self, urn: str) -> list[ModuleCompletion]:
+    async def of_school(self, urn: str) -> list[model.ModuleCompletion]:
         return [c for c in self.rows.values() if c.urn == urn]
 
-    async def withdraw(self, withdrawal: CompletionWithdrawal) -> None:
+    async def withdraw(self, withdrawal: model.CompletionWithdrawal) -> None:
         c = withdrawal.completion
         del self.rows[(c.staff_id, c.module_number)]
         self.withdrawn[c.completion_id] = withdrawal
@@ -118,7 +110,7 @@ class FakeCompletions:
 
 
 class FakeModules:
-    async def all(self) -> list[Module]:
+    async def all(self) -> list[model.Module]:
         return []
 
 

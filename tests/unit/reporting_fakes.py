@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
-from uuid import UUID
 
-from contracts.envelope import Envelope
-from contracts.events import (
-    CircleHeld,
-    CohortCreated,
-    Event,
-    FlaggedAtRisk,
-    JourneyCompleted,
-    JourneyWithdrawn,
-    ModuleCompleted,
-    ModuleCompletionWithdrawn,
-    PhaseEntered,
-    PractitionerTrained,
-    SchoolEnrolled,
-    StaffLeft,
-    StaffRegistered,
-)
-from services.reporting.domain.facts import SchoolFacts, SessionKind
-from services.reporting.domain.feed import FeedEvent
+from services.reporting.domain.facts import SchoolFacts
 from services.reporting.domain.impact_returns import ImpactReturn
 from services.reporting.domain.periods import Period
 from services.reporting.domain.progress import ReportedSchool
-from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.fakes import FakeUnitOfWork, NotFaked
 
 
 class FakeImpactReturns:
@@ -54,7 +35,7 @@ class FakeImpactReturns:
         return found
 
 
-class FakeReadModels:
+class FakeReadModels(NotFaked):
     """The schools reporting knows; the projections are exercised against Postgres, not here."""
 
     def __init__(self, schools: list[ReportedSchool]) -> None:
@@ -69,71 +50,9 @@ class FakeReadModels:
     async def cohort_names(self) -> dict[str, str]:
         return {}
 
-    # Projection writes: exercised against Postgres in the integration tests, never here.
-    async def add_school(self, event: SchoolEnrolled) -> None:
-        raise NotImplementedError
 
-    async def add_cohort(self, event: CohortCreated) -> None:
-        raise NotImplementedError
-
-    async def end_school(self, urn: str, cohort_id: str, kind: str, ended_on: date) -> None:
-        raise NotImplementedError
-
-    async def register_staff(self, event: StaffRegistered) -> None:
-        raise NotImplementedError
-
-    async def staff_left(self, event: StaffLeft) -> None:
-        raise NotImplementedError
-
-    async def module_completed(self, event: ModuleCompleted) -> None:
-        raise NotImplementedError
-
-    async def completion_withdrawn(self, event: ModuleCompletionWithdrawn) -> None:
-        raise NotImplementedError
-
-    async def circle_held(self, event: CircleHeld) -> None:
-        raise NotImplementedError
-
-    async def session_attended(
-        self,
-        kind: SessionKind,
-        session_id: UUID,
-        urn: str,
-        cohort_id: str,
-        day_number: int | None,
-        held_on: date,
-        staff_ids: list[UUID],
-    ) -> None:
-        raise NotImplementedError
-
-    async def practitioner_trained(self, event: PractitionerTrained) -> None:
-        raise NotImplementedError
-
-    async def phase_entered(self, event: PhaseEntered) -> None:
-        raise NotImplementedError
-
-    async def flagged_at_risk(self, event: FlaggedAtRisk, envelope: Envelope) -> None:
-        raise NotImplementedError
-
-    async def back_on_track(self, urn: str, cohort_id: str, cleared_on: date, envelope: Envelope) -> None:
-        raise NotImplementedError
-
-    async def journey_ended(self, event: JourneyCompleted | JourneyWithdrawn) -> None:
-        raise NotImplementedError
-
-
-class FakeLiveFeed:
-    async def hold_read_models(self) -> None:
-        raise NotImplementedError
-
-    async def add(self, event: Event, envelope: Envelope) -> None:
-        raise NotImplementedError
-
-    async def after(self, position: int, urns: frozenset[str] | None, limit: int) -> list[FeedEvent]:
-        raise NotImplementedError
-
-    async def latest_position(self) -> int:
-        raise NotImplementedError
+class FakeLiveFeed(NotFaked):
+    """The live feed is exercised against Postgres, not here."""
 
 
 class FakeReportingUnitOfWork(FakeUnitOfWork):

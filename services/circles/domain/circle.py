@@ -78,48 +78,20 @@ class Circle:
             raise CircleNotScheduled(self.circle_id, "cancelled", self.cancelled_on, wanted)
 
     def scheduled_event(self) -> CircleScheduled:
-        return CircleScheduled(
-            circle_id=self.circle_id,
-            urn=self.urn,
-            cohort_id=self.cohort_id,
-            kind=self.kind,
-            module_number=self.module_number,
-            scheduled_for=self.scheduled_for,
-            facilitator_staff_id=self.facilitator_staff_id,
-        )
+        return CircleScheduled.of(self)
 
     def hold(self, record: HeldRecord, half_term: str | None, today: date) -> tuple[Circle, CircleHeld]:
         """Record that it took place; `half_term` is the one `record.held_on` falls in (None in a holiday)."""
         self._require_scheduled("recorded as held")
         record.check(today)
         held = replace(self, status="held", held=record)
-        event = CircleHeld(
-            circle_id=self.circle_id,
-            urn=self.urn,
-            cohort_id=self.cohort_id,
-            kind=self.kind,
-            module_number=self.module_number,
-            held_on=record.held_on,
-            half_term=half_term,
-            participant_count=record.participant_count,
-            participant_staff_ids=list(record.participant_staff_ids),
-            facilitator_staff_id=record.facilitator_staff_id,
-            themes=list(record.themes),
-        )
-        return held, event
+        about = {"circle_id": self.circle_id, "urn": self.urn, "cohort_id": self.cohort_id, "kind": self.kind}
+        return held, CircleHeld.of(record, **about, module_number=self.module_number, half_term=half_term)
 
     def cancel(self, today: date) -> tuple[Circle, CircleCancelled]:
         self._require_scheduled("cancelled")
         cancelled = replace(self, status="cancelled", cancelled_on=today)
-        event = CircleCancelled(
-            circle_id=self.circle_id,
-            urn=self.urn,
-            cohort_id=self.cohort_id,
-            kind=self.kind,
-            scheduled_for=self.scheduled_for,
-            cancelled_on=today,
-        )
-        return cancelled, event
+        return cancelled, CircleCancelled.of(cancelled)
 
     def reschedule(self, new_date: date, facilitator_staff_id: UUID | None) -> tuple[Circle, CircleRescheduled]:
         self._require_scheduled("moved")
@@ -127,16 +99,7 @@ class Circle:
         if new_date == self.scheduled_for and facilitator == self.facilitator_staff_id:
             raise SameDate(self.circle_id, new_date)
         moved = replace(self, scheduled_for=new_date, facilitator_staff_id=facilitator)
-        event = CircleRescheduled(
-            circle_id=self.circle_id,
-            urn=self.urn,
-            cohort_id=self.cohort_id,
-            kind=self.kind,
-            previous_date=self.scheduled_for,
-            scheduled_for=new_date,
-            facilitator_staff_id=facilitator,
-        )
-        return moved, event
+        return moved, CircleRescheduled.of(moved, previous_date=self.scheduled_for)
 
 
 def plan_circle(

@@ -136,6 +136,8 @@ class CircleView(BaseModel):
 
 
 class HalfTermView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from a HalfTerm's attributes of the same names
+
     half_term_id: str = Field(description="e.g. `2026-27-autumn-2`")
     academic_year: str
     name: str = Field(description="autumn-1, autumn-2, spring-1, spring-2, summer-1 or summer-2")
@@ -144,13 +146,7 @@ class HalfTermView(BaseModel):
 
     @classmethod
     def of(cls, half_term: HalfTerm) -> HalfTermView:
-        return cls(
-            half_term_id=half_term.half_term_id,
-            academic_year=half_term.academic_year,
-            name=half_term.name,
-            starts_on=half_term.starts_on,
-            ends_on=half_term.ends_on,
-        )
+        return cls.model_validate(half_term)
 
 
 class SchoolHalfTermView(HalfTermView):

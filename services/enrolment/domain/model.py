@@ -58,14 +58,7 @@ class Cohort:
         return programme_end(self.starts_on)
 
     def created_event(self) -> CohortCreated:
-        return CohortCreated(
-            cohort_id=self.cohort_id,
-            name=self.name,
-            local_authority=self.local_authority,
-            starts_on=self.starts_on,
-            ends_on=self.ends_on,
-            plan=self.plan,
-        )
+        return CohortCreated.of(self)
 
     def reschedule_leadership_day(self, number: int, held_on: date) -> tuple[Cohort, LeadershipDayRescheduled | None]:
         """Move day `number` to `held_on`; it must stay inside the programme and between its neighbours.
@@ -123,14 +116,7 @@ class SchoolEnrolment:
     successor_urn: str | None = None
 
     def enrolled_event(self) -> SchoolEnrolled:
-        return SchoolEnrolled(
-            urn=self.urn,
-            cohort_id=self.cohort_id,
-            school_name=self.school_name,
-            enrolled_on=self.enrolled_on,
-            phase=self.phase,
-            local_authority=self.local_authority,
-        )
+        return SchoolEnrolled.of(self)
 
     def require_active(self) -> None:
         if self.status != "active":

@@ -169,6 +169,8 @@ class NewStaffMember(BaseModel):
 
 
 class StaffView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from a StaffMember's attributes of the same names
+
     staff_id: UUID
     urn: str
     name: str | None = Field(description="Empty once erased under the retention rule")
@@ -179,15 +181,7 @@ class StaffView(BaseModel):
 
     @classmethod
     def of(cls, member: StaffMember) -> StaffView:
-        return cls(
-            staff_id=member.staff_id,
-            urn=member.urn,
-            name=member.name,
-            email=member.email,
-            role=member.role,
-            starts_on=member.starts_on,
-            left_on=member.left_on,
-        )
+        return cls.model_validate(member)
 
 
 class Departure(BaseModel):

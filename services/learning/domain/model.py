@@ -93,13 +93,7 @@ class ModuleStart:
     started_at: datetime
 
     def started_event(self) -> ModuleStarted:
-        return ModuleStarted(
-            staff_id=self.staff_id,
-            urn=self.urn,
-            cohort_id=self.cohort_id,
-            module_number=self.module_number,
-            started_at=self.started_at,
-        )
+        return ModuleStarted.of(self)
 
 
 @dataclass(frozen=True)
@@ -115,14 +109,7 @@ class ModuleCompletion:
     statement_id: UUID | None = None  # the xAPI statement it came from, if any
 
     def completed_event(self) -> ModuleCompleted:
-        return ModuleCompleted(
-            completion_id=self.completion_id,
-            staff_id=self.staff_id,
-            urn=self.urn,
-            cohort_id=self.cohort_id,
-            module_number=self.module_number,
-            completed_at=self.completed_at,
-        )
+        return ModuleCompleted.of(self)
 
 
 @dataclass(frozen=True)
@@ -134,12 +121,4 @@ class CompletionWithdrawal:
     withdrawn_at: datetime
 
     def withdrawn_event(self) -> ModuleCompletionWithdrawn:
-        c = self.completion
-        return ModuleCompletionWithdrawn(
-            completion_id=c.completion_id,
-            staff_id=c.staff_id,
-            urn=c.urn,
-            cohort_id=c.cohort_id,
-            module_number=c.module_number,
-            withdrawn_at=self.withdrawn_at,
-        )
+        return ModuleCompletionWithdrawn.of(self.completion, withdrawn_at=self.withdrawn_at)

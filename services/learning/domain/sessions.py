@@ -135,25 +135,10 @@ class Session:
         )
 
     def scheduled_event(self, rescheduled_from: date | None = None) -> SessionScheduled:
-        return SessionScheduled(
-            session_id=self.session_id,
-            kind=self.kind,
-            cohort_id=self.cohort_id,
-            urn=self.urn,
-            day_number=self.day_number,
-            held_on=self.held_on,
-            rescheduled_from=rescheduled_from,
-        )
+        return SessionScheduled.of(self, rescheduled_from=rescheduled_from)
 
     def cancelled_event(self) -> SessionCancelled:
-        return SessionCancelled(
-            session_id=self.session_id,
-            kind=self.kind,
-            cohort_id=self.cohort_id,
-            urn=self.urn,
-            day_number=self.day_number,
-            was_on=self.held_on,
-        )
+        return SessionCancelled.of(self, was_on=self.held_on)
 
     def held_events(self) -> list[Event]:
         """One event per attending school (each school's journey hears its own), or per trained practitioner."""

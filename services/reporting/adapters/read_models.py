@@ -9,38 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 
+from contracts import events
 from contracts.envelope import Envelope
-from contracts.events import (
-    CircleHeld,
-    CohortCreated,
-    FlaggedAtRisk,
-    JourneyCompleted,
-    JourneyWithdrawn,
-    ModuleCompleted,
-    PhaseEntered,
-    SchoolEnrolled,
-    StaffLeft,
-    StaffRegistered,
-)
-from contracts.events.learning import ModuleCompletionWithdrawn, PractitionerTrained
 from runtime.database import AnyConnection
-from services.reporting.domain.facts import (
-    AttendedSession,
-    CircleFact,
-    ClearingFact,
-    CompletionFact,
-    FlagFact,
-    JourneyEnding,
-    PhaseFact,
-    PractitionerFact,
-    SchoolFacts,
-    SessionKind,
-    StaffFact,
-)
+from services.reporting.domain import facts as domain
 from services.reporting.domain.progress import ReportedSchool
 
 __all__ = ["READ_MODEL_TABLES", "PostgresReadModels", "reported_school"]
@@ -62,6 +37,20 @@ READ_MODEL_TABLES = (
 )
 
 
+# The columns both a completion and its withdrawal write, from the event that states them.
+_COMPLETION_RECORD = ("completion_id", "staff_id", "module_number", "urn", "cohort_id")
+
+
+def _fields(event: events.Event, *names: str) -> dict[str, Any]:
+    """A row's columns taken from the event's fields of the same names."""
+    return {name: getattr(event, name) for name in names}
+
+
+def _replace(key: str, *columns: str) -> str:
+    """The ON CONFLICT clause by which a row already on `key` takes `columns` from the new one."""
+    return f"({key}) DO UPDATE SET " + ", ".join(f"{column} = EXCLUDED.{column}" for column in columns)
+
+
 def reported_school(row: asyncpg.Record) -> ReportedSchool:
     return ReportedSchool(
         urn=row["urn"],
@@ -81,192 +70,96 @@ class PostgresReadModels:
     def _t(self, table: str) -> str:
         return f"{table}{self._suffix}"
 
+    async def _insert(self, table: str, row: dict[str, Any], on_conflict: str = "DO NOTHING") -> None:
+        """Write one row into this set's `table`; `on_conflict` says what becomes of a row already on its key."""
+        placeholders = ", ".join(f"${number}" for number in range(1, len(row) + 1))
+        await self._conn.execute(
+            f"INSERT INTO {self._t(table)} AS t ({', '.join(row)}) VALUES ({placeholders}) ON CONFLICT {on_conflict}",
+            *row.values(),
+        )
+
     # Writes, one per kind of fact.
 
-    async def add_school(self, event: SchoolEnrolled) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('schools')} (urn, cohort_id, school_name, enrolled_on, phase, local_authority) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (urn) DO UPDATE SET cohort_id = EXCLUDED.cohort_id, "
-            "school_name = EXCLUDED.school_name, enrolled_on = EXCLUDED.enrolled_on, phase = EXCLUDED.phase, "
-            "local_authority = EXCLUDED.local_authority",
-            event.urn,
-            event.cohort_id,
-            event.school_name,
-            event.enrolled_on,
-            event.phase,
-            event.local_authority,
-        )
+    async def add_school(self, event: events.SchoolEnrolled) -> None:
+        school = _fields(event, "urn", "cohort_id", "school_name", "enrolled_on", "phase", "local_authority")
+        await self._insert("schools", school, _replace("urn", *list(school)[1:]))
 
-    async def add_cohort(self, event: CohortCreated) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('cohorts')} (cohort_id, name, local_authority, starts_on, ends_on, plan) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cohort_id) DO NOTHING",
-            event.cohort_id,
-            event.name,
-            event.local_authority,
-            event.starts_on,
-            event.ends_on,
-            event.plan.model_dump(mode="json"),
-        )
+    async def add_cohort(self, event: events.CohortCreated) -> None:
+        cohort = _fields(event, "cohort_id", "name", "local_authority", "starts_on", "ends_on")
+        await self._insert("cohorts", {**cohort, "plan": event.plan.model_dump(mode="json")}, "(cohort_id) DO NOTHING")
 
     async def end_school(self, urn: str, cohort_id: str, kind: str, ended_on: date) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('school_endings')} (urn, cohort_id, kind, ended_on) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT DO NOTHING",
-            urn,
-            cohort_id,
-            kind,
-            ended_on,
+        await self._insert("school_endings", {"urn": urn, "cohort_id": cohort_id, "kind": kind, "ended_on": ended_on})
+
+    async def register_staff(self, event: events.StaffRegistered) -> None:
+        staff = {**_fields(event, "staff_id", "urn", "cohort_id", "role", "starts_on"), "registered": True}
+        await self._insert("staff", staff, _replace("staff_id", *list(staff)[1:]))
+
+    async def staff_left(self, event: events.StaffLeft) -> None:
+        await self._insert("staff", _fields(event, "staff_id", "urn", "left_on"), _replace("staff_id", "left_on"))
+
+    async def module_completed(self, event: events.ModuleCompleted) -> None:
+        record = _fields(event, *_COMPLETION_RECORD, "completed_at")
+        await self._insert("module_completion_records", record, _replace("completion_id", "completed_at"))
+
+    async def completion_withdrawn(self, event: events.ModuleCompletionWithdrawn) -> None:
+        record = _fields(event, *_COMPLETION_RECORD, "withdrawn_at")
+        await self._insert("module_completion_records", record, _replace("completion_id", "withdrawn_at"))
+
+    async def circle_held(self, event: events.CircleHeld) -> None:
+        circle = _fields(event, "circle_id", "urn", "cohort_id", "kind", "held_on", "half_term", "participant_count")
+        await self._insert("circles_held", circle, _replace("circle_id", "held_on", "half_term", "participant_count"))
+
+    async def session_attended(self, urn: str, cohort_id: str, session: domain.AttendedSession) -> None:
+        attended = {
+            "kind": session.kind,
+            "session_id": session.session_id,
+            "urn": urn,
+            "cohort_id": cohort_id,
+            "day_number": session.day_number,
+            "held_on": session.held_on,
+            "staff_ids": list(session.staff_ids),
+        }
+        await self._insert("sessions_attended", attended, _replace("kind, session_id, urn", "held_on", "staff_ids"))
+
+    async def practitioner_trained(self, event: events.PractitionerTrained) -> None:
+        await self._insert(
+            "practitioners_trained", _fields(event, "session_id", "staff_id", "urn", "cohort_id", "trained_on")
         )
 
-    async def register_staff(self, event: StaffRegistered) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('staff')} (staff_id, urn, cohort_id, role, starts_on, registered) "
-            "VALUES ($1, $2, $3, $4, $5, true) ON CONFLICT (staff_id) DO UPDATE SET urn = EXCLUDED.urn, "
-            "cohort_id = EXCLUDED.cohort_id, role = EXCLUDED.role, starts_on = EXCLUDED.starts_on, registered = true",
-            event.staff_id,
-            event.urn,
-            event.cohort_id,
-            event.role,
-            event.starts_on,
-        )
-
-    async def staff_left(self, event: StaffLeft) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('staff')} (staff_id, urn, left_on) VALUES ($1, $2, $3) "
-            "ON CONFLICT (staff_id) DO UPDATE SET left_on = EXCLUDED.left_on",
-            event.staff_id,
-            event.urn,
-            event.left_on,
-        )
-
-    async def module_completed(self, event: ModuleCompleted) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('module_completion_records')} "
-            "(completion_id, staff_id, module_number, urn, cohort_id, completed_at) VALUES ($1, $2, $3, $4, $5, $6) "
-            "ON CONFLICT (completion_id) DO UPDATE SET completed_at = EXCLUDED.completed_at",
-            event.completion_id,
-            event.staff_id,
-            event.module_number,
-            event.urn,
-            event.cohort_id,
-            event.completed_at,
-        )
-
-    async def completion_withdrawn(self, event: ModuleCompletionWithdrawn) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('module_completion_records')} "
-            "(completion_id, staff_id, module_number, urn, cohort_id, withdrawn_at) VALUES ($1, $2, $3, $4, $5, $6) "
-            "ON CONFLICT (completion_id) DO UPDATE SET withdrawn_at = EXCLUDED.withdrawn_at",
-            event.completion_id,
-            event.staff_id,
-            event.module_number,
-            event.urn,
-            event.cohort_id,
-            event.withdrawn_at,
-        )
-
-    async def circle_held(self, event: CircleHeld) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('circles_held')} "
-            "(circle_id, urn, cohort_id, kind, held_on, half_term, participant_count) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (circle_id) DO UPDATE SET held_on = EXCLUDED.held_on, "
-            "half_term = EXCLUDED.half_term, participant_count = EXCLUDED.participant_count",
-            event.circle_id,
-            event.urn,
-            event.cohort_id,
-            event.kind,
-            event.held_on,
-            event.half_term,
-            event.participant_count,
-        )
-
-    async def session_attended(
-        self,
-        kind: SessionKind,
-        session_id: UUID,
-        urn: str,
-        cohort_id: str,
-        day_number: int | None,
-        held_on: date,
-        staff_ids: list[UUID],
-    ) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('sessions_attended')} "
-            "(kind, session_id, urn, cohort_id, day_number, held_on, staff_ids) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-            "ON CONFLICT (kind, session_id, urn) DO UPDATE SET held_on = EXCLUDED.held_on, "
-            "staff_ids = EXCLUDED.staff_ids",
-            kind,
-            session_id,
-            urn,
-            cohort_id,
-            day_number,
-            held_on,
-            staff_ids,
-        )
-
-    async def practitioner_trained(self, event: PractitionerTrained) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('practitioners_trained')} (session_id, staff_id, urn, cohort_id, trained_on) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            event.session_id,
-            event.staff_id,
-            event.urn,
-            event.cohort_id,
-            event.trained_on,
-        )
-
-    async def phase_entered(self, event: PhaseEntered) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('journey_phases')} AS t (urn, cohort_id, phase, month, entered_on) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (urn, cohort_id, phase) DO UPDATE "
+    async def phase_entered(self, event: events.PhaseEntered) -> None:
+        await self._insert(
+            "journey_phases",
+            _fields(event, "urn", "cohort_id", "phase", "month", "entered_on"),
             # A phase told twice (a journey's retried activity) keeps its first entry, whatever the arrival order.
+            "(urn, cohort_id, phase) DO UPDATE "
             "SET month = LEAST(t.month, EXCLUDED.month), entered_on = LEAST(t.entered_on, EXCLUDED.entered_on)",
-            event.urn,
-            event.cohort_id,
-            event.phase,
-            event.month,
-            event.entered_on,
         )
 
-    async def flagged_at_risk(self, event: FlaggedAtRisk, envelope: Envelope) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('journey_flags')} "
-            "(event_id, urn, cohort_id, phase, reasons, flagged_on, flagged_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            envelope.id,
-            event.urn,
-            event.cohort_id,
-            event.phase,
-            event.reasons,
-            event.flagged_on,
-            envelope.time,
-        )
+    async def flagged_at_risk(self, event: events.FlaggedAtRisk, envelope: Envelope) -> None:
+        flag = _fields(event, "urn", "cohort_id", "phase", "reasons", "flagged_on")
+        await self._insert("journey_flags", {"event_id": envelope.id, **flag, "flagged_at": envelope.time})
 
     async def back_on_track(self, urn: str, cohort_id: str, cleared_on: date, envelope: Envelope) -> None:
-        await self._conn.execute(
-            f"INSERT INTO {self._t('journey_clearings')} (event_id, urn, cohort_id, cleared_on, cleared_at) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            envelope.id,
-            urn,
-            cohort_id,
-            cleared_on,
-            envelope.time,
+        await self._insert(
+            "journey_clearings",
+            {
+                "event_id": envelope.id,
+                "urn": urn,
+                "cohort_id": cohort_id,
+                "cleared_on": cleared_on,
+                "cleared_at": envelope.time,
+            },
         )
 
-    async def journey_ended(self, event: JourneyCompleted | JourneyWithdrawn) -> None:
+    async def journey_ended(self, event: events.JourneyCompleted | events.JourneyWithdrawn) -> None:
         values: tuple[str, date, str | None, bool | None, dict[str, Any] | None]
-        if isinstance(event, JourneyCompleted):
+        if isinstance(event, events.JourneyCompleted):
             values = ("completed", event.completed_on, None, event.at_risk, event.summary.model_dump(mode="json"))
         else:
             values = ("withdrawn", event.withdrawn_on, event.phase, None, None)
-        await self._conn.execute(
-            f"INSERT INTO {self._t('journey_endings')} (urn, cohort_id, kind, ended_on, phase, at_risk, summary) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            event.urn,
-            event.cohort_id,
-            *values,
-        )
+        ending = dict(zip(("kind", "ended_on", "phase", "at_risk", "summary"), values, strict=True))
+        await self._insert("journey_endings", {**_fields(event, "urn", "cohort_id"), **ending})
 
     # Reads.
 
@@ -296,15 +189,15 @@ class PostgresReadModels:
             by_school[row["urn"].strip()].append(row)
         return by_school
 
-    async def facts(self, schools: list[ReportedSchool]) -> dict[str, SchoolFacts]:
+    async def facts(self, schools: list[ReportedSchool]) -> dict[str, domain.SchoolFacts]:
         """What is known about each of `schools` (staff by school; everything else in the school's cohort)."""
         urns = [school.urn for school in schools]
-        staff: dict[str, list[StaffFact]] = defaultdict(list)
+        staff: dict[str, list[domain.StaffFact]] = defaultdict(list)
         for row in await self._conn.fetch(
             f"SELECT urn, staff_id, role, registered, left_on FROM {self._t('staff')} WHERE urn = ANY($1::text[])",
             urns,
         ):
-            staff[row["urn"]].append(StaffFact(row["staff_id"], row["role"], row["registered"], row["left_on"]))
+            staff[row["urn"]].append(domain.StaffFact(row["staff_id"], row["role"], row["registered"], row["left_on"]))
         completions = await self._of(
             "module_completion_records", schools, "completion_id, staff_id, module_number, completed_at, withdrawn_at"
         )
@@ -319,10 +212,10 @@ class PostgresReadModels:
 
         found = {}
         for urn in urns:
-            found[urn] = SchoolFacts(
+            found[urn] = domain.SchoolFacts(
                 staff=tuple(staff[urn]),
                 completions=tuple(
-                    CompletionFact(
+                    domain.CompletionFact(
                         r["completion_id"],
                         r["staff_id"],
                         r["module_number"],
@@ -332,21 +225,26 @@ class PostgresReadModels:
                     for r in completions[urn]
                 ),
                 circles=tuple(
-                    CircleFact(r["circle_id"], r["kind"], r["held_on"], r["half_term"], r["participant_count"])
+                    domain.CircleFact(r["circle_id"], r["kind"], r["held_on"], r["half_term"], r["participant_count"])
                     for r in circles[urn]
                 ),
                 sessions=tuple(
-                    AttendedSession(r["kind"], r["session_id"], r["day_number"], r["held_on"], tuple(r["staff_ids"]))
+                    domain.AttendedSession(
+                        r["kind"], r["session_id"], r["day_number"], r["held_on"], tuple(r["staff_ids"])
+                    )
                     for r in sessions[urn]
                 ),
-                practitioners=tuple(PractitionerFact(r["staff_id"], r["trained_on"]) for r in practitioners[urn]),
-                phases=tuple(PhaseFact(r["phase"], r["month"], r["entered_on"]) for r in phases[urn]),
-                flags=tuple(
-                    FlagFact(r["phase"], tuple(r["reasons"]), r["flagged_on"], r["flagged_at"]) for r in flags[urn]
+                practitioners=tuple(
+                    domain.PractitionerFact(r["staff_id"], r["trained_on"]) for r in practitioners[urn]
                 ),
-                clearings=tuple(ClearingFact(r["cleared_on"], r["cleared_at"]) for r in clearings[urn]),
+                phases=tuple(domain.PhaseFact(r["phase"], r["month"], r["entered_on"]) for r in phases[urn]),
+                flags=tuple(
+                    domain.FlagFact(r["phase"], tuple(r["reasons"]), r["flagged_on"], r["flagged_at"])
+                    for r in flags[urn]
+                ),
+                clearings=tuple(domain.ClearingFact(r["cleared_on"], r["cleared_at"]) for r in clearings[urn]),
                 journey_endings=tuple(
-                    JourneyEnding(r["kind"], r["ended_on"], r["phase"], r["at_risk"], r["summary"])
+                    domain.JourneyEnding(r["kind"], r["ended_on"], r["phase"], r["at_risk"], r["summary"])
                     for r in journey_endings[urn]
                 ),
                 school_endings={r["kind"]: r["ended_on"] for r in school_endings[urn]},

@@ -31,7 +31,7 @@ from contracts.events import (
 )
 from contracts.subscriptions import CONSUMES
 from runtime.handler_table import EventRoutes, HandlerTable, on
-from services.reporting.domain.facts import SessionKind
+from services.reporting.domain.facts import AttendedSession, SessionKind
 from services.reporting.service_layer.unit_of_work import ReadModels, ReportingUnitOfWork
 
 __all__ = ["EVENT_HANDLERS", "PROJECTED", "REPORTING", "project", "project_live"]
@@ -84,9 +84,8 @@ async def _attended(
         kind, day = "leadership_day", event.day_number
     elif isinstance(event, ImmersionDayHeld):
         kind = "immersion_day"
-    await models.session_attended(
-        kind, event.session_id, event.urn, event.cohort_id, day, event.held_on, list(event.staff_ids)
-    )
+    session = AttendedSession(kind, event.session_id, day, event.held_on, tuple(event.staff_ids))
+    await models.session_attended(event.urn, event.cohort_id, session)
 
 
 async def _practitioner_trained(models: ReadModels, event: PractitionerTrained, _: Envelope) -> None:

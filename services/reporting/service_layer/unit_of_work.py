@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Protocol
-from uuid import UUID
 
 from contracts.envelope import Envelope
 from contracts.events import (
@@ -23,7 +22,7 @@ from contracts.events import (
     StaffRegistered,
 )
 from runtime.unit_of_work import UnitOfWork
-from services.reporting.domain.facts import SchoolFacts, SessionKind
+from services.reporting.domain.facts import AttendedSession, SchoolFacts
 from services.reporting.domain.feed import FeedEvent
 from services.reporting.domain.impact_returns import ImpactReturn
 from services.reporting.domain.periods import Period
@@ -43,16 +42,7 @@ class ReadModels(Protocol):
     async def module_completed(self, event: ModuleCompleted) -> None: ...
     async def completion_withdrawn(self, event: ModuleCompletionWithdrawn) -> None: ...
     async def circle_held(self, event: CircleHeld) -> None: ...
-    async def session_attended(
-        self,
-        kind: SessionKind,
-        session_id: UUID,
-        urn: str,
-        cohort_id: str,
-        day_number: int | None,
-        held_on: date,
-        staff_ids: list[UUID],
-    ) -> None: ...
+    async def session_attended(self, urn: str, cohort_id: str, session: AttendedSession) -> None: ...
     async def practitioner_trained(self, event: PractitionerTrained) -> None: ...
     async def phase_entered(self, event: PhaseEntered) -> None: ...
     async def flagged_at_risk(self, event: FlaggedAtRisk, envelope: Envelope) -> None: ...

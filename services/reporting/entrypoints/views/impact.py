@@ -7,6 +7,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from contracts.events.reporting import ACADEMIC_YEAR_PATTERN, ReturnPeriod
 from services.reporting.domain.impact_reports import CohortImpact, SchoolImpact
@@ -115,22 +116,10 @@ class ReturnHistoryView(PeriodView):
     earlier: list[ReturnVersionView] = Field(description="Versions it replaced, newest first")
 
 
-class PublishedFiguresView(BaseModel):
+@pydantic_dataclass(frozen=True)
+class PublishedFiguresView(PublishedFigures):
     """Figures and rates as published: `c` marks a suppressed count or a rate worked out from one. Rates are per
     100 pupils on roll (overall absence: per 100 possible sessions), to two decimal places."""
-
-    pupils_on_roll: Shown
-    suspensions: Shown
-    pupils_suspended: Shown
-    permanent_exclusions: Shown
-    possible_sessions: Shown
-    sessions_missed: Shown
-    pupils_persistently_absent: Shown
-    suspension_rate: Shown
-    one_or_more_suspension_rate: Shown
-    permanent_exclusion_rate: Shown
-    overall_absence_rate: Shown
-    persistent_absence_rate: Shown
 
     @classmethod
     def of(cls, figures: PublishedFigures) -> PublishedFiguresView:
