@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncpg
 from faststream.nats import NatsBroker
+from nats.js import JetStreamContext
+from nats.js.api import PubAck
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
+from opentelemetry.propagate import inject
 
 from contracts import Envelope, Event, stream_for
 from contracts.codec import envelope_of
@@ -26,6 +31,9 @@ from runtime.waker import Waker
 __all__ = ["OutboxRelay", "record_event"]
 
 _log = logging.getLogger(__name__)
+# Publishes awaiting their ack at once, and how long a batch may wait for its acks.
+_IN_FLIGHT = 1_000
+_ACK_SECONDS = 10.0
 _tracer = trace.get_tracer(__name__)
 
 
@@ -60,6 +68,7 @@ class OutboxRelay:
         # LISTEN holds a connection of its own, outside the pool, reconnected after any outage.
         self._waker = Waker(connect, f"rsp_outbox_{schema}")
         self._task: asyncio.Task[None] | None = None
+        self._js: JetStreamContext | None = None
 
     async def start(self) -> None:
         woken = self._waker.current()
@@ -96,9 +105,8 @@ class OutboxRelay:
                         "WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
                         batch_size,
                     )
-                    for row in rows:
-                        await self._publish(row)
                     if rows:
+                        await self._publish_all(rows)
                         await conn.execute(
                             "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])",
                             [row["position"] for row in rows],
@@ -107,16 +115,33 @@ class OutboxRelay:
             if len(rows) < batch_size:
                 return published
 
-    async def _publish(self, row: asyncpg.Record) -> None:
+    async def _publish_all(self, rows: list[asyncpg.Record]) -> None:
+        """Send every row in order, with all their acks in flight at once, and return when JetStream has them all.
+
+        One failed ack fails the batch: its transaction rolls back and the rows are sent again later, which
+        JetStream's duplicate window (`Nats-Msg-Id` = event id) turns into nothing.
+        """
+        acks = [await self._send(row) for row in rows]
+        await asyncio.wait_for(asyncio.gather(*acks), _ACK_SECONDS)
+
+    async def _send(self, row: asyncpg.Record) -> asyncio.Future[PubAck]:
         subject: str = row["subject"]
+        headers: dict[str, str] = dict(row["headers"])
         token = otel_context.attach(trace_context_from(row["trace_context"]))
         try:
             with _tracer.start_as_current_span(f"outbox relay {subject}", kind=trace.SpanKind.PRODUCER):
-                await self._broker.publish(
-                    row["payload"],
-                    subject=subject,
-                    headers=dict(row["headers"]),
-                    stream=stream_for(subject).name,
+                inject(headers)  # the consumer's span continues the request's trace
+                return await self._jetstream().publish_async(
+                    subject, _json(row["payload"]), headers=headers, stream=stream_for(subject).name
                 )
         finally:
             otel_context.detach(token)
+
+    def _jetstream(self) -> JetStreamContext:
+        if self._js is None:
+            self._js = self._broker.connection.jetstream(publish_async_max_pending=_IN_FLIGHT)
+        return self._js
+
+
+def _json(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()

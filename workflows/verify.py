@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts import journey_id
@@ -95,7 +95,9 @@ async def _owned(services: _Services, urn: str) -> _Owned:
 
 async def journey_progress(temporal: Client, cohort_id: str, urn: str) -> JourneyProgress | None:
     """A school's journey state, or None when there is no journey (yet: the bridge may still be starting it)."""
-    handle = temporal.get_workflow_handle_for(SchoolJourney.run, journey_id(cohort_id, urn))
+    handle: WorkflowHandle[SchoolJourney, Any] = temporal.get_workflow_handle_for(
+        SchoolJourney.run, journey_id(cohort_id, urn)
+    )
     try:
         return await handle.query(SchoolJourney.progress)
     except RPCError as failure:
