@@ -129,7 +129,15 @@ class OutboxRelay:
         headers: dict[str, str] = dict(row["headers"])
         token = otel_context.attach(trace_context_from(row["trace_context"]))
         try:
-            with _tracer.start_as_current_span(f"outbox relay {subject}", kind=trace.SpanKind.PRODUCER):
+            with (
+                _tracer.start_as_current_span(f"outbox relay {subject}", kind=trace.SpanKind.PRODUCER),
+                # Named and shaped as FastStream's own publish span, so a trace reads the same whoever sends.
+                _tracer.start_as_current_span(
+                    f"{subject} publish",
+                    kind=trace.SpanKind.PRODUCER,
+                    attributes={"messaging.system": "nats", "messaging.destination.name": subject},
+                ),
+            ):
                 inject(headers)  # the consumer's span continues the request's trace
                 return await self._jetstream().publish_async(
                     subject, _json(row["payload"]), headers=headers, stream=stream_for(subject).name
