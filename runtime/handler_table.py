@@ -19,6 +19,7 @@ the same table as the service.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -125,22 +126,68 @@ class EventDispatcher(Protocol):
 
 
 class InboxDispatcher(Generic[U]):
-    """Applies each event once: claim in the inbox, handle and commit, all in one unit of work."""
+    """Applies each event once: claim in the inbox, handle and commit, all in one unit of work.
 
-    def __init__(self, table: HandlerTable[U], unit_of_work: Callable[[], U]) -> None:
+    Events delivered together (the consumer hands a fetched batch over concurrently) are applied together: one
+    transaction claims and handles them all in delivery order and commits once, so a burst costs one commit,
+    not one per event. If any of them fails, the batch is rolled back and each event is applied alone, so one
+    event's failure (an outage, a `RetryLater`, a refusal) is its own and never another's.
+    """
+
+    def __init__(self, table: HandlerTable[U], unit_of_work: Callable[[], U], max_batch: int = 200) -> None:
         self._table = table
         self._unit_of_work = unit_of_work
+        self._max_batch = max_batch
+        self._waiting: list[tuple[Event, Envelope, asyncio.Future[None]]] = []
+        self._applying: asyncio.Task[None] | None = None
 
     @property
     def table(self) -> HandlerTable[U]:
         return self._table
 
     async def handle(self, event: Event, envelope: Envelope) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((event, envelope, done))
+        if self._applying is None or self._applying.done():
+            self._applying = asyncio.create_task(self._apply_waiting())
+        await done
+
+    async def _apply_waiting(self) -> None:
+        await asyncio.sleep(0)  # let the rest of a fetched batch, handed over in the same tick, join this one
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self._max_batch], self._waiting[self._max_batch :]
+            if len(batch) == 1:
+                await self._apply_alone(*batch[0])
+                continue
+            try:
+                await self._apply_together(batch)
+            except Exception:
+                for item in batch:
+                    await self._apply_alone(*item)
+            else:
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+    async def _apply_together(self, batch: list[tuple[Event, Envelope, asyncio.Future[None]]]) -> None:
         async with self._unit_of_work() as uow:
-            if not await uow.claim(self._table.process, envelope):
-                return  # applied before: a redelivery changes nothing
-            await self._table.handle(uow, event, envelope)
+            for event, envelope, _ in batch:
+                if await uow.claim(self._table.process, envelope):
+                    await self._table.handle(uow, event, envelope)
             await uow.commit()
+
+    async def _apply_alone(self, event: Event, envelope: Envelope, done: asyncio.Future[None]) -> None:
+        try:
+            async with self._unit_of_work() as uow:
+                if await uow.claim(self._table.process, envelope):
+                    await self._table.handle(uow, event, envelope)
+                    await uow.commit()
+        except Exception as failure:
+            if not done.done():
+                done.set_exception(failure)
+        else:
+            if not done.done():
+                done.set_result(None)
 
 
 class ContextDispatcher(Generic[C]):
