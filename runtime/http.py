@@ -37,8 +37,10 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     tracer_provider: TracerProvider,
     readiness: Callable[[], Awaitable[dict[str, bool]]],
+    max_body_bytes: int,
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    # A body over the limit is answered 413 as soon as its length says so, before it is read into memory.
+    app = FastAPI(title=title, description=description, lifespan=lifespan, max_body_size=max_body_bytes)
     app.add_exception_handler(PlatformError, _platform_error)
 
     # Kubernetes' two questions apart: is the process alive (else restart it), and can it serve now (else send

@@ -35,6 +35,7 @@ from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from runtime.asgi import answer, read_body, replaying
 from runtime.auth import Principal
 from runtime.database import AnyConnection
 from runtime.errors import Conflict, PlatformError
@@ -174,7 +175,7 @@ class IdempotencyMiddleware:
             # No valid token: the route answers 401 and writes nothing, so there is nothing to remember.
             await self._app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         fingerprint = _fingerprint(scope, body)
         pool = self._pool()
         await self._prune(pool)
@@ -186,7 +187,7 @@ class IdempotencyMiddleware:
         claim = _Claim(caller, key, fingerprint)
         reset = _current_claim.set(claim)
         try:
-            answer = await _run(self._app, scope, _replaying(body, receive))
+            answer = await _run(self._app, scope, replaying(body, receive))
         except BaseException:
             if claim.recorded:
                 await _finish(pool, claim, _error(500, "the request was applied, then failed before answering"))
@@ -247,31 +248,6 @@ def _fingerprint(scope: Scope, body: bytes) -> bytes:
     return digest.digest()
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
-
-
 async def _run(app: ASGIApp, scope: Scope, receive: Receive) -> _Answer:
     """Run the app and keep its whole answer, so it is stored before the caller can see (and retry) it."""
     status = 500
@@ -290,11 +266,8 @@ async def _run(app: ASGIApp, scope: Scope, receive: Receive) -> _Answer:
     return _Answer(status, headers, b"".join(chunks))
 
 
-async def _send(send: Send, answer: _Answer) -> None:
-    headers = [(name, value) for name, value in answer.headers if name.lower() != b"content-length"]
-    headers.append((b"content-length", str(len(answer.body)).encode()))
-    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": answer.body, "more_body": False})
+async def _send(send: Send, answered: _Answer) -> None:
+    await answer(send, answered.status, answered.headers, answered.body)
 
 
 async def _lookup(pool: asyncpg.Pool, caller: str, key: str) -> _Stored | None:

@@ -19,6 +19,7 @@ from runtime.consumer import EventConsumer
 from runtime.database import MESSAGING_MIGRATIONS, create_pool, migrate
 from runtime.http import create_app
 from runtime.idempotency import IdempotencyMiddleware, document_idempotency
+from runtime.input_guard import InputGuardMiddleware
 from runtime.log import configure_logging
 from runtime.outbox import OutboxRelay
 from runtime.settings import Settings
@@ -98,7 +99,9 @@ class ServiceRuntime:
             self._pool = None
 
     def app(self, title: str, description: str, routers: Sequence[APIRouter]) -> FastAPI:
-        app = create_app(title, description, self.lifespan, self.tracer_provider, self.readiness)
+        app = create_app(
+            title, description, self.lifespan, self.tracer_provider, self.readiness, self.settings.max_body_bytes
+        )
         for router in routers:
             app.include_router(router)
         app.add_middleware(
@@ -108,6 +111,8 @@ class ServiceRuntime:
             keep_hours=self.settings.idempotency_keep_hours,
             answer_lost_seconds=self.settings.idempotency_answer_lost_seconds,
         )
+        # Outside the idempotency claims: input no route can store is refused before any key is taken.
+        app.add_middleware(InputGuardMiddleware)
         document_idempotency(app)
         return app
 

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     traces_file: Path | None = Field(default=None, description="Write console spans here, one JSON per line")
     log_level: str = "INFO"
     relay_poll_seconds: float = Field(default=1.0, gt=0, description="Outbox relay's fallback poll interval")
+    max_body_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest request body a service reads; a larger one gets 413"
+    )
     stream_replicas: int = Field(
         default=1, ge=1, le=5, description="Replicas of each JetStream stream the set-up step creates (3 on a cluster)"
     )
