@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface the services listen on")
 
     postgres_dsn: str | None = Field(default=None, description="PostgreSQL DSN; unset: local embedded Postgres")
+    setup_postgres_dsn: str | None = Field(
+        default=None,
+        description="The platform database's owner, for the set-up step only: it makes each service's role and schema",
+    )
     nats_url: str | None = Field(default=None, description="NATS URL; unset: local nats-server with JetStream")
     temporal_address: str | None = Field(default=None, description="Temporal frontend host:port; unset: local")
     temporal_namespace: str = "default"
