@@ -141,7 +141,7 @@ def _properties(
         raise _fail(where, "must not be an empty object")
     unknown = [] if allowed is None else sorted(key for key in value if key not in allowed)
     if unknown:
-        raise _fail(f"{where}.{unknown[0]}", "is not a property xAPI defines here")
+        raise _fail(f"{where}.{unknown[0]}", f"unknown properties {', '.join(unknown)} (xAPI defines none such here)")
     for key, member in value.items():
         if member is None:
             raise _fail(f"{where}.{key}", "must not be null (leave it out instead)")
@@ -165,7 +165,7 @@ def _uuid(value: Any, where: str) -> str:
 
 def _iri(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _IRI.match(value):
-        raise _fail(where, "must be an absolute IRI")
+        raise _fail(where, "must be an IRI (absolute, with a scheme such as https:)")
     return value
 
 
