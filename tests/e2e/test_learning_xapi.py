@@ -369,16 +369,19 @@ async def test_statement_put_under_its_id_is_read_back_as_the_lrs_stored_it(api:
     assert stored["context"]["contextActivities"]["parent"] == [{"id": MODULE.format(0)}]
 
 
-async def test_put_refuses_a_body_with_another_id_and_a_missing_or_malformed_statement_id(api: Platform) -> None:
+async def test_put_refuses_another_id_in_the_body_a_batch_and_a_missing_or_malformed_statement_id(
+    api: Platform,
+) -> None:
     statement_id = str(uuid.uuid4())
     other = {**_statement(AGENT, 2), "id": str(uuid.uuid4())}
 
     mismatch = await api.learning.put_statement(other, statement_id, headers=XAPI)
     malformed = await api.learning.put_statement(_bad(), statement_id.replace("-", ""), headers=XAPI)
     batch = await api.learning.put_statement([_bad()], statement_id, headers=XAPI)
+    no_id = await api.learning.request("PUT", "/xapi/statements", json=_bad(), headers=XAPI)
     read = await api.learning.get_statement({"statementId": statement_id}, headers=XAPI)
 
-    assert (mismatch.status_code, malformed.status_code, batch.status_code) == (400, 400, 400)
+    assert (mismatch.status_code, malformed.status_code, batch.status_code, no_id.status_code) == (400,) * 4
     assert "differs from statementId" in mismatch.json()["detail"]
     assert malformed.json()["detail"].startswith("statementId")
     assert read.status_code == 404

@@ -199,10 +199,12 @@ def build_xapi_router(
     async def put_statement(
         request: Request,
         caller: Principal = caller_of,
-        statement_id: str = Query(alias="statementId", description="The statement's id (a UUID)"),
+        statement_id: str | None = Query(None, alias="statementId", description="The statement's id (required)"),
     ) -> Response:
         POLICY.check(caller, "receive_xapi_statements")
         _check_version(request)
+        if statement_id is None:
+            raise MalformedStatement("statementId: is required (PUT stores one statement under the id given)")
         wanted = _statement_id(statement_id, "statementId")
         payload = await _json_body(request)
         now = datetime.now(UTC)
