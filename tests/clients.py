@@ -154,6 +154,15 @@ class LearningClient(ServiceClient):
         """xAPI statements (`statements` as JSON, or raw `content`); the caller chooses the version header."""
         return await self.request("POST", "/xapi/statements", json=statements, content=content, headers=headers)
 
+    async def put_statement(self, statement: Any, statement_id: str, *, headers: Headers = None) -> httpx.Response:
+        """`PUT /xapi/statements?statementId=`; the caller chooses the version header."""
+        params = {"statementId": statement_id}
+        return await self.request("PUT", "/xapi/statements", json=statement, params=params, headers=headers)
+
+    async def get_statement(self, params: dict[str, str], *, headers: Headers = None) -> httpx.Response:
+        """`GET /xapi/statements` with `statementId` or `voidedStatementId`; the caller chooses the version header."""
+        return await self.request("GET", "/xapi/statements", params=params, headers=headers)
+
     async def map_actor(self, mapping: dict[str, Any]) -> httpx.Response:
         return await self._post("/xapi/actors", mapping)
 

@@ -12,7 +12,9 @@ from runtime.service import ServiceRuntime
 from runtime.settings import Settings
 from services.learning.adapters.activity_map import load_activity_map
 from services.learning.adapters.postgres import PostgresLearningUnitOfWork
+from services.learning.domain.errors import BatchTooLarge
 from services.learning.entrypoints.http import build_router, build_sessions_router, build_xapi_router
+from services.learning.entrypoints.http.xapi import XapiVersionHeader, batch_too_large
 from services.learning.service_layer.handlers import EVENT_HANDLERS
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 from services.learning.settings import LearningSettings
@@ -43,4 +45,6 @@ def build_service(
             build_sessions_router(unit_of_work, runtime.authenticate),
         ],
     )
+    app.add_exception_handler(BatchTooLarge, batch_too_large)
+    app.add_middleware(XapiVersionHeader)
     return runtime, app

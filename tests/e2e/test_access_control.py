@@ -87,6 +87,22 @@ async def _immersion_day(api: Platform, urn: str) -> dict[str, str]:
     return await _session(api, {"kind": "immersion_day", "cohort_id": COHORT, "held_on": "2026-11-05"})
 
 
+# One fixed statement: stored once, every later PUT of it is the same statement again (204), so the case repeats.
+MATRIX_STATEMENT_ID = "5d0c4f8e-2b7a-4c61-9e3d-a1b2c3d4e5f6"
+MATRIX_STATEMENT = {
+    "actor": {"mbox": "mailto:someone@platform.example"},
+    "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+    "object": {"id": "https://platform.example/pages/access-matrix"},
+}
+XAPI_HEADERS = {"X-Experience-API-Version": "1.0.3"}
+
+
+async def _stored_statement(api: Platform, urn: str) -> dict[str, str]:
+    answer = await api.learning.put_statement(MATRIX_STATEMENT, MATRIX_STATEMENT_ID, headers=XAPI_HEADERS)
+    assert answer.status_code == 204, answer.text
+    return {}
+
+
 ENDPOINTS = [
     Endpoint("create cohort", "enrolment", "POST", "/cohorts", frozenset({ADMIN}), False,
              lambda urn: {"cohort_id": f"access-{uuid.uuid4().hex[:8]}", "name": "A", "local_authority": "Oxfordshire",
@@ -142,6 +158,11 @@ ENDPOINTS = [
                           "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
                           "object": {"id": f"https://platform.example/pages/{uuid.uuid4()}"}},
              headers={"X-Experience-API-Version": "1.0.3"}),
+    Endpoint("put xapi statement", "learning", "PUT", "/xapi/statements", frozenset({ADMIN}), False,
+             lambda urn: MATRIX_STATEMENT, succeeds_with=204, params={"statementId": MATRIX_STATEMENT_ID},
+             headers=XAPI_HEADERS),
+    Endpoint("read xapi statement", "learning", "GET", "/xapi/statements", frozenset({ADMIN}), False,
+             params={"statementId": MATRIX_STATEMENT_ID}, headers=XAPI_HEADERS, prepare=_stored_statement),
     Endpoint("map xapi actor", "learning", "POST", "/xapi/actors", frozenset({ADMIN}), False,
              lambda urn: {"staff_id": "{learner}", "mbox_sha1sum": uuid.uuid4().hex + "00000000"}, succeeds_with=201,
              prepare=_learner),

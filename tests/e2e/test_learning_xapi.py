@@ -1,5 +1,7 @@
 """A learning platform posts xAPI 1.0.3 statements as a cmi5/SCORM-style LMS would: single, batch, duplicate,
-voiding, unknown actor and malformed."""
+voiding, unknown actor and malformed; and, as an LMS forwarder that checks its writes, statements the
+specification forbids are refused whole (400, nothing stored, progress unchanged), a statement is put and read
+back by its id, a voided one only as voided, every answer carries the version header, and a batch has a limit."""
 
 from __future__ import annotations
 
@@ -13,11 +15,16 @@ import httpx
 import pytest
 from nats.js import JetStreamContext
 
-from tests.clients import Platform
+from runtime.local.endpoints import Endpoints
+from tests.clients import Platform, platform_as
 from tests.support import Footprint, enrolled_learner, enrolled_school, published, registered_staff
 
 COHORT = "e2e-learning-xapi"
 STATEMENTS_WRITTEN = Footprint.rows_of("learning.xapi_statements", streams=("RSP_LEARNING",))
+WRITTEN = Footprint.rows_of(
+    "learning.xapi_statements", "learning.module_completions", "learning.completion_withdrawals",
+    streams=("RSP_LEARNING",),
+)  # fmt: skip
 XAPI = {"X-Experience-API-Version": "1.0.3"}
 MODULE = "https://tirp.relationalschools.example/xapi/activities/module-{:02d}"
 COURSE = "https://tirp.relationalschools.example/xapi/activities/course"
@@ -257,3 +264,192 @@ async def test_retried_batch_with_an_idempotency_key_gets_the_first_answer(
     assert answers[0].json() == answers[1].json() == [s["id"] for s in batch]
     assert answers[1].headers["idempotent-replayed"] == "true"
     assert await _learning_events(db, js, urn) == ["rsp.learning.module.completed.v1"] * 2
+
+
+VOIDED = {"id": "http://adlnet.gov/expapi/verbs/voided"}
+AGENT = {"mbox": "mailto:someone@platform.example"}
+GROUP = {"objectType": "Group", "member": [AGENT]}
+
+
+def _bad(**changes: Any) -> dict[str, Any]:
+    return {"actor": AGENT, "verb": COMPLETED, "object": {"id": MODULE.format(3)}, **changes}
+
+
+# The issue's list of what was wrongly accepted, one case each: (case, statement, property named).
+REFUSED: list[tuple[str, dict[str, Any], str]] = [
+    ("id as urn:uuid", _bad(id=f"urn:uuid:{uuid.uuid4()}"), "statements[1].id"),
+    ("id without hyphens", _bad(id=uuid.uuid4().hex), "statements[1].id"),
+    ("duration P1H", _bad(result={"duration": "P1H"}), "statements[1].result.duration"),
+    ("timestamp without a time", _bad(timestamp="2026-11-02"), "statements[1].timestamp"),
+    ("timestamp with -00:00", _bad(timestamp="2026-11-02T10:00:00-00:00"), "statements[1].timestamp"),
+    ("extension key not an IRI", _bad(context={"extensions": {"session": 1}}), "statements[1].context.extensions"),
+    ("version 2.0.0", _bad(version="2.0.0"), "statements[1].version"),
+    ("SubStatement with an id", _bad(object={"objectType": "SubStatement", "id": str(uuid.uuid4()), "actor": AGENT,
+                                            "verb": COMPLETED, "object": {"id": MODULE.format(3)}}),
+     "statements[1].object.id"),
+    ("nested SubStatement", _bad(object={"objectType": "SubStatement", "actor": AGENT, "verb": COMPLETED,
+                                         "object": {"objectType": "SubStatement", "actor": AGENT, "verb": COMPLETED,
+                                                    "object": {"id": MODULE.format(3)}}}),
+     "statements[1].object.object.objectType"),
+    ("Group member a Group", _bad(actor={"objectType": "Group", "member": [GROUP]}), "statements[1].actor.member[0]"),
+    ("bad language tag", _bad(context={"language": "en_GB"}), "statements[1].context.language"),
+    ("result null", _bad(result=None), "statements[1].result"),
+    ("instructor with two identifiers", _bad(context={"instructor": {**AGENT, "openid": "https://o.example/x"}}),
+     "statements[1].context.instructor"),
+    ("team an Agent", _bad(context={"team": AGENT}), "statements[1].context.team"),
+    ("authority without identifier", _bad(authority={"objectType": "Agent", "name": "LMS"}),
+     "statements[1].authority"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "bad", "named"), REFUSED, ids=[c[0] for c in REFUSED])
+async def test_statement_the_specification_forbids_refuses_its_whole_batch(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, case: str, bad: dict[str, Any], named: str
+) -> None:
+    good = {**_bad(), "id": str(uuid.uuid4())}
+    before = await WRITTEN.taken(db, js)
+
+    answer = await _post(api, [good, bad])
+
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["detail"].startswith(named)
+    assert answer.headers["x-experience-api-version"] == "1.0.3"
+    assert await WRITTEN.taken(db, js) == before
+
+
+async def test_refused_statement_never_brings_back_a_voided_completion(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff_id, mbox = await _learner(api, urn)
+    statement = _statement({"mbox": mbox}, 9)
+    assert (await _post(api, statement)).status_code == 200
+    voiding = {"actor": AGENT, "verb": VOIDED, "object": {"objectType": "StatementRef", "id": statement["id"]}}
+    assert (await _post(api, voiding)).status_code == 200
+    before = await WRITTEN.taken(db, js)
+    again = [
+        {**statement, "id": f"urn:uuid:{statement['id']}"},
+        {**_statement({"mbox": mbox}, 9), "result": {"completion": True, "duration": "P1H"}},
+        {**_statement({"mbox": mbox}, 9), "timestamp": "2026-11-02"},
+    ]
+
+    answers = [await _post(api, [_statement({"mbox": mbox}, 10), malformed]) for malformed in again]
+
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert await _completed(api, urn, staff_id) == []
+    assert await WRITTEN.taken(db, js) == before
+
+
+async def test_statement_put_under_its_id_is_read_back_as_the_lrs_stored_it(api: Platform) -> None:
+    statement_id = str(uuid.uuid4())
+    statement = {**_statement(AGENT, 2), "context": {"contextActivities": {"parent": {"id": MODULE.format(0)}}}}
+    del statement["id"]
+
+    put = await api.learning.put_statement(statement, statement_id, headers=XAPI)
+    same_again = await api.learning.put_statement(statement, statement_id, headers=XAPI)
+    different = await api.learning.put_statement({**statement, "timestamp": "2026-11-03T09:00:00Z"}, statement_id,
+                                                 headers=XAPI)  # fmt: skip
+    read = await api.learning.get_statement({"statementId": statement_id}, headers=XAPI)
+
+    assert (put.status_code, same_again.status_code, different.status_code) == (204, 204, 409)
+    assert put.headers["x-experience-api-version"] == "1.0.3"
+    assert read.status_code == 200, read.text
+    assert "x-experience-api-consistent-through" in read.headers
+    assert read.headers["x-experience-api-version"] == "1.0.3"
+    stored = read.json()
+    assert stored["id"] == statement_id
+    assert stored["verb"] == statement["verb"]
+    assert stored["object"] == statement["object"]
+    assert stored["result"] == statement["result"]
+    assert stored["timestamp"] == statement["timestamp"]
+    assert stored["version"] == "1.0.0"
+    assert stored["stored"].endswith("Z")
+    assert stored["authority"]["account"]["name"] == "local-admin"  # the credentials it came with
+    assert stored["actor"] == {"objectType": "Agent", "mbox_sha1sum": hashlib.sha1(AGENT["mbox"].encode()).hexdigest()}
+    assert stored["context"]["contextActivities"]["parent"] == [{"id": MODULE.format(0)}]
+
+
+async def test_put_refuses_another_id_in_the_body_a_batch_and_a_missing_or_malformed_statement_id(
+    api: Platform,
+) -> None:
+    statement_id = str(uuid.uuid4())
+    other = {**_statement(AGENT, 2), "id": str(uuid.uuid4())}
+
+    mismatch = await api.learning.put_statement(other, statement_id, headers=XAPI)
+    malformed = await api.learning.put_statement(_bad(), statement_id.replace("-", ""), headers=XAPI)
+    batch = await api.learning.put_statement([_bad()], statement_id, headers=XAPI)
+    no_id = await api.learning.request("PUT", "/xapi/statements", json=_bad(), headers=XAPI)
+    read = await api.learning.get_statement({"statementId": statement_id}, headers=XAPI)
+
+    assert (mismatch.status_code, malformed.status_code, batch.status_code, no_id.status_code) == (400,) * 4
+    assert "differs from statementId" in mismatch.json()["detail"]
+    assert malformed.json()["detail"].startswith("statementId")
+    assert read.status_code == 404
+
+
+async def test_voided_statement_is_found_only_as_voided(api: Platform) -> None:
+    target = {**_bad(), "id": str(uuid.uuid4())}
+    voiding = {"actor": AGENT, "verb": VOIDED, "object": {"objectType": "StatementRef", "id": target["id"]}}
+    assert (await _post(api, [target, voiding])).status_code == 200
+    live = {**_bad(), "id": str(uuid.uuid4())}
+    assert (await _post(api, live)).status_code == 200
+
+    by_id = await api.learning.get_statement({"statementId": target["id"]}, headers=XAPI)
+    as_voided = await api.learning.get_statement({"voidedStatementId": target["id"]}, headers=XAPI)
+    live_as_voided = await api.learning.get_statement({"voidedStatementId": live["id"]}, headers=XAPI)
+    both = await api.learning.get_statement(
+        {"statementId": live["id"], "voidedStatementId": target["id"]}, headers=XAPI
+    )
+    query = await api.learning.get_statement(
+        {"statementId": live["id"], "verb": "http://adlnet.gov/expapi/verbs/completed"}, headers=XAPI
+    )
+
+    assert by_id.status_code == 404
+    assert by_id.headers["x-experience-api-version"] == "1.0.3"
+    assert "x-experience-api-consistent-through" in by_id.headers
+    assert as_voided.status_code == 200
+    assert as_voided.json()["id"] == target["id"]
+    assert live_as_voided.status_code == 404
+    assert (both.status_code, query.status_code) == (400, 400)
+
+
+async def test_every_xapi_answer_carries_the_version_even_refusals(stack: Endpoints, api: Platform) -> None:
+    async with platform_as(stack) as anonymous:
+        no_token = await anonymous.learning.post_statements(_bad(), headers=XAPI)
+    no_version = await api.learning.get_statement({"statementId": str(uuid.uuid4())})
+    old_version = await api.learning.post_statements(_bad(), headers={"X-Experience-API-Version": "0.95"})
+    short_version = await api.learning.post_statements(_bad(), headers={"X-Experience-API-Version": "1.0"})
+
+    assert (no_token.status_code, no_version.status_code, old_version.status_code) == (401, 400, 400)
+    assert short_version.status_code == 200  # xAPI: "1.0" is taken as 1.0.0
+    for answer in (no_token, no_version, old_version, short_version):
+        assert answer.headers["x-experience-api-version"] == "1.0.3"
+
+
+async def test_batch_over_the_limit_is_refused_with_413_and_stores_nothing(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    before = await WRITTEN.taken(db, js)
+
+    answer = await _post(api, [_bad() for _ in range(1001)])
+
+    assert answer.status_code == 413
+    assert "at most 1000" in answer.json()["detail"]
+    assert answer.headers["x-experience-api-version"] == "1.0.3"
+    assert await WRITTEN.taken(db, js) == before
+
+
+async def test_batch_with_many_unmatched_statements_answers_a_count_and_a_link_not_every_id(api: Platform) -> None:
+    stranger = {"mbox": f"mailto:{uuid.uuid4().hex[:10]}@school.example"}
+    batch = [{**_statement(stranger, 1 + i % 15), "id": str(uuid.uuid4())} for i in range(30)]
+
+    answer = await _post(api, batch)
+    listed = {s["statement_id"] for s in (await api.learning.unmatched_statements()).json()}
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == [s["id"] for s in batch]
+    assert answer.headers["rsp-unmatched-count"] == "30"
+    assert "rsp-unmatched-statements" not in answer.headers
+    assert answer.headers["link"] == '</xapi/unmatched>; rel="related"'
+    assert sum(len(k) + len(v) for k, v in answer.headers.items()) < 1024
+    assert {s["id"] for s in batch} <= listed

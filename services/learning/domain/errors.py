@@ -9,6 +9,7 @@ from runtime.errors import Conflict, Invalid, NotFound, PlatformError
 
 __all__ = [
     "ActorAlreadyMapped",
+    "BatchTooLarge",
     "CohortNotKnown",
     "CompletionAlreadyWithdrawn",
     "CompletionNotFound",
@@ -22,6 +23,7 @@ __all__ = [
     "StaffHasLeft",
     "StaffNotRegistered",
     "StatementConflict",
+    "StatementNotFound",
 ]
 
 
@@ -71,9 +73,22 @@ class MalformedStatement(LearningError):
     """An xAPI request that does not follow the specification: HTTP 400, as xAPI requires."""
 
 
+class BatchTooLarge(MalformedStatement):
+    """More statements in one request than learning takes at once: HTTP 413."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"the batch has {count} statements; send at most {limit} per request, in several requests")
+
+
 class StatementConflict(LearningError, Conflict):
     def __init__(self, statement_id: UUID) -> None:
         super().__init__(f"statement {statement_id} is already stored with different content")
+
+
+class StatementNotFound(LearningError, NotFound):
+    def __init__(self, statement_id: UUID, *, voided: bool) -> None:
+        which = "voided statement" if voided else "statement (that is not voided)"
+        super().__init__(f"no {which} {statement_id} is stored")
 
 
 class ActorAlreadyMapped(LearningError, Conflict):

@@ -1,36 +1,41 @@
-"""xAPI 1.0.3 statements from learning platforms: checking their shape and deciding what each one means.
+"""xAPI 1.0.3 statements from learning platforms: taking them in and deciding what each one means.
 
-Pure Python, no I/O. Learning never keeps an actor's email: an `mbox` is reduced at once to its `mbox_sha1sum`
-(the SHA-1 of the `mailto:` IRI, as xAPI defines it) and an `account` to a SHA-256 of its home page and name, and
-statements are stored without their actor, only that key. The programme team maps keys to staff ids.
+Pure Python, no I/O. Every statement of a request is checked against the specification (`xapi_rules`) before any
+is taken. Learning never keeps an actor's email: an `mbox` is reduced at once to its `mbox_sha1sum` (the SHA-1 of
+the `mailto:` IRI, as xAPI defines it) and an `account` to a SHA-256 of its home page and name. What is kept of a
+statement for `GET /xapi/statements` has every agent reduced the same way and no agent's name. The programme team
+maps actor keys to staff ids.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
-from services.learning.domain.errors import MalformedStatement
+from services.learning.domain.errors import BatchTooLarge, MalformedStatement
+from services.learning.domain.xapi_rules import VOIDED, check_statement, parse_timestamp, statement_id_of
 
 __all__ = [
     "COMPLETED",
+    "MAX_BATCH",
     "STARTED_VERBS",
     "VOIDED",
     "Outcome",
     "StoredStatement",
     "account_key",
     "mbox_key",
+    "parse_statement_put",
     "parse_statements",
 ]
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+# The most statements one POST may carry; a platform with more sends several batches.
+MAX_BATCH = 1000
 # cmi5 and SCORM-style platforms say a learner began a module with one of these.
 STARTED_VERBS = frozenset(
     {
@@ -44,13 +49,6 @@ Outcome = Literal[
     "completion", "already_completed", "start", "voiding", "not_about_modules", "unknown_actor", "refused"
 ]
 UNMATCHED: frozenset[str] = frozenset({"unknown_actor", "refused"})
-
-_STATEMENT_KEYS = frozenset(
-    {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority", "version", "attachments"}
-)
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-_SHA1 = re.compile(r"^[0-9a-f]{40}$")
-_IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 
 
 @dataclass(frozen=True)
@@ -70,6 +68,9 @@ class StoredStatement:
     module_number: int | None = None
     reason: str | None = None
     voided_by: UUID | None = None
+    # The statement as GET /xapi/statements answers it (agents pseudonymous); None for those stored before it.
+    document: Mapping[str, Any] | None = field(default=None, compare=False)
+    stored: datetime | None = field(default=None, compare=False)
 
     @property
     def is_voiding(self) -> bool:
@@ -106,13 +107,18 @@ def _sha1_of_mbox(mbox: str) -> str:
     return hashlib.sha1(mbox.encode()).hexdigest()
 
 
-def parse_statements(payload: Any, now: datetime) -> list[StoredStatement]:
-    """One statement or a list of them, checked against xAPI 1.0.3; `MalformedStatement` names what is wrong."""
+def parse_statements(payload: Any, now: datetime, authority: Mapping[str, Any] | None = None) -> list[StoredStatement]:
+    """One statement or a list of them (at most `MAX_BATCH`), every one checked against xAPI 1.0.3 before any is
+    taken: `MalformedStatement` names the statement and the property at fault."""
     single = isinstance(payload, dict)
     items = [payload] if single else payload
     if not isinstance(items, list) or not items:
         raise MalformedStatement("the body must be a statement object or a non-empty array of statements")
-    parsed = [_statement(item, "statement" if single else f"statements[{i}]", now) for i, item in enumerate(items)]
+    if len(items) > MAX_BATCH:
+        raise BatchTooLarge(len(items), MAX_BATCH)
+    parsed = [
+        _statement(item, "statement" if single else f"statements[{i}]", now, authority) for i, item in enumerate(items)
+    ]
     seen: set[UUID] = set()
     for statement in parsed:
         if statement.statement_id in seen:
@@ -121,165 +127,107 @@ def parse_statements(payload: Any, now: datetime) -> list[StoredStatement]:
     return parsed
 
 
-def _statement(item: Any, where: str, now: datetime) -> StoredStatement:
-    if not isinstance(item, dict):
-        raise MalformedStatement(f"{where}: must be a JSON object")
-    unknown = sorted(set(item) - _STATEMENT_KEYS)
-    if unknown:
-        raise MalformedStatement(f"{where}: unknown properties {', '.join(unknown)}")
-    for required in ("actor", "verb", "object"):
-        if required not in item:
-            raise MalformedStatement(f"{where}.{required}: is required")
-    statement_id = _uuid(item["id"], f"{where}.id") if "id" in item else uuid4()
-    actor_key = _actor(item["actor"], f"{where}.actor")
-    verb_id = _verb(item["verb"], f"{where}.verb")
-    object_type, object_id = _object(item["object"], f"{where}.object")
-    if verb_id == VOIDED and object_type != "StatementRef":
-        raise MalformedStatement(f"{where}.object: a voiding statement's object must be a StatementRef")
-    completion = _result(item.get("result"), f"{where}.result")
-    if "context" in item:
-        _context(item["context"], f"{where}.context")
-    timestamp = _timestamp(item["timestamp"], f"{where}.timestamp") if "timestamp" in item else now
-    # Keyed on the content as sent (minus the id an LRS adds), to tell a resend from a different statement.
+def parse_statement_put(
+    payload: Any, statement_id: UUID, now: datetime, authority: Mapping[str, Any] | None = None
+) -> StoredStatement:
+    """The one statement of `PUT /xapi/statements?statementId=`: its id is the query's (or the same in the body)."""
+    if not isinstance(payload, dict):
+        raise MalformedStatement("the body must be one statement object")
+    if "id" in payload and statement_id_of(payload) != str(statement_id):
+        raise MalformedStatement(f"statement.id: differs from statementId {statement_id}")
+    return _statement({**payload, "id": str(statement_id)}, "statement", now, authority)
+
+
+def _statement(item: Any, where: str, now: datetime, authority: Mapping[str, Any] | None) -> StoredStatement:
+    try:
+        check_statement(item, where)
+    except MalformedStatement as refused:
+        named = statement_id_of(item)
+        raise MalformedStatement(refused.message + (f" (statement {named})" if named else "")) from None
+    statement_id = UUID(item["id"]) if "id" in item else uuid4()
+    verb_id: str = item["verb"]["id"]
+    target = item["object"]
+    object_type: str = target.get("objectType", "Activity")
+    if object_type == "SubStatement":
+        object_id = str(target["verb"]["id"])
+    elif object_type in ("Agent", "Group"):
+        object_id = _agent_key(target) or "anonymous-group"
+    else:
+        object_id = str(target["id"]).lower() if object_type == "StatementRef" else str(target["id"])
+    result = item.get("result", {})
+    timestamp = parse_timestamp(item["timestamp"], f"{where}.timestamp") if "timestamp" in item else now
+    # Keyed on the content as sent (minus what an LRS adds), to tell a resend from a different statement.
     content = {key: value for key, value in item.items() if key not in ("id", "stored", "authority", "version")}
     fingerprint = hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     return StoredStatement(
         statement_id=statement_id,
         fingerprint=fingerprint,
-        actor_key=actor_key,
+        actor_key=_agent_key(item["actor"]),
         verb_id=verb_id,
         object_id=object_id,
         object_type=object_type,
-        completes=verb_id == COMPLETED or completion is True,
+        completes=verb_id == COMPLETED or result.get("completion") is True,
         timestamp=timestamp,
+        document=_kept(item, statement_id, timestamp, authority),
     )
 
 
-def _uuid(value: Any, where: str) -> UUID:
-    try:
-        return UUID(str(value)) if isinstance(value, str) else _fail(where, "must be a UUID string")
-    except ValueError:
-        raise MalformedStatement(f"{where}: must be a UUID") from None
+def _agent_key(agent: Mapping[str, Any]) -> str | None:
+    """The learning key of an Agent or identified Group (already checked), None for an anonymous Group."""
+    if "mbox" in agent:
+        return mbox_key(_sha1_of_mbox(agent["mbox"]))
+    if "mbox_sha1sum" in agent:
+        return mbox_key(agent["mbox_sha1sum"])
+    if "openid" in agent:
+        return f"openid:{hashlib.sha256(agent['openid'].encode()).hexdigest()}"
+    if "account" in agent:
+        return account_key(agent["account"]["homePage"], agent["account"]["name"])
+    return None
 
 
-def _fail(where: str, problem: str) -> Any:
-    raise MalformedStatement(f"{where}: {problem}")
+def _pseudonymous(agent: Mapping[str, Any]) -> dict[str, Any]:
+    """An Agent or Group as learning keeps it: no name, an mbox as its mbox_sha1sum, an account's name digested."""
+    kept = {key: value for key, value in agent.items() if key not in ("name", "mbox", "account", "member")}
+    if "mbox" in agent:
+        kept["mbox_sha1sum"] = _sha1_of_mbox(agent["mbox"])
+    if "account" in agent:
+        home_page, name = agent["account"]["homePage"], agent["account"]["name"]
+        kept["account"] = {"homePage": home_page, "name": account_key(home_page, name).removeprefix("account:")}
+    if "member" in agent:
+        kept["member"] = [_pseudonymous(member) for member in agent["member"]]
+    return kept
 
 
-def _iri(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
-        _fail(where, "must be an IRI")
-    assert isinstance(value, str)
-    return value
+def _kept_body(body: Mapping[str, Any]) -> dict[str, Any]:
+    kept = dict(body)
+    kept["actor"] = _pseudonymous(body["actor"])
+    target = body["object"]
+    if target.get("objectType") in ("Agent", "Group"):
+        kept["object"] = _pseudonymous(target)
+    elif target.get("objectType") == "SubStatement":
+        kept["object"] = _kept_body(target)
+    if "context" in body:
+        context = dict(body["context"])
+        for position in ("instructor", "team"):
+            if position in context:
+                context[position] = _pseudonymous(context[position])
+        if "contextActivities" in context:  # xAPI: an LRS answers these as arrays
+            context["contextActivities"] = {
+                kind: listed if isinstance(listed, list) else [listed]
+                for kind, listed in context["contextActivities"].items()
+            }
+        kept["context"] = context
+    return kept
 
 
-def _object_of(value: Any, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        _fail(where, "must be a JSON object")
-    assert isinstance(value, dict)
-    return value
-
-
-def _agent_key(agent: Mapping[str, Any], where: str) -> str | None:
-    """The learning key of an Agent or identified Group, None for an anonymous Group."""
-    present = [ifi for ifi in _IFIS if ifi in agent]
-    if len(present) > 1:
-        _fail(where, f"has more than one identifier ({', '.join(present)}); xAPI allows exactly one")
-    if not present:
-        if agent.get("objectType") == "Group":
-            return None
-        _fail(where, "needs exactly one of mbox, mbox_sha1sum, openid, account")
-    ifi = present[0]
-    value = agent[ifi]
-    if ifi == "mbox":
-        if not isinstance(value, str) or not value.startswith("mailto:") or "@" not in value:
-            _fail(f"{where}.mbox", "must be a mailto: IRI")
-        return mbox_key(_sha1_of_mbox(value))
-    if ifi == "mbox_sha1sum":
-        if not isinstance(value, str) or not _SHA1.match(value.lower()):
-            _fail(f"{where}.mbox_sha1sum", "must be 40 hexadecimal characters")
-        return mbox_key(value)
-    if ifi == "openid":
-        return f"openid:{hashlib.sha256(_iri(value, f'{where}.openid').encode()).hexdigest()}"
-    account = _object_of(value, f"{where}.account")
-    home_page = _iri(account.get("homePage"), f"{where}.account.homePage")
-    name = account.get("name")
-    if not isinstance(name, str) or not name:
-        _fail(f"{where}.account.name", "must be a non-empty string")
-    return account_key(home_page, str(name))
-
-
-def _actor(value: Any, where: str) -> str | None:
-    actor = _object_of(value, where)
-    kind = actor.get("objectType", "Agent")
-    if kind not in ("Agent", "Group"):
-        _fail(f"{where}.objectType", "must be Agent or Group")
-    if kind == "Group" and "member" in actor and not isinstance(actor["member"], list):
-        _fail(f"{where}.member", "must be an array of agents")
-    return _agent_key(actor, where)
-
-
-def _verb(value: Any, where: str) -> str:
-    verb = _object_of(value, where)
-    verb_id = _iri(verb.get("id"), f"{where}.id")
-    if "display" in verb and not isinstance(verb["display"], dict):
-        _fail(f"{where}.display", "must be a language map")
-    return verb_id
-
-
-def _object(value: Any, where: str) -> tuple[str, str]:
-    target = _object_of(value, where)
-    kind = target.get("objectType", "Activity")
-    if kind == "Activity":
-        activity_id = _iri(target.get("id"), f"{where}.id")
-        if "definition" in target:
-            _object_of(target["definition"], f"{where}.definition")
-        return kind, activity_id
-    if kind == "StatementRef":
-        return kind, str(_uuid(target.get("id"), f"{where}.id"))
-    if kind in ("Agent", "Group"):
-        key = _agent_key(target, where)
-        return kind, key or "anonymous-group"
-    if kind == "SubStatement":
-        for required in ("actor", "verb", "object"):
-            if required not in target:
-                _fail(f"{where}.{required}", "is required in a SubStatement")
-        return kind, _verb(target["verb"], f"{where}.verb")
-    return _fail(f"{where}.objectType", "must be Activity, Agent, Group, StatementRef or SubStatement")  # type: ignore[no-any-return]
-
-
-def _result(value: Any, where: str) -> bool | None:
-    if value is None:
-        return None
-    result = _object_of(value, where)
-    for flag in ("completion", "success"):
-        if flag in result and not isinstance(result[flag], bool):
-            _fail(f"{where}.{flag}", "must be true or false")
-    if "score" in result:
-        score = _object_of(result["score"], f"{where}.score")
-        scaled = score.get("scaled")
-        if scaled is not None and (not isinstance(scaled, int | float) or not -1 <= scaled <= 1):
-            _fail(f"{where}.score.scaled", "must be a number from -1 to 1")
-    if "duration" in result and (not isinstance(result["duration"], str) or not result["duration"].startswith("P")):
-        _fail(f"{where}.duration", "must be an ISO 8601 duration")
-    completion = result.get("completion")
-    return completion if isinstance(completion, bool) else None
-
-
-def _context(value: Any, where: str) -> None:
-    context = _object_of(value, where)
-    if "registration" in context:
-        _uuid(context["registration"], f"{where}.registration")
-    if "contextActivities" in context:
-        _object_of(context["contextActivities"], f"{where}.contextActivities")
-
-
-def _timestamp(value: Any, where: str) -> datetime:
-    if not isinstance(value, str):
-        _fail(where, "must be an ISO 8601 date and time")
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise MalformedStatement(f"{where}: must be an ISO 8601 date and time") from None
-    # xAPI says a timestamp SHOULD carry its zone; one without is read as UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+def _kept(
+    item: Mapping[str, Any], statement_id: UUID, timestamp: datetime, authority: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The statement as `GET /xapi/statements` answers it, without the personal data learning never keeps."""
+    kept = _kept_body({key: value for key, value in item.items() if key not in ("stored", "authority")})
+    kept["id"] = str(statement_id)
+    kept.setdefault("timestamp", timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+    kept.setdefault("version", "1.0.0")
+    if authority is not None:
+        kept["authority"] = dict(authority)
+    return kept

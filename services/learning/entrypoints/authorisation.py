@@ -23,6 +23,7 @@ POLICY = Policy(
         "read_cohort_progress": frozenset({ADMIN, VIEWER}),
         # Learning platforms post as the programme team; statements span every school.
         "receive_xapi_statements": frozenset({ADMIN}),
+        "read_xapi_statements": frozenset({ADMIN}),
         "map_xapi_actor": frozenset({ADMIN}),
         "read_unmatched_statements": frozenset({ADMIN}),
         # Leadership days, immersion days and practitioner training bring a cohort's schools together.

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from services.learning.domain.errors import CohortNotKnown, SchoolNotEnrolled, SessionNotFound, StaffNotRegistered
+from services.learning.domain.errors import (
+    CohortNotKnown,
+    SchoolNotEnrolled,
+    SessionNotFound,
+    StaffNotRegistered,
+    StatementNotFound,
+)
 from services.learning.domain.model import EnrolledSchool, Module, ModuleCompletion
 from services.learning.domain.progress import SchoolModuleProgress, StaffModuleProgress, school_progress, staff_progress
 from services.learning.domain.sessions import Session
@@ -24,6 +30,7 @@ __all__ = [
     "school_sessions",
     "session",
     "staff_module_progress",
+    "stored_statement",
     "unmatched_statements",
 ]
 
@@ -111,3 +118,13 @@ async def school_sessions(uow: LearningUnitOfWork, urn: str) -> list[Session]:
 async def unmatched_statements(uow: LearningUnitOfWork) -> list[StoredStatement]:
     async with uow:
         return await uow.statements.unmatched()
+
+
+async def stored_statement(uow: LearningUnitOfWork, statement_id: UUID, *, voided: bool) -> StoredStatement:
+    """A statement by its id as xAPI looks it up: a voided one only as `voidedStatementId`, a live one only as
+    `statementId`."""
+    async with uow:
+        statement = await uow.statements.get(statement_id)
+    if statement is None or statement.document is None or (statement.voided_by is not None) != voided:
+        raise StatementNotFound(statement_id, voided=voided)
+    return statement

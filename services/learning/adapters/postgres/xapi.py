@@ -14,7 +14,7 @@ __all__ = ["PostgresActorRepository", "PostgresStatementRepository"]
 
 _COLUMNS = (
     "statement_id, fingerprint, actor_key, verb_id, object_id, object_type, completes, timestamp, outcome, "
-    "staff_id, module_number, reason, voided_by"
+    "staff_id, module_number, reason, voided_by, document"
 )
 
 
@@ -47,6 +47,8 @@ def _statement(row: asyncpg.Record) -> StoredStatement:
         module_number=row["module_number"],
         reason=row["reason"],
         voided_by=row["voided_by"],
+        document=row["document"],
+        stored=row["stored_at"],
     )
 
 
@@ -55,13 +57,16 @@ class PostgresStatementRepository:
         self._conn = conn
 
     async def get(self, statement_id: UUID) -> StoredStatement | None:
-        row = await self._conn.fetchrow(f"SELECT {_COLUMNS} FROM xapi_statements WHERE statement_id = $1", statement_id)
+        row = await self._conn.fetchrow(
+            f"SELECT {_COLUMNS}, stored_at FROM xapi_statements WHERE statement_id = $1", statement_id
+        )
         return None if row is None else _statement(row)
 
     async def add(self, statement: StoredStatement) -> None:
         s = statement
         await self._conn.execute(
-            f"INSERT INTO xapi_statements ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            f"INSERT INTO xapi_statements ({_COLUMNS}) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             s.statement_id,
             s.fingerprint,
             s.actor_key,
@@ -75,6 +80,7 @@ class PostgresStatementRepository:
             s.module_number,
             s.reason,
             s.voided_by,
+            None if s.document is None else dict(s.document),
         )
 
     async def settle(self, statement: StoredStatement) -> None:
@@ -91,7 +97,8 @@ class PostgresStatementRepository:
 
     async def voiding(self, statement_id: UUID) -> StoredStatement | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM xapi_statements WHERE verb_id = $1 AND object_id = $2 ORDER BY stored_at LIMIT 1",
+            f"SELECT {_COLUMNS}, stored_at FROM xapi_statements WHERE verb_id = $1 AND object_id = $2 "
+            "ORDER BY stored_at LIMIT 1",
             VOIDED,
             str(statement_id),
         )
@@ -99,7 +106,7 @@ class PostgresStatementRepository:
 
     async def unmatched(self, actor_key: str | None = None) -> list[StoredStatement]:
         rows = await self._conn.fetch(
-            f"SELECT {_COLUMNS} FROM xapi_statements WHERE outcome IN ('unknown_actor', 'refused') "
+            f"SELECT {_COLUMNS}, stored_at FROM xapi_statements WHERE outcome IN ('unknown_actor', 'refused') "
             "AND voided_by IS NULL AND ($1::text IS NULL OR actor_key = $1) ORDER BY stored_at, statement_id",
             actor_key,
         )
