@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from urllib.parse import quote, unquote
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -11,6 +12,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 __all__ = ["CONTENT_TYPE", "Envelope", "InvalidEnvelope"]
 
 CONTENT_TYPE = "application/json"
+# Printable ASCII but `%`: what a `ce-` header carries as it is (the NATS binding percent-encodes the rest).
+_HEADER_SAFE = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) != "%")
 
 
 class InvalidEnvelope(ValueError):
@@ -30,31 +33,34 @@ class Envelope(BaseModel):
     specversion: str = Field(default="1.0", description="CloudEvents version")
 
     def to_headers(self) -> dict[str, str]:
-        headers = {
-            "ce-id": str(self.id),
-            "ce-source": self.source,
-            "ce-type": self.type,
-            "ce-time": self.time.isoformat(),
-            "ce-specversion": self.specversion,
-            "content-type": CONTENT_TYPE,
-            "Nats-Msg-Id": str(self.id),
+        attributes = {
+            "id": str(self.id),
+            "source": self.source,
+            "type": self.type,
+            "time": self.time.isoformat(),
+            "specversion": self.specversion,
+            "datacontenttype": CONTENT_TYPE,
         }
         if self.subject is not None:
-            headers["ce-subject"] = self.subject
+            attributes["subject"] = self.subject
+        # Binary mode: each attribute a `ce-` header, percent-encoded where a header could not carry it as is.
+        headers = {f"ce-{name}": quote(value, safe=_HEADER_SAFE) for name, value in attributes.items()}
+        headers |= {"content-type": CONTENT_TYPE, "Nats-Msg-Id": str(self.id)}
         return headers
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> Envelope:
+        attribute = {name[3:]: unquote(value) for name, value in headers.items() if name.lower().startswith("ce-")}
         try:
             return cls(
-                id=UUID(headers["ce-id"]),
-                source=headers["ce-source"],
-                type=headers["ce-type"],
-                time=datetime.fromisoformat(headers["ce-time"]),
-                subject=headers.get("ce-subject"),
-                specversion=headers.get("ce-specversion", ""),
+                id=UUID(attribute["id"]),
+                source=attribute["source"],
+                type=attribute["type"],
+                time=datetime.fromisoformat(attribute["time"]),
+                subject=attribute.get("subject"),
+                specversion=attribute.get("specversion", ""),
             )
         except KeyError as missing:
-            raise InvalidEnvelope(f"missing CloudEvents header {missing.args[0]}") from None
+            raise InvalidEnvelope(f"missing CloudEvents header ce-{missing.args[0]}") from None
         except (ValueError, ValidationError) as bad:
             raise InvalidEnvelope(f"bad CloudEvents header: {bad}") from None

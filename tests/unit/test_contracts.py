@@ -32,6 +32,22 @@ def test_envelope_survives_the_trip_through_nats_headers() -> None:
     assert headers["ce-specversion"] == "1.0"
 
 
+def test_envelope_says_its_data_content_type_as_the_nats_binding_maps_it() -> None:
+    headers = Envelope(id=uuid4(), source="/x", type="t", time=datetime.now(UTC)).to_headers()
+
+    assert headers["ce-datacontenttype"] == headers["content-type"] == "application/json"
+
+
+def test_header_values_are_percent_encoded_on_the_way_out_and_decoded_on_the_way_in() -> None:
+    envelope = Envelope(id=uuid4(), source="/rsp/learning", type="t", time=datetime.now(UTC), subject="café 100%")
+
+    headers = envelope.to_headers()
+
+    assert headers["ce-subject"] == "caf%C3%A9 100%25"
+    assert Envelope.from_headers(headers).subject == "café 100%"
+    assert Envelope.from_headers(headers | {"ce-source": "%2Frsp%2Flearning"}).source == "/rsp/learning"
+
+
 @pytest.mark.parametrize("missing", ["ce-id", "ce-source", "ce-type", "ce-time"])
 def test_envelope_without_a_required_header_is_refused_by_name(missing: str) -> None:
     headers = Envelope(id=uuid4(), source="/x", type="t", time=datetime.now(UTC)).to_headers()
