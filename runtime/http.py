@@ -6,9 +6,12 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
+from swagger_ui_bundle import swagger_ui_path
 
 from contracts.asyncapi import asyncapi_document
 from runtime.errors import Conflict, Forbidden, Invalid, NotFound, PlatformError, Unauthenticated
@@ -31,6 +34,24 @@ async def _platform_error(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": error.message}, status_code=status, headers=headers)
 
 
+_DOCS_ASSETS = "/docs/assets"
+
+
+def _serve_docs_offline(app: FastAPI, title: str) -> None:
+    """`/docs`: Swagger UI from the `swagger-ui-bundle` package, so it works with no network at all."""
+    app.mount(_DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{title}: API",
+            swagger_js_url=f"{_DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{_DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{_DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+
 def create_app(
     title: str,
     description: str,
@@ -40,7 +61,17 @@ def create_app(
     max_body_bytes: int,
 ) -> FastAPI:
     # A body over the limit is answered 413 as soon as its length says so, before it is read into memory.
-    app = FastAPI(title=title, description=description, lifespan=lifespan, max_body_size=max_body_bytes)
+    app = FastAPI(
+        title=title,
+        description=description,
+        lifespan=lifespan,
+        max_body_size=max_body_bytes,
+        # Swagger UI and ReDoc come from a CDN by default: a blank page without internet. /docs is served below
+        # from an installed package instead; ReDoc has no such package, so there is none.
+        docs_url=None,
+        redoc_url=None,
+    )
+    _serve_docs_offline(app, title)
     app.add_exception_handler(PlatformError, _platform_error)
 
     # Kubernetes' two questions apart: is the process alive (else restart it), and can it serve now (else send

@@ -3,6 +3,7 @@ descriptors 3 and 4, messages as JSON ended by a NUL byte), so no WebDriver or w
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import json
@@ -26,7 +27,7 @@ def chromium_binary() -> str | None:
 class Chromium:
     """One headless browser with one page; `evaluate` runs JavaScript in the page and returns its value."""
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, *, offline: bool = False) -> None:
         self._profile = tempfile.TemporaryDirectory(prefix="rsp-chromium-")
         commands_in, self._commands = os.pipe()
         self._answers, answers_out = os.pipe()
@@ -40,6 +41,8 @@ class Chromium:
             "--no-first-run",
             f"--user-data-dir={self._profile.name}",
             "--remote-debugging-pipe",
+            # Offline: no name resolves, so only the local stack (addressed by IP) can be reached.
+            *(["--host-resolver-rules=MAP * ~NOTFOUND"] if offline else []),
             "about:blank",
         ]
         # A small exec shim puts the pipes where Chromium looks for them (3: commands in, 4: answers out).
@@ -99,6 +102,10 @@ class Chromium:
         target = self.call("Target.createTarget", {"url": url}, page=False)["targetId"]
         attached = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, page=False)
         self._session = attached["sessionId"]
+
+    def screenshot(self) -> bytes:
+        """The page as a PNG."""
+        return base64.b64decode(self.call("Page.captureScreenshot", {"format": "png"})["data"])
 
     def evaluate(self, expression: str) -> Any:
         answer = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
