@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import jwt
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from contracts.identifiers import URN_PATTERN
@@ -108,8 +108,12 @@ class Authenticator:
     def principal_of(self, token: str) -> Principal:
         return read_token(self._secret, token)
 
-    async def __call__(self, request: Request) -> Principal:
-        credentials: HTTPAuthorizationCredentials | None = await self.scheme(request)
+    async def __call__(
+        self,
+        request: Request,
+        # Declared as a dependency so each operation's OpenAPI entry says it needs the bearer token.
+        credentials: HTTPAuthorizationCredentials | None = Depends(scheme),  # noqa: B008
+    ) -> Principal:
         token = credentials.credentials if credentials is not None else None
         if token is None and self._accept_cookie:
             token = request.cookies.get(SESSION_COOKIE)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -14,6 +15,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from swagger_ui_bundle import swagger_ui_path
 
 from contracts.asyncapi import asyncapi_document
+from runtime.api_document import Error, FieldProblem
 from runtime.errors import Conflict, Forbidden, Invalid, NotFound, PlatformError, Unauthenticated
 
 __all__ = ["create_app"]
@@ -31,7 +33,17 @@ async def _platform_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, PlatformError)
     status = next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"detail": error.message}, status_code=status, headers=headers)
+    return JSONResponse(Error(detail=error.message).model_dump(), status_code=status, headers=headers)
+
+
+async def _invalid_input(_: Request, error: Exception) -> JSONResponse:
+    """FastAPI's own validation errors, in the one error shape (and never echoing the values sent)."""
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        FieldProblem(loc=list(problem["loc"]), msg=problem["msg"], type=problem["type"]) for problem in error.errors()
+    ]
+    detail = "; ".join(f"{'.'.join(map(str, p.loc))}: {p.msg}" for p in problems) or "invalid input"
+    return JSONResponse(Error(detail=detail, errors=problems).model_dump(), status_code=422)
 
 
 _DOCS_ASSETS = "/docs/assets"
@@ -73,6 +85,7 @@ def create_app(
     )
     _serve_docs_offline(app, title)
     app.add_exception_handler(PlatformError, _platform_error)
+    app.add_exception_handler(RequestValidationError, _invalid_input)
 
     # Kubernetes' two questions apart: is the process alive (else restart it), and can it serve now (else send
     # no traffic). A service whose database or NATS is away is alive but not ready, and heals by itself.

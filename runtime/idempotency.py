@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,7 +44,6 @@ __all__ = [
     "IdempotencyKeyInUse",
     "IdempotencyMiddleware",
     "claim_key",
-    "document_idempotency",
 ]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -310,33 +308,3 @@ async def _finish(pool: asyncpg.Pool, claim: _Claim, answer: _Answer) -> None:
         kept,
         answer.body,
     )
-
-
-_KEY_PARAMETER = {
-    "name": IDEMPOTENCY_HEADER,
-    "in": "header",
-    "required": False,
-    "description": (
-        "Any unique string (a UUID is usual), 1 to 255 visible ASCII characters. A request repeated with the same "
-        "key and body gets the first answer again (with `Idempotent-Replayed: true`) and writes nothing twice; "
-        "the same key with a different request is refused with 422. Keys are kept for a day."
-    ),
-    "schema": {"type": "string", "maxLength": _MAX_KEY},
-}
-
-
-def document_idempotency(app: FastAPI) -> None:
-    """Show the `Idempotency-Key` header on every write operation of `app`'s OpenAPI document."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            for operations in schema.get("paths", {}).values():
-                for method, operation in operations.items():
-                    if method.upper() in _WRITES:
-                        operation.setdefault("parameters", []).append(dict(_KEY_PARAMETER))
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

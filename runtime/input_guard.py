@@ -2,8 +2,8 @@
 
 Postgres cannot store a NUL character, and UTF-8 cannot encode a lone surrogate (`\\ud800`): a text field holding
 either would fail deep inside a write, after other fields were checked. JSON nested thousands of levels deep
-exhausts the parser's recursion. Each gets 422 naming where it is (`body.name`, `query.reason`), in the same
-shape as FastAPI's own validation errors, and nothing is written. Bodies over the size limit never get here:
+exhausts the parser's recursion. Each gets 422 naming where it is (`body.name`, `query.reason`), in the one
+error shape (`runtime.api_document.Error`), and nothing is written. Bodies over the size limit never get here:
 FastAPI answers 413 before reading them whole (`max_body_size`).
 """
 
@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from runtime.api_document import Error, FieldProblem
 from runtime.asgi import answer, read_body, replaying
 
 __all__ = ["MAX_JSON_DEPTH", "InputGuardMiddleware", "problems_in"]
@@ -54,11 +55,9 @@ def problems_in(value: Any, where: tuple[str | int, ...]) -> Iterator[tuple[tupl
 
 
 def _refusal(problems: list[tuple[tuple[str | int, ...], str]]) -> bytes:
-    detail = [
-        {"type": "value_error", "loc": list(path), "msg": f"{'.'.join(map(str, path))} {message}"}
-        for path, message in problems[:20]
-    ]
-    return json.dumps({"detail": detail}).encode()
+    found = [FieldProblem(loc=list(path), msg=message, type="unstorable_input") for path, message in problems[:20]]
+    detail = "; ".join(f"{'.'.join(map(str, p.loc))}: {p.msg}" for p in found)
+    return Error(detail=detail, errors=found).model_dump_json().encode()
 
 
 class InputGuardMiddleware:

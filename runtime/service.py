@@ -13,12 +13,13 @@ import asyncpg
 import uvicorn
 from fastapi import APIRouter, FastAPI
 
+from runtime.api_document import document_the_edge
 from runtime.auth import Authenticator
 from runtime.broker import create_broker, wait_for_streams
 from runtime.consumer import EventConsumer
 from runtime.database import MESSAGING_MIGRATIONS, create_pool, migrate
 from runtime.http import create_app
-from runtime.idempotency import IdempotencyMiddleware, document_idempotency
+from runtime.idempotency import IdempotencyMiddleware
 from runtime.input_guard import InputGuardMiddleware
 from runtime.log import configure_logging
 from runtime.outbox import OutboxRelay
@@ -113,7 +114,7 @@ class ServiceRuntime:
         )
         # Outside the idempotency claims: input no route can store is refused before any key is taken.
         app.add_middleware(InputGuardMiddleware)
-        document_idempotency(app)
+        document_the_edge(app)
         return app
 
     def serve(self, app: FastAPI) -> None:

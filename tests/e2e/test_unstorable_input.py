@@ -82,7 +82,7 @@ async def test_unstorable_text_in_any_field_of_any_write_is_refused_naming_it_an
         )
 
     assert answer.status_code == 422, answer.text
-    [problem] = answer.json()["detail"]
+    [problem] = answer.json()["errors"]
     assert problem["loc"] == ["body", *field]
 
 
@@ -99,7 +99,7 @@ async def test_nul_in_a_query_parameter_or_a_csv_upload_is_refused_and_writes_no
         )
 
     assert in_query.status_code == 422
-    assert in_query.json()["detail"][0]["loc"] == ["query", "status"]
+    assert in_query.json()["errors"][0]["loc"] == ["query", "status"]
     assert in_csv.status_code == 422  # the extract's own reader refuses it
 
 
@@ -112,7 +112,7 @@ async def test_json_nested_thousands_deep_is_refused_and_the_service_keeps_answe
     answer = await http.post(f"{learning}/xapi/statements", content=deep, headers={"Content-Type": "application/json"})
 
     assert answer.status_code == 422
-    assert "nested more than" in answer.json()["detail"][0]["msg"]
+    assert "nested more than" in answer.json()["errors"][0]["msg"]
     assert (await http.get(f"{learning}/health")).status_code == 200
 
 
