@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from importlib.resources import files
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
-from swagger_ui_bundle import swagger_ui_path
 
 from contracts.asyncapi import asyncapi_document
 from runtime.api_document import Error, FieldProblem
@@ -50,17 +50,30 @@ _DOCS_ASSETS = "/docs/assets"
 
 
 def _serve_docs_offline(app: FastAPI, title: str) -> None:
-    """`/docs`: Swagger UI from the `swagger-ui-bundle` package, so it works with no network at all."""
-    app.mount(_DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+    """`/docs` (Swagger UI 5, which reads OpenAPI 3.1) and `/redoc`, their assets from the `fastapi-offline`
+    package, so both work with no network at all."""
+    assets = files("fastapi_offline") / "static"
+    app.mount(_DOCS_ASSETS, StaticFiles(directory=str(assets)), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
+            openapi_url=openapi_url,
             title=f"{title}: API",
             swagger_js_url=f"{_DOCS_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{_DOCS_ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{_DOCS_ASSETS}/favicon-32x32.png",
+            swagger_favicon_url=f"{_DOCS_ASSETS}/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{title}: API",
+            redoc_js_url=f"{_DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{_DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
         )
 
 
@@ -78,8 +91,8 @@ def create_app(
         description=description,
         lifespan=lifespan,
         max_body_size=max_body_bytes,
-        # Swagger UI and ReDoc come from a CDN by default: a blank page without internet. /docs is served below
-        # from an installed package instead; ReDoc has no such package, so there is none.
+        # Swagger UI and ReDoc come from a CDN by default: a blank page without internet. Both are served below
+        # from an installed package instead.
         docs_url=None,
         redoc_url=None,
     )

@@ -42,7 +42,7 @@ class Chromium:
             f"--user-data-dir={self._profile.name}",
             "--remote-debugging-pipe",
             # Offline: no name resolves, so only the local stack (addressed by IP) can be reached.
-            *(["--host-resolver-rules=MAP * ~NOTFOUND"] if offline else []),
+            *(["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] if offline else []),
             "about:blank",
         ]
         # A small exec shim puts the pipes where Chromium looks for them (3: commands in, 4: answers out).

@@ -16,12 +16,13 @@ from tests.support import eventually
 SERVICES = ("enrolment", "learning", "circles", "reporting")
 
 
+@pytest.mark.parametrize("page_path", ["/docs", "/redoc"])
 @pytest.mark.parametrize("service", SERVICES)
 async def test_docs_page_loads_only_assets_the_service_itself_serves(
-    stack: Endpoints, http: httpx.AsyncClient, service: str
+    stack: Endpoints, http: httpx.AsyncClient, service: str, page_path: str
 ) -> None:
     base = stack.url(service)
-    page = await http.get(f"{base}/docs")
+    page = await http.get(f"{base}{page_path}")
 
     assert page.status_code == 200
     assets = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", page.text)
