@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -148,6 +148,12 @@ class HalfTermView(BaseModel):
     def of(cls, half_term: HalfTerm) -> HalfTermView:
         return cls.model_validate(half_term)
 
+    @classmethod
+    def of_row(cls, row: HalfTermCadence | CohortHalfTerm) -> Self:
+        """A row's half-term, with the row's attributes of the same names as this view's other fields."""
+        figures = {name: getattr(row, name) for name in cls.model_fields.keys() - HalfTermView.model_fields.keys()}
+        return cls(**HalfTermView.of(row.half_term).model_dump(), **figures)
+
 
 class SchoolHalfTermView(HalfTermView):
     circles_held: int
@@ -155,15 +161,6 @@ class SchoolHalfTermView(HalfTermView):
     status: HalfTermStatus = Field(
         description="met; missed (over without enough circles); in_progress (not over yet, last day included)"
     )
-
-    @classmethod
-    def of_row(cls, row: HalfTermCadence) -> SchoolHalfTermView:
-        return cls(
-            **HalfTermView.of(row.half_term).model_dump(),
-            circles_held=row.circles_held,
-            expected=row.expected,
-            status=row.status,
-        )
 
 
 class SchoolHalfTermsView(BaseModel):
@@ -187,16 +184,6 @@ class CohortHalfTermView(HalfTermView):
     met: list[str] = Field(description="URNs of the schools that held enough circles")
     missed: list[str] = Field(description="URNs of the schools whose half-term ended without enough circles")
     in_progress: list[str] = Field(description="URNs of the schools that still can")
-
-    @classmethod
-    def of_row(cls, row: CohortHalfTerm) -> CohortHalfTermView:
-        return cls(
-            **HalfTermView.of(row.half_term).model_dump(),
-            schools_expected=row.schools_expected,
-            met=row.met,
-            missed=row.missed,
-            in_progress=row.in_progress,
-        )
 
 
 class CohortHalfTermsView(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.reporting.domain.progress import JourneyState, SchoolProgress, SchoolStatus
 
@@ -12,6 +12,8 @@ __all__ = ["JourneyView", "ModulesView", "SchoolProgressView"]
 
 
 class ModulesView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from a ModuleProgress's attributes of the same names
+
     module_completions: int = Field(description="Distinct (staff member, module) completions")
     staff_with_completions: int = Field(description="Staff who completed at least one module")
     staff_completed_all: int = Field(description="Staff who completed all 15 modules")
@@ -71,7 +73,7 @@ class SchoolProgressView(BaseModel):
 
     @classmethod
     def of(cls, progress: SchoolProgress) -> SchoolProgressView:
-        school, modules = progress.school, progress.modules
+        school = progress.school
         return cls(
             urn=school.urn,
             cohort_id=school.cohort_id,
@@ -82,12 +84,7 @@ class SchoolProgressView(BaseModel):
             status=progress.status,
             ended_on=progress.ended_on,
             staff_counted=progress.staff_counted,
-            modules=ModulesView(
-                module_completions=modules.module_completions,
-                staff_with_completions=modules.staff_with_completions,
-                staff_completed_all=modules.staff_completed_all,
-                completions_by_module=modules.completions_by_module,
-            ),
+            modules=ModulesView.model_validate(progress.modules),
             circles_held=progress.circles_held,
             half_terms_with_circle=list(progress.half_terms_with_circle),
             leadership_days_attended=progress.leadership_days_attended,
