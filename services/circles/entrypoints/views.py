@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Literal, Self
 from uuid import UUID
@@ -38,6 +39,8 @@ _MAX_PARTICIPANTS = 500
 
 
 class CircleSchoolView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from a CircleSchool's attributes of the same names
+
     urn: str
     cohort_id: str
     enrolled_on: date
@@ -115,23 +118,18 @@ class CircleView(BaseModel):
     def of(cls, circle: Circle, calendar: HalfTermCalendar, show_reflection: bool) -> CircleView:
         held = circle.held
         half_term = calendar.half_term_of(held.held_on) if held else None
-        return cls(
-            circle_id=circle.circle_id,
-            urn=circle.urn,
-            cohort_id=circle.cohort_id,
-            kind=circle.kind,
-            module_number=circle.module_number,
-            scheduled_for=circle.scheduled_for,
-            facilitator_staff_id=circle.facilitator_staff_id,
-            status=circle.status,
-            held_on=held.held_on if held else None,
-            half_term=half_term.half_term_id if half_term else None,
-            participant_count=held.participant_count if held else None,
-            participant_staff_ids=list(held.participant_staff_ids) if held else [],
-            themes=list(held.themes) if held else [],
-            has_reflection=bool(held and held.reflection),
-            reflection=held.reflection if held and show_reflection else None,
-            cancelled_on=circle.cancelled_on,
+        # The circle's fields of the same names, and what its held record says (the reflection only if shown).
+        return cls.model_validate(
+            {
+                **asdict(circle),
+                "held_on": held.held_on if held else None,
+                "half_term": half_term.half_term_id if half_term else None,
+                "participant_count": held.participant_count if held else None,
+                "participant_staff_ids": list(held.participant_staff_ids) if held else [],
+                "themes": list(held.themes) if held else [],
+                "has_reflection": bool(held and held.reflection),
+                "reflection": held.reflection if held and show_reflection else None,
+            }
         )
 
 
