@@ -22,6 +22,12 @@ def _cohort_id() -> str:
     return f"e2e-programme-{uuid.uuid4().hex[:8]}"
 
 
+async def _cohort_with_a_school(api: Platform) -> tuple[str, str]:
+    """A new cohort with one school enrolled in it: the cohort's id and the school's URN."""
+    cohort_id = _cohort_id()
+    return cohort_id, await enrolled_school(api, cohort_id)
+
+
 WRITTEN = Footprint(
     (
         "SELECT count(*) FROM enrolment.cohorts",
@@ -106,8 +112,7 @@ async def test_plan_that_cannot_be_is_refused_naming_the_field_and_nothing_is_wr
 async def test_moved_leadership_day_is_published_for_the_journeys(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    cohort_id = _cohort_id()
-    await enrolled_school(api, cohort_id)
+    cohort_id, _ = await _cohort_with_a_school(api)
 
     moved = await api.enrolment.move_leadership_day(cohort_id, 2, {"held_on": "2026-10-08"})
 
@@ -141,8 +146,7 @@ async def test_impossible_move_is_refused_and_changes_nothing(
     status: int,
     says: str,
 ) -> None:
-    cohort_id = _cohort_id()
-    await enrolled_school(api, cohort_id)
+    cohort_id, _ = await _cohort_with_a_school(api)
     async with WRITTEN.unchanged(db, js):
         answer = await api.enrolment.move_leadership_day(cohort_id, day, body)
 
@@ -153,8 +157,7 @@ async def test_impossible_move_is_refused_and_changes_nothing(
 async def test_school_enrolled_with_its_headteacher_publishes_no_personal_data(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    cohort_id = _cohort_id()
-    await enrolled_school(api, cohort_id)
+    cohort_id, _ = await _cohort_with_a_school(api)
     urn = next_urn()
     body = {
         "urn": urn,
@@ -186,8 +189,7 @@ async def test_school_enrolled_with_its_headteacher_publishes_no_personal_data(
 async def test_gias_extract_enrols_open_schools_and_a_rerun_changes_nothing(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    cohort_id = _cohort_id()
-    await enrolled_school(api, cohort_id)
+    cohort_id, _ = await _cohort_with_a_school(api)
     extract = EXTRACT.read_bytes()
 
     first = await api.enrolment.import_gias_extract(cohort_id, extract)
@@ -218,8 +220,7 @@ async def test_gias_extract_enrols_open_schools_and_a_rerun_changes_nothing(
 async def test_file_that_is_not_a_gias_extract_is_refused_and_enrols_nothing(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext, content: bytes, says: str
 ) -> None:
-    cohort_id = _cohort_id()
-    await enrolled_school(api, cohort_id)
+    cohort_id, _ = await _cohort_with_a_school(api)
     async with WRITTEN.unchanged(db, js):
         answer = await api.enrolment.import_gias_extract(cohort_id, content)
 
@@ -228,8 +229,7 @@ async def test_file_that_is_not_a_gias_extract_is_refused_and_enrols_nothing(
 
 
 async def test_school_completes_once_its_cohort_is_over(api: Platform, db: asyncpg.Pool, js: JetStreamContext) -> None:
-    cohort_id = _cohort_id()
-    urn = await enrolled_school(api, cohort_id)
+    cohort_id, urn = await _cohort_with_a_school(api)
     async with WRITTEN.unchanged(db, js):
         too_early = await api.enrolment.complete_school(urn)
 
@@ -249,8 +249,7 @@ async def test_school_completes_once_its_cohort_is_over(api: Platform, db: async
 async def test_new_urn_takes_the_school_and_its_staff_along(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    cohort_id = _cohort_id()
-    urn = await enrolled_school(api, cohort_id)
+    _, urn = await _cohort_with_a_school(api)
     member = await api.enrolment.register_staff(
         urn, {"name": "Ada Lovelace", "email": f"{uuid.uuid4().hex[:8]}@academy.example", "role": "teacher"}
     )
@@ -287,8 +286,7 @@ async def test_impossible_urn_change_is_refused_and_changes_nothing(
     status: int,
     says: str,
 ) -> None:
-    cohort_id = _cohort_id()
-    urn = await enrolled_school(api, cohort_id)
+    cohort_id, urn = await _cohort_with_a_school(api)
     taken = await enrolled_school(api, cohort_id)
     stand_in = {"<own>": urn, "<taken>": taken, "<fresh>": next_urn()}
     body = {key: stand_in.get(value, value) for key, value in body.items()}

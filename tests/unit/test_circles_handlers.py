@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -75,6 +76,11 @@ def _held(circle_id: UUID | None = None, **changes: object) -> RecordCircleHeld:
     return RecordCircleHeld(**{**fields, **changes})  # type: ignore[arg-type]
 
 
+def _about(circle: Circle) -> dict[str, Any]:
+    """What every event of a circle planned by `_schedule()` says of the circle it is about."""
+    return {"circle_id": circle.circle_id, "urn": URN, "cohort_id": COHORT, "kind": "reflective"}
+
+
 async def _scheduled(uow: FakeCirclesUnitOfWork, **changes: object) -> Circle:
     circle = await handlers.schedule_circle(uow, _schedule(**changes))
     uow.published.clear()
@@ -86,10 +92,7 @@ async def test_scheduling_a_circle_publishes_its_ids_kind_date_and_module(uow: F
 
     assert uow.published == [
         CircleScheduled(
-            circle_id=circle.circle_id,
-            urn=URN,
-            cohort_id=COHORT,
-            kind="reflective",
+            **_about(circle),
             module_number=3,
             scheduled_for=date(2026, 11, 12),
             facilitator_staff_id=FACILITATOR,
@@ -160,10 +163,7 @@ async def test_held_circle_is_published_without_its_reflection(uow: FakeCirclesU
     assert held.held.reflection == "Staff noticed how often shame sits under defiance."
     assert uow.published == [
         CircleHeld(
-            circle_id=circle.circle_id,
-            urn=URN,
-            cohort_id=COHORT,
-            kind="reflective",
+            **_about(circle),
             module_number=3,
             held_on=date(2026, 11, 12),
             half_term="2026-27-autumn-2",
@@ -243,10 +243,7 @@ async def test_cancelling_publishes_the_date_it_had_been_planned_for(uow: FakeCi
     assert cancelled.status == "cancelled"
     assert uow.published == [
         CircleCancelled(
-            circle_id=circle.circle_id,
-            urn=URN,
-            cohort_id=COHORT,
-            kind="reflective",
+            **_about(circle),
             scheduled_for=date(2026, 11, 12),
             cancelled_on=TODAY,
         )
@@ -261,10 +258,7 @@ async def test_moving_a_circle_publishes_both_dates(uow: FakeCirclesUnitOfWork) 
     assert moved.scheduled_for == date(2026, 12, 3)
     assert uow.published == [
         CircleRescheduled(
-            circle_id=circle.circle_id,
-            urn=URN,
-            cohort_id=COHORT,
-            kind="reflective",
+            **_about(circle),
             previous_date=date(2026, 11, 12),
             scheduled_for=date(2026, 12, 3),
             facilitator_staff_id=FACILITATOR,

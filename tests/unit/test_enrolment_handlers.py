@@ -71,13 +71,19 @@ async def test_school_cannot_join_an_unknown_cohort_and_nothing_is_written() -> 
     assert (uow.published, uow.schools.rows, uow.commits) == ([], [], 0)
 
 
-async def test_school_is_in_at_most_one_active_cohort() -> None:
+async def _enrolled_with_a_later_cohort() -> FakeEnrolmentUnitOfWork:
+    """Cherwell Primary enrolled in oxon-2026, and oxon-2027 created after it."""
     uow = await _with_cohort()
     await create_cohort(
         uow,
         CreateCohort(cohort_id="oxon-2027", name="Oxfordshire 2027", local_authority="Oxfordshire", starts_on=TODAY),
     )
     await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2026", TODAY))
+    return uow
+
+
+async def test_school_is_in_at_most_one_active_cohort() -> None:
+    uow = await _enrolled_with_a_later_cohort()
 
     with pytest.raises(SchoolAlreadyEnrolled, match="active cohort 'oxon-2026'"):
         await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2027", TODAY))
@@ -90,12 +96,7 @@ async def test_school_is_in_at_most_one_active_cohort() -> None:
 
 
 async def test_withdrawn_school_can_join_a_later_cohort() -> None:
-    uow = await _with_cohort()
-    await create_cohort(
-        uow,
-        CreateCohort(cohort_id="oxon-2027", name="Oxfordshire 2027", local_authority="Oxfordshire", starts_on=TODAY),
-    )
-    await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2026", TODAY))
+    uow = await _enrolled_with_a_later_cohort()
     await withdraw_school(uow, WithdrawSchool("123456", "moved to another programme", TODAY))
 
     later = await enrol_school(uow, EnrolSchool("123456", "Cherwell Primary", "oxon-2027", TODAY))

@@ -88,6 +88,15 @@ async def _deliver(broker: NatsBroker, event: Event, attempt: int = 1, **envelop
     await broker.publish(event.model_dump_json().encode(), event.subject, headers=headers, reply_to=_delivery(attempt))
 
 
+def _saving_the_school_raises(uow: FakeCirclesUnitOfWork, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """The handler of `ENROLLED` meets `error` when it saves the school."""
+
+    async def failing(*_: object) -> None:
+        raise error
+
+    monkeypatch.setattr(uow.schools, "save", failing)
+
+
 async def test_handled_event_is_applied_and_acked(
     broker: NatsBroker, uow: FakeCirclesUnitOfWork, outcomes: Outcomes
 ) -> None:
@@ -149,10 +158,7 @@ async def test_event_waiting_for_another_for_hours_is_dead_lettered_with_the_rea
 async def test_event_failing_for_a_server_outage_is_retried_for_as_long_as_it_lasts(
     broker: NatsBroker, uow: FakeCirclesUnitOfWork, outcomes: Outcomes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def postgres_away(*_: object) -> None:
-        raise ConnectionRefusedError("connection refused")
-
-    monkeypatch.setattr(uow.schools, "save", postgres_away)
+    _saving_the_school_raises(uow, monkeypatch, ConnectionRefusedError("connection refused"))
 
     await _deliver(broker, ENROLLED, attempt=WAIT_FOR_ORDER_DELIVERIES * 2)
 
@@ -163,10 +169,7 @@ async def test_event_failing_for_a_server_outage_is_retried_for_as_long_as_it_la
 async def test_handler_bug_is_retried_until_max_deliver_then_dead_lettered(
     broker: NatsBroker, uow: FakeCirclesUnitOfWork, outcomes: Outcomes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def bug(*_: object) -> None:
-        raise KeyError("cohort_id")
-
-    monkeypatch.setattr(uow.schools, "save", bug)
+    _saving_the_school_raises(uow, monkeypatch, KeyError("cohort_id"))
 
     await _deliver(broker, ENROLLED, attempt=MAX_DELIVER - 1)
     await _deliver(broker, ENROLLED, attempt=MAX_DELIVER)

@@ -11,50 +11,43 @@ import asyncpg
 
 from contracts.events.circles import CircleKind, CircleTheme
 from runtime.database import AnyConnection
+from runtime.rows import Columns, PostgresRepository
 from runtime.unit_of_work import PostgresUnitOfWork
 from services.circles.domain.circle import Circle, CircleStatus, HeldRecord
-from services.circles.domain.model import CircleSchool, CohortDates, RosterMember, SchoolStatus
+from services.circles.domain.model import CircleSchool, CohortDates, RosterMember
 
 __all__ = ["PostgresCirclesUnitOfWork"]
 
 
-class PostgresSchoolRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
+_SCHOOL_COLUMNS = Columns("urn", "cohort_id", "enrolled_on", "status", "ended_on")
 
+
+class PostgresSchoolRepository(PostgresRepository):
     @staticmethod
     def _from_row(row: asyncpg.Record) -> CircleSchool:
-        status = cast(SchoolStatus, row["status"])
-        return CircleSchool(row["urn"], row["cohort_id"], row["enrolled_on"], status, row["ended_on"])
+        return _SCHOOL_COLUMNS.build(CircleSchool, row)
 
     async def get(self, urn: str) -> CircleSchool | None:
-        row = await self._conn.fetchrow(
-            "SELECT urn, cohort_id, enrolled_on, status, ended_on FROM schools WHERE urn = $1", urn
-        )
+        row = await self._conn.fetchrow(f"SELECT {_SCHOOL_COLUMNS} FROM schools WHERE urn = $1", urn)
         return None if row is None else self._from_row(row)
 
     async def save(self, school: CircleSchool) -> None:
         await self._conn.execute(
-            "INSERT INTO schools (urn, cohort_id, enrolled_on, status, ended_on) VALUES ($1, $2, $3, $4, $5) "
+            f"INSERT INTO schools ({_SCHOOL_COLUMNS}) VALUES ({_SCHOOL_COLUMNS.placeholders()}) "
             "ON CONFLICT (urn) DO UPDATE SET cohort_id = EXCLUDED.cohort_id, enrolled_on = EXCLUDED.enrolled_on, "
             "status = EXCLUDED.status, ended_on = EXCLUDED.ended_on",
-            school.urn,
-            school.cohort_id,
-            school.enrolled_on,
-            school.status,
-            school.ended_on,
+            *_SCHOOL_COLUMNS.values(school),
         )
 
     async def in_cohort(self, cohort_id: str) -> list[CircleSchool]:
         rows = await self._conn.fetch(
-            "SELECT urn, cohort_id, enrolled_on, status, ended_on FROM schools WHERE cohort_id = $1 ORDER BY urn",
-            cohort_id,
+            f"SELECT {_SCHOOL_COLUMNS} FROM schools WHERE cohort_id = $1 ORDER BY urn", cohort_id
         )
         return [self._from_row(row) for row in rows]
 
     async def change_urn(self, predecessor_urn: str, successor_urn: str) -> None:
         await self._conn.execute(
-            "INSERT INTO schools (urn, cohort_id, enrolled_on, status, ended_on) "
+            f"INSERT INTO schools ({_SCHOOL_COLUMNS}) "
             "SELECT $2, cohort_id, enrolled_on, status, ended_on FROM schools WHERE urn = $1",
             predecessor_urn,
             successor_urn,
@@ -64,41 +57,32 @@ class PostgresSchoolRepository:
         await self._conn.execute("DELETE FROM schools WHERE urn = $1", predecessor_urn)
 
 
-class PostgresCohortRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
+_COHORT_COLUMNS = Columns("cohort_id", "starts_on", "ends_on", "circles_per_half_term")
 
+
+class PostgresCohortRepository(PostgresRepository):
     async def get(self, cohort_id: str) -> CohortDates | None:
-        row = await self._conn.fetchrow(
-            "SELECT cohort_id, starts_on, ends_on, circles_per_half_term FROM cohorts WHERE cohort_id = $1", cohort_id
-        )
-        if row is None:
-            return None
-        return CohortDates(row["cohort_id"], row["starts_on"], row["ends_on"], row["circles_per_half_term"])
+        row = await self._conn.fetchrow(f"SELECT {_COHORT_COLUMNS} FROM cohorts WHERE cohort_id = $1", cohort_id)
+        return None if row is None else _COHORT_COLUMNS.build(CohortDates, row)
 
     async def save(self, cohort: CohortDates) -> None:
         await self._conn.execute(
-            "INSERT INTO cohorts (cohort_id, starts_on, ends_on, circles_per_half_term) VALUES ($1, $2, $3, $4) "
+            f"INSERT INTO cohorts ({_COHORT_COLUMNS}) VALUES ({_COHORT_COLUMNS.placeholders()}) "
             "ON CONFLICT (cohort_id) DO UPDATE SET starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on, "
             "circles_per_half_term = EXCLUDED.circles_per_half_term",
-            cohort.cohort_id,
-            cohort.starts_on,
-            cohort.ends_on,
-            cohort.circles_per_half_term,
+            *_COHORT_COLUMNS.values(cohort),
         )
 
 
-class PostgresRosterRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
+_ROSTER_COLUMNS = Columns("staff_id", "urn", "starts_on", "left_on")
 
+
+class PostgresRosterRepository(PostgresRepository):
     async def find(self, staff_ids: Iterable[UUID]) -> dict[UUID, RosterMember]:
         rows = await self._conn.fetch(
-            "SELECT staff_id, urn, starts_on, left_on FROM staff WHERE staff_id = ANY($1::uuid[])", list(staff_ids)
+            f"SELECT {_ROSTER_COLUMNS} FROM staff WHERE staff_id = ANY($1::uuid[])", list(staff_ids)
         )
-        return {
-            row["staff_id"]: RosterMember(row["staff_id"], row["urn"], row["starts_on"], row["left_on"]) for row in rows
-        }
+        return {row["staff_id"]: _ROSTER_COLUMNS.build(RosterMember, row) for row in rows}
 
     async def register(self, staff_id: UUID, urn: str, starts_on: date) -> None:
         await self._conn.execute(
@@ -171,10 +155,7 @@ def _circle_values(circle: Circle) -> tuple[Any, ...]:
     )
 
 
-class PostgresCircleRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresCircleRepository(PostgresRepository):
     async def get(self, urn: str, circle_id: UUID, *, for_update: bool = False) -> Circle | None:
         lock = " FOR UPDATE" if for_update else ""
         row = await self._conn.fetchrow(

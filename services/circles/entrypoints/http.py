@@ -62,14 +62,7 @@ def _schools_router(
     @router.get("/schools/{urn}", summary="A school that may hold circles")
     async def read_school(caller: Principal = caller_of, urn: str = _URN_PATH) -> CircleSchoolView:
         POLICY.check(caller, "read_school", urn)
-        school = await queries.school(unit_of_work(), urn)
-        return CircleSchoolView(
-            urn=school.urn,
-            cohort_id=school.cohort_id,
-            enrolled_on=school.enrolled_on,
-            status=school.status,
-            ended_on=school.ended_on,
-        )
+        return CircleSchoolView.model_validate(await queries.school(unit_of_work(), urn))
 
     return router
 

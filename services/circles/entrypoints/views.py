@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
-from typing import Literal
+from typing import Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,6 +39,8 @@ _MAX_PARTICIPANTS = 500
 
 
 class CircleSchoolView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from a CircleSchool's attributes of the same names
+
     urn: str
     cohort_id: str
     enrolled_on: date
@@ -115,23 +118,18 @@ class CircleView(BaseModel):
     def of(cls, circle: Circle, calendar: HalfTermCalendar, show_reflection: bool) -> CircleView:
         held = circle.held
         half_term = calendar.half_term_of(held.held_on) if held else None
-        return cls(
-            circle_id=circle.circle_id,
-            urn=circle.urn,
-            cohort_id=circle.cohort_id,
-            kind=circle.kind,
-            module_number=circle.module_number,
-            scheduled_for=circle.scheduled_for,
-            facilitator_staff_id=circle.facilitator_staff_id,
-            status=circle.status,
-            held_on=held.held_on if held else None,
-            half_term=half_term.half_term_id if half_term else None,
-            participant_count=held.participant_count if held else None,
-            participant_staff_ids=list(held.participant_staff_ids) if held else [],
-            themes=list(held.themes) if held else [],
-            has_reflection=bool(held and held.reflection),
-            reflection=held.reflection if held and show_reflection else None,
-            cancelled_on=circle.cancelled_on,
+        # The circle's fields of the same names, and what its held record says (the reflection only if shown).
+        return cls.model_validate(
+            {
+                **asdict(circle),
+                "held_on": held.held_on if held else None,
+                "half_term": half_term.half_term_id if half_term else None,
+                "participant_count": held.participant_count if held else None,
+                "participant_staff_ids": list(held.participant_staff_ids) if held else [],
+                "themes": list(held.themes) if held else [],
+                "has_reflection": bool(held and held.reflection),
+                "reflection": held.reflection if held and show_reflection else None,
+            }
         )
 
 
@@ -148,6 +146,12 @@ class HalfTermView(BaseModel):
     def of(cls, half_term: HalfTerm) -> HalfTermView:
         return cls.model_validate(half_term)
 
+    @classmethod
+    def of_row(cls, row: HalfTermCadence | CohortHalfTerm) -> Self:
+        """A row's half-term, with the row's attributes of the same names as this view's other fields."""
+        figures = {name: getattr(row, name) for name in cls.model_fields.keys() - HalfTermView.model_fields.keys()}
+        return cls(**HalfTermView.of(row.half_term).model_dump(), **figures)
+
 
 class SchoolHalfTermView(HalfTermView):
     circles_held: int
@@ -155,15 +159,6 @@ class SchoolHalfTermView(HalfTermView):
     status: HalfTermStatus = Field(
         description="met; missed (over without enough circles); in_progress (not over yet, last day included)"
     )
-
-    @classmethod
-    def of_row(cls, row: HalfTermCadence) -> SchoolHalfTermView:
-        return cls(
-            **HalfTermView.of(row.half_term).model_dump(),
-            circles_held=row.circles_held,
-            expected=row.expected,
-            status=row.status,
-        )
 
 
 class SchoolHalfTermsView(BaseModel):
@@ -187,16 +182,6 @@ class CohortHalfTermView(HalfTermView):
     met: list[str] = Field(description="URNs of the schools that held enough circles")
     missed: list[str] = Field(description="URNs of the schools whose half-term ended without enough circles")
     in_progress: list[str] = Field(description="URNs of the schools that still can")
-
-    @classmethod
-    def of_row(cls, row: CohortHalfTerm) -> CohortHalfTermView:
-        return cls(
-            **HalfTermView.of(row.half_term).model_dump(),
-            schools_expected=row.schools_expected,
-            met=row.met,
-            missed=row.missed,
-            in_progress=row.in_progress,
-        )
 
 
 class CohortHalfTermsView(BaseModel):

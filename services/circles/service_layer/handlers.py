@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts import Envelope, Event, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
 from contracts.calendar import HalfTermCalendar
 from contracts.events import CohortCreated, SchoolCompleted, SchoolUrnChanged
 from runtime.errors import RetryLater
 from runtime.handler_table import HandlerTable, on
+from runtime.lookups import found
 from services.circles.domain.circle import Circle, HeldRecord, plan_circle
 from services.circles.domain.errors import CircleNotFound, SchoolNotKnown
 from services.circles.domain.model import CircleSchool, CohortDates, check_on_roster
@@ -34,18 +35,21 @@ __all__ = [
 
 
 async def _active_school(uow: CirclesUnitOfWork, urn: str) -> tuple[CircleSchool, CohortDates | None]:
-    school = await uow.schools.get(urn)
-    if school is None:
-        raise SchoolNotKnown(urn)
+    school = found(await uow.schools.get(urn), SchoolNotKnown(urn))
     school.require_active()
     return school, await uow.cohorts.get(school.cohort_id)
 
 
 async def _circle(uow: CirclesUnitOfWork, urn: str, circle_id: UUID) -> Circle:
-    circle = await uow.circles.get(urn, circle_id, for_update=True)
-    if circle is None:
-        raise CircleNotFound(urn, circle_id)
-    return circle
+    return found(await uow.circles.get(urn, circle_id, for_update=True), CircleNotFound(urn, circle_id))
+
+
+async def _keep(uow: CirclesUnitOfWork, changed: Circle, event: Event) -> Circle:
+    """Store a changed circle with the event that tells of the change, and commit both."""
+    await uow.circles.save(changed)
+    await uow.record(event)
+    await uow.commit()
+    return changed
 
 
 async def schedule_circle(uow: CirclesUnitOfWork, command: ScheduleCircle) -> Circle:
@@ -88,10 +92,7 @@ async def record_circle_held(uow: CirclesUnitOfWork, calendar: HalfTermCalendar,
         roster = await uow.roster.find([record.facilitator_staff_id, *record.participant_staff_ids])
         check_on_roster("facilitator_staff_id", [record.facilitator_staff_id], school.urn, record.held_on, roster)
         check_on_roster("participant_staff_ids", record.participant_staff_ids, school.urn, record.held_on, roster)
-        await uow.circles.save(held)
-        await uow.record(event)
-        await uow.commit()
-    return held
+        return await _keep(uow, held, event)
 
 
 async def cancel_circle(uow: CirclesUnitOfWork, command: CancelCircle) -> Circle:
@@ -99,10 +100,7 @@ async def cancel_circle(uow: CirclesUnitOfWork, command: CancelCircle) -> Circle
         await _active_school(uow, command.urn)
         circle = await _circle(uow, command.urn, command.circle_id)
         cancelled, event = circle.cancel(command.today)
-        await uow.circles.save(cancelled)
-        await uow.record(event)
-        await uow.commit()
-    return cancelled
+        return await _keep(uow, cancelled, event)
 
 
 async def reschedule_circle(uow: CirclesUnitOfWork, command: RescheduleCircle) -> Circle:
@@ -114,10 +112,7 @@ async def reschedule_circle(uow: CirclesUnitOfWork, command: RescheduleCircle) -
         field = "facilitator_staff_id" if command.facilitator_staff_id else "scheduled_for (the facilitator)"
         roster = await uow.roster.find([moved.facilitator_staff_id])
         check_on_roster(field, [moved.facilitator_staff_id], school.urn, moved.scheduled_for, roster)
-        await uow.circles.save(moved)
-        await uow.record(event)
-        await uow.commit()
-    return moved
+        return await _keep(uow, moved, event)
 
 
 # Event handlers run inside the unit of work the inbox opened for the event (see `EVENT_HANDLERS`), which commits.

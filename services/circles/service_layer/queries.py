@@ -6,6 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from contracts.calendar import HalfTermCalendar
+from runtime.lookups import found
 from services.circles.domain.cadence import CohortHalfTerm, SchoolCadence, cohort_cadence, school_cadence
 from services.circles.domain.circle import Circle
 from services.circles.domain.errors import CircleNotFound, CohortNotKnown, SchoolNotKnown
@@ -16,10 +17,7 @@ __all__ = ["circle_of_school", "circles_of_school", "cohort_half_terms", "school
 
 
 async def _school(uow: CirclesUnitOfWork, urn: str) -> CircleSchool:
-    school = await uow.schools.get(urn)
-    if school is None:
-        raise SchoolNotKnown(urn)
-    return school
+    return found(await uow.schools.get(urn), SchoolNotKnown(urn))
 
 
 async def school(uow: CirclesUnitOfWork, urn: str) -> CircleSchool:
@@ -37,9 +35,7 @@ async def circle_of_school(uow: CirclesUnitOfWork, urn: str, circle_id: UUID) ->
     async with uow:
         await _school(uow, urn)
         circle = await uow.circles.get(urn, circle_id)
-    if circle is None:
-        raise CircleNotFound(urn, circle_id)
-    return circle
+    return found(circle, CircleNotFound(urn, circle_id))
 
 
 async def school_half_terms(uow: CirclesUnitOfWork, calendar: HalfTermCalendar, urn: str, today: date) -> SchoolCadence:

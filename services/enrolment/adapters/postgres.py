@@ -8,6 +8,7 @@ import asyncpg
 
 from contracts.programme import PlanTargets, ProgrammePlan
 from runtime.database import AnyConnection
+from runtime.rows import Columns, PostgresRepository
 from runtime.unit_of_work import PostgresUnitOfWork
 from services.enrolment.domain.errors import CohortAlreadyExists, SchoolAlreadyEnrolled, StaffAlreadyRegistered
 from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember, programme_plan
@@ -16,17 +17,23 @@ __all__ = ["PostgresEnrolmentUnitOfWork"]
 
 
 _COHORT_COLUMNS = "cohort_id, name, local_authority, starts_on, plan"
-_SCHOOL_COLUMNS = (
-    "urn, school_name, cohort_id, enrolled_on, phase, local_authority, status, ended_on, headteacher_id, "
-    "predecessor_urn, successor_urn"
+_SCHOOL_COLUMNS = Columns(
+    "urn",
+    "school_name",
+    "cohort_id",
+    "enrolled_on",
+    "phase",
+    "local_authority",
+    "status",
+    "ended_on",
+    "headteacher_id",
+    "predecessor_urn",
+    "successor_urn",
 )
-_STAFF_COLUMNS = "staff_id, urn, name, email, role, starts_on, left_on"
+_STAFF_COLUMNS = Columns("staff_id", "urn", "name", "email", "role", "starts_on", "left_on")
 
 
-class PostgresCohortRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresCohortRepository(PostgresRepository):
     @staticmethod
     def _from_row(row: asyncpg.Record) -> Cohort:
         starts_on = row["starts_on"]
@@ -65,25 +72,10 @@ class PostgresCohortRepository:
         )
 
 
-class PostgresSchoolRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresSchoolRepository(PostgresRepository):
     @staticmethod
     def _from_row(row: asyncpg.Record) -> SchoolEnrolment:
-        return SchoolEnrolment(
-            urn=row["urn"],
-            school_name=row["school_name"],
-            cohort_id=row["cohort_id"],
-            enrolled_on=row["enrolled_on"],
-            phase=row["phase"],
-            local_authority=row["local_authority"],
-            status=row["status"],
-            ended_on=row["ended_on"],
-            headteacher_id=row["headteacher_id"],
-            predecessor_urn=row["predecessor_urn"],
-            successor_urn=row["successor_urn"],
-        )
+        return _SCHOOL_COLUMNS.build(SchoolEnrolment, row)
 
     async def current(self, urn: str) -> SchoolEnrolment | None:
         row = await self._conn.fetchrow(
@@ -102,19 +94,8 @@ class PostgresSchoolRepository:
     async def add(self, enrolment: SchoolEnrolment) -> None:
         try:
             await self._conn.execute(
-                f"INSERT INTO school_enrolments ({_SCHOOL_COLUMNS}) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                enrolment.urn,
-                enrolment.school_name,
-                enrolment.cohort_id,
-                enrolment.enrolled_on,
-                enrolment.phase,
-                enrolment.local_authority,
-                enrolment.status,
-                enrolment.ended_on,
-                enrolment.headteacher_id,
-                enrolment.predecessor_urn,
-                enrolment.successor_urn,
+                f"INSERT INTO school_enrolments ({_SCHOOL_COLUMNS}) VALUES ({_SCHOOL_COLUMNS.placeholders()})",
+                *_SCHOOL_COLUMNS.values(enrolment),
             )
         except asyncpg.UniqueViolationError:
             # Lost a race with a concurrent enrolment of the same school.
@@ -144,33 +125,16 @@ class PostgresSchoolRepository:
         return [self._from_row(row) for row in rows]
 
 
-class PostgresStaffRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresStaffRepository(PostgresRepository):
     @staticmethod
     def _from_row(row: asyncpg.Record) -> StaffMember:
-        return StaffMember(
-            staff_id=row["staff_id"],
-            urn=row["urn"],
-            name=row["name"],
-            email=row["email"],
-            role=row["role"],
-            starts_on=row["starts_on"],
-            left_on=row["left_on"],
-        )
+        return _STAFF_COLUMNS.build(StaffMember, row)
 
     async def add(self, member: StaffMember) -> None:
         try:
             await self._conn.execute(
-                f"INSERT INTO staff ({_STAFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                member.staff_id,
-                member.urn,
-                member.name,
-                member.email,
-                member.role,
-                member.starts_on,
-                member.left_on,
+                f"INSERT INTO staff ({_STAFF_COLUMNS}) VALUES ({_STAFF_COLUMNS.placeholders()})",
+                *_STAFF_COLUMNS.values(member),
             )
         except asyncpg.UniqueViolationError:
             raise StaffAlreadyRegistered(member.urn) from None

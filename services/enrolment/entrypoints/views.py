@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from datetime import date
 from uuid import UUID
 
@@ -64,13 +65,17 @@ class LeadershipDayMove(BaseModel):
     held_on: date = Field(description="The day's new date; it must stay between the days before and after it")
 
 
-class NewHeadteacher(BaseModel):
-    """The headteacher, registered as the school's first member of staff (name and email stay in enrolment)."""
+class _NewPerson(BaseModel):
+    """A person enrolment registers: the name and email that stay in enrolment."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200, description="Full name")
     email: str = Field(pattern=_EMAIL, max_length=254, description="Work email address")
+
+
+class NewHeadteacher(_NewPerson):
+    """The headteacher, registered as the school's first member of staff (name and email stay in enrolment)."""
 
 
 class NewEnrolment(BaseModel):
@@ -104,19 +109,13 @@ class SchoolView(BaseModel):
 
     @classmethod
     def of(cls, enrolment: SchoolEnrolment) -> SchoolView:
-        return cls(
-            urn=enrolment.urn,
-            name=enrolment.school_name,
-            cohort_id=enrolment.cohort_id,
-            phase=enrolment.phase,
-            local_authority=enrolment.local_authority,
-            enrolled_on=enrolment.enrolled_on,
-            status=enrolment.status,
-            ended_on=enrolment.ended_on,
-            headteacher_id=enrolment.headteacher_id,
-            predecessor_urn=enrolment.predecessor_urn,
-            successor_urn=enrolment.successor_urn,
-            journey_id=journey_id(enrolment.cohort_id, enrolment.predecessor_urn or enrolment.urn),
+        # The enrolment's fields of the same names, and the two a school's view names or adds.
+        return cls.model_validate(
+            {
+                **asdict(enrolment),
+                "name": enrolment.school_name,
+                "journey_id": journey_id(enrolment.cohort_id, enrolment.predecessor_urn or enrolment.urn),
+            }
         )
 
 
@@ -140,30 +139,20 @@ class CohortView(BaseModel):
     @classmethod
     def of(cls, cohort: Cohort, schools: list[SchoolEnrolment]) -> CohortView:
         statuses = Counter(school.status for school in schools)
-        return cls(
-            cohort_id=cohort.cohort_id,
-            name=cohort.name,
-            local_authority=cohort.local_authority,
-            starts_on=cohort.starts_on,
-            ends_on=cohort.ends_on,
-            plan=cohort.plan,
-            counts=SchoolCounts(
-                active=statuses["active"],
-                withdrawn=statuses["withdrawn"],
-                completed=statuses["completed"],
-                converted=statuses["converted"],
-            ),
-            schools=[SchoolView.of(school) for school in schools],
+        # The cohort's fields of the same names, its end, and its schools counted by status.
+        return cls.model_validate(
+            {
+                **asdict(cohort),
+                "ends_on": cohort.ends_on,
+                "counts": {status: statuses[status] for status in SchoolCounts.model_fields},
+                "schools": [SchoolView.of(school) for school in schools],
+            }
         )
 
 
-class NewStaffMember(BaseModel):
+class NewStaffMember(_NewPerson):
     """A member of staff to register. Their name and email stay in enrolment; other services see `staff_id`."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200, description="Full name")
-    email: str = Field(pattern=_EMAIL, max_length=254, description="Work email address")
     role: StaffRole = Field(description="Their role in the school")
     starts_on: date | None = Field(default=None, description="First day counted; defaults to today")
 

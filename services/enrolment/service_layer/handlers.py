@@ -8,6 +8,7 @@ from uuid import uuid4
 from contracts import Envelope
 from contracts.events.journey import JourneyCompleted
 from runtime.handler_table import HandlerTable, on
+from runtime.lookups import found
 from services.enrolment.domain.errors import CohortAlreadyExists, CohortNotFound, SchoolNotFound, StaffNotFound
 from services.enrolment.domain.gias import assess
 from services.enrolment.domain.model import (
@@ -63,10 +64,7 @@ async def create_cohort(uow: EnrolmentUnitOfWork, command: CreateCohort) -> Coho
 
 
 async def _cohort(uow: EnrolmentUnitOfWork, cohort_id: str) -> Cohort:
-    cohort = await uow.cohorts.get(cohort_id)
-    if cohort is None:
-        raise CohortNotFound(cohort_id)
-    return cohort
+    return found(await uow.cohorts.get(cohort_id), CohortNotFound(cohort_id))
 
 
 async def reschedule_leadership_day(uow: EnrolmentUnitOfWork, command: RescheduleLeadershipDay) -> Cohort:
@@ -205,10 +203,7 @@ async def change_urn(uow: EnrolmentUnitOfWork, command: ChangeUrn) -> SchoolEnro
 
 
 async def _current_school(uow: EnrolmentUnitOfWork, urn: str) -> SchoolEnrolment:
-    school = await uow.schools.current(urn)
-    if school is None:
-        raise SchoolNotFound(urn)
-    return school
+    return found(await uow.schools.current(urn), SchoolNotFound(urn))
 
 
 async def register_staff(uow: EnrolmentUnitOfWork, command: RegisterStaff) -> StaffMember:
@@ -231,9 +226,7 @@ async def register_staff(uow: EnrolmentUnitOfWork, command: RegisterStaff) -> St
 
 async def record_staff_leaving(uow: EnrolmentUnitOfWork, command: RecordStaffLeaving) -> StaffMember:
     async with uow:
-        member = await uow.staff.get(command.urn, command.staff_id)
-        if member is None:
-            raise StaffNotFound(command.staff_id)
+        member = found(await uow.staff.get(command.urn, command.staff_id), StaffNotFound(command.staff_id))
         school = await uow.schools.current(command.urn)
         left, event = member.leave(command.left_on, None if school is None else school.cohort_id)
         await uow.staff.record_leaving(left)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runtime.lookups import found
 from services.enrolment.domain.errors import CohortNotFound, SchoolNotFound
 from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
 from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
@@ -17,10 +18,8 @@ async def cohorts(uow: EnrolmentUnitOfWork) -> list[tuple[Cohort, list[SchoolEnr
 
 async def cohort(uow: EnrolmentUnitOfWork, cohort_id: str) -> tuple[Cohort, list[SchoolEnrolment]]:
     async with uow:
-        found = await uow.cohorts.get(cohort_id)
-        if found is None:
-            raise CohortNotFound(cohort_id)
-        return found, await uow.schools.in_cohort(cohort_id)
+        named = found(await uow.cohorts.get(cohort_id), CohortNotFound(cohort_id))
+        return named, await uow.schools.in_cohort(cohort_id)
 
 
 async def schools_in_cohort(uow: EnrolmentUnitOfWork, cohort_id: str) -> list[SchoolEnrolment]:
@@ -31,13 +30,10 @@ async def schools_in_cohort(uow: EnrolmentUnitOfWork, cohort_id: str) -> list[Sc
 async def school(uow: EnrolmentUnitOfWork, urn: str) -> SchoolEnrolment:
     async with uow:
         enrolment = await uow.schools.current(urn)
-    if enrolment is None:
-        raise SchoolNotFound(urn)
-    return enrolment
+    return found(enrolment, SchoolNotFound(urn))
 
 
 async def school_staff(uow: EnrolmentUnitOfWork, urn: str) -> list[StaffMember]:
     async with uow:
-        if await uow.schools.current(urn) is None:
-            raise SchoolNotFound(urn)
+        found(await uow.schools.current(urn), SchoolNotFound(urn))
         return await uow.staff.of_school(urn)

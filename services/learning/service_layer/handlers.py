@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TypeVar
 from uuid import UUID, uuid4
 
-from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts import Envelope, Event, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
 from contracts.events.enrolment import SchoolCompleted
 from runtime.errors import RetryLater
 from runtime.handler_table import HandlerTable, on
@@ -34,6 +37,39 @@ __all__ = [
 ]
 
 
+_Recorded = TypeVar("_Recorded")
+_Command = TypeVar("_Command")
+
+
+async def _first_recorded(
+    uow: LearningUnitOfWork,
+    stored: bool,
+    new: _Recorded,
+    event: Callable[[], Event],
+    first: Callable[[], Awaitable[_Recorded | None]],
+) -> tuple[_Recorded, bool]:
+    """`new` and True if storage took it (its event is recorded); else the one a concurrent request stored first."""
+    if not stored:
+        earlier = await first()
+        assert earlier is not None
+        return earlier, False
+    await uow.record(event())
+    return new, True
+
+
+async def _committed_if_new(
+    uow: LearningUnitOfWork,
+    step: Callable[[LearningUnitOfWork, _Command], Awaitable[tuple[_Recorded, bool]]],
+    command: _Command,
+) -> tuple[_Recorded, bool]:
+    """Run `step` in its own unit of work, committing only what is new (a repeat changes nothing)."""
+    async with uow:
+        recorded, is_new = await step(uow, command)
+        if is_new:
+            await uow.commit()
+    return recorded, is_new
+
+
 async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompletion) -> tuple[ModuleCompletion, bool]:
     """Inside an open unit of work: the completion and whether it is new (a repeat changes nothing)."""
     school = await uow.schools.get(command.urn)
@@ -51,23 +87,16 @@ async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompleti
         completed_at=command.completed_at,
         statement_id=command.statement_id,
     )
-    if not await uow.completions.add(completion):
-        raced = await uow.completions.find(command.staff_id, command.module_number)
-        assert raced is not None
-        return raced, False
-    await uow.record(completion.completed_event())
-    return completion, True
+    stored = await uow.completions.add(completion)
+    raced = partial(uow.completions.find, command.staff_id, command.module_number)
+    return await _first_recorded(uow, stored, completion, completion.completed_event, raced)
 
 
 async def record_module_completion(
     uow: LearningUnitOfWork, command: RecordModuleCompletion
 ) -> tuple[ModuleCompletion, bool]:
     """Record a completion; returns it and whether it is new (a repeat changes nothing and publishes nothing)."""
-    async with uow:
-        completion, is_new = await complete_module(uow, command)
-        if is_new:
-            await uow.commit()
-    return completion, is_new
+    return await _committed_if_new(uow, complete_module, command)
 
 
 async def start_module(uow: LearningUnitOfWork, command: RecordModuleStart) -> tuple[ModuleStart, bool]:
@@ -76,20 +105,13 @@ async def start_module(uow: LearningUnitOfWork, command: RecordModuleStart) -> t
     member = await uow.staff.get(command.staff_id)
     learner = learner_of(school, member, command.urn, command.staff_id, command.started_at.date())
     start = ModuleStart(learner.staff_id, learner.urn, learner.cohort_id, command.module_number, command.started_at)
-    if not await uow.starts.add(start):
-        first = await uow.starts.find(command.staff_id, command.module_number)
-        assert first is not None
-        return first, False
-    await uow.record(start.started_event())
-    return start, True
+    stored = await uow.starts.add(start)
+    first = partial(uow.starts.find, command.staff_id, command.module_number)
+    return await _first_recorded(uow, stored, start, start.started_event, first)
 
 
 async def record_module_start(uow: LearningUnitOfWork, command: RecordModuleStart) -> tuple[ModuleStart, bool]:
-    async with uow:
-        start, is_new = await start_module(uow, command)
-        if is_new:
-            await uow.commit()
-    return start, is_new
+    return await _committed_if_new(uow, start_module, command)
 
 
 async def withdraw_recorded(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from runtime.lookups import found
 from services.learning.domain.errors import (
     CohortNotKnown,
     SchoolNotEnrolled,
@@ -54,10 +55,7 @@ async def recorded_completion(uow: LearningUnitOfWork, completion_id: UUID) -> M
 
 
 async def _enrolled(uow: LearningUnitOfWork, urn: str) -> EnrolledSchool:
-    school = await uow.schools.get(urn)
-    if school is None:
-        raise SchoolNotEnrolled(urn)
-    return school
+    return found(await uow.schools.get(urn), SchoolNotEnrolled(urn))
 
 
 async def school_completions(uow: LearningUnitOfWork, urn: str) -> list[ModuleCompletion]:
@@ -98,10 +96,8 @@ async def cohort_module_progress(uow: LearningUnitOfWork, cohort_id: str, today:
 
 async def session(uow: LearningUnitOfWork, session_id: UUID) -> Session:
     async with uow:
-        found = await uow.sessions.get(session_id)
-    if found is None:
-        raise SessionNotFound(session_id)
-    return found
+        stored = await uow.sessions.get(session_id)
+    return found(stored, SessionNotFound(session_id))
 
 
 async def cohort_sessions(uow: LearningUnitOfWork, cohort_id: str) -> list[Session]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
+from runtime.lookups import found
 from services.learning.domain.errors import CohortNotKnown, SchoolNotEnrolled, SessionConflict, SessionNotFound
 from services.learning.domain.sessions import Session
 from services.learning.service_layer.commands import CancelSession, MoveSession, RecordAttendance, ScheduleSession
@@ -21,9 +22,7 @@ async def schedule_session(uow: LearningUnitOfWork, command: ScheduleSession) ->
     async with uow:
         school = None
         if command.urn is not None:
-            school = await uow.schools.get(command.urn)
-            if school is None:
-                raise SchoolNotEnrolled(command.urn)
+            school = found(await uow.schools.get(command.urn), SchoolNotEnrolled(command.urn))
         elif command.cohort_id is not None and not await uow.schools.in_cohort(command.cohort_id):
             raise CohortNotKnown(command.cohort_id)
         session = Session.plan(
@@ -49,10 +48,7 @@ async def schedule_session(uow: LearningUnitOfWork, command: ScheduleSession) ->
 
 
 async def _session(uow: LearningUnitOfWork, session_id: UUID) -> Session:
-    session = await uow.sessions.get(session_id)
-    if session is None:
-        raise SessionNotFound(session_id)
-    return session
+    return found(await uow.sessions.get(session_id), SessionNotFound(session_id))
 
 
 async def move_session(uow: LearningUnitOfWork, command: MoveSession) -> Session:

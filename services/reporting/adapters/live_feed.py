@@ -13,6 +13,7 @@ from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.identifiers import URN_PATTERN
 from runtime.database import AnyConnection
+from runtime.rows import PostgresRepository
 from runtime.waker import Waker
 from services.reporting.domain.feed import FeedEvent
 
@@ -45,10 +46,7 @@ def _urn_of(event: Event) -> str | None:
     return None
 
 
-class PostgresLiveFeed:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresLiveFeed(PostgresRepository):
     async def hold_read_models(self) -> None:
         await self._conn.execute("SELECT pg_advisory_xact_lock_shared($1)", READ_MODELS_LOCK)
 

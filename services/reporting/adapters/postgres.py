@@ -8,9 +8,10 @@ import asyncpg
 
 from contracts.envelope import Envelope
 from runtime.database import AnyConnection
+from runtime.rows import Columns, PostgresRepository
 from runtime.unit_of_work import PostgresUnitOfWork
 from services.reporting.adapters.live_feed import PostgresLiveFeed
-from services.reporting.adapters.read_models import PostgresReadModels, reported_school
+from services.reporting.adapters.read_models import SCHOOL_COLUMNS, PostgresReadModels, reported_school
 from services.reporting.domain.impact_returns import FIGURES, ImpactFigures, ImpactReturn
 from services.reporting.domain.periods import Period
 from services.reporting.domain.progress import ReportedSchool
@@ -18,8 +19,9 @@ from services.reporting.domain.progress import ReportedSchool
 __all__ = ["PostgresReportingUnitOfWork"]
 
 
-_RETURN_COLUMNS = "return_id, urn, cohort_id, academic_year, period, version, replaces, submitted_at, " + ", ".join(
-    FIGURES
+_FIGURE_COLUMNS = Columns(*FIGURES)
+_RETURN_COLUMNS = (
+    f"return_id, urn, cohort_id, academic_year, period, version, replaces, submitted_at, {_FIGURE_COLUMNS}"
 )
 
 
@@ -31,21 +33,14 @@ def _impact_return(row: asyncpg.Record) -> ImpactReturn:
         period=Period(row["academic_year"], row["period"]),
         version=row["version"],
         replaces=row["replaces"],
-        figures=ImpactFigures(**{name: row[name] for name in FIGURES}),
+        figures=_FIGURE_COLUMNS.build(ImpactFigures, row),
         submitted_at=row["submitted_at"],
     )
 
 
-class PostgresImpactReturns:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresImpactReturns(PostgresRepository):
     async def school_for_update(self, urn: str) -> ReportedSchool | None:
-        row = await self._conn.fetchrow(
-            "SELECT urn, cohort_id, school_name, enrolled_on, phase, local_authority FROM schools "
-            "WHERE urn = $1 FOR UPDATE",
-            urn,
-        )
+        row = await self._conn.fetchrow(f"SELECT {SCHOOL_COLUMNS} FROM schools WHERE urn = $1 FOR UPDATE", urn)
         return None if row is None else reported_school(row)
 
     async def versions_of(self, urn: str, cohort_id: str, period: Period) -> list[ImpactReturn]:
@@ -71,7 +66,7 @@ class PostgresImpactReturns:
             submitted.version,
             submitted.replaces,
             submitted.submitted_at,
-            *(getattr(submitted.figures, name) for name in FIGURES),
+            *_FIGURE_COLUMNS.values(submitted.figures),
         )
 
     async def of_schools(self, urns: list[str]) -> dict[str, list[ImpactReturn]]:

@@ -15,10 +15,11 @@ import asyncpg
 from contracts import events
 from contracts.envelope import Envelope
 from runtime.database import AnyConnection
+from runtime.rows import Columns
 from services.reporting.domain import facts as domain
 from services.reporting.domain.progress import ReportedSchool
 
-__all__ = ["READ_MODEL_TABLES", "PostgresReadModels", "reported_school"]
+__all__ = ["READ_MODEL_TABLES", "SCHOOL_COLUMNS", "PostgresReadModels", "reported_school"]
 
 # Every table a rebuild refills from the streams (impact returns and the live feed are not projections).
 READ_MODEL_TABLES = (
@@ -51,15 +52,11 @@ def _replace(key: str, *columns: str) -> str:
     return f"({key}) DO UPDATE SET " + ", ".join(f"{column} = EXCLUDED.{column}" for column in columns)
 
 
+SCHOOL_COLUMNS = Columns("urn", "cohort_id", "school_name", "enrolled_on", "phase", "local_authority")
+
+
 def reported_school(row: asyncpg.Record) -> ReportedSchool:
-    return ReportedSchool(
-        urn=row["urn"],
-        cohort_id=row["cohort_id"],
-        school_name=row["school_name"],
-        enrolled_on=row["enrolled_on"],
-        phase=row["phase"],
-        local_authority=row["local_authority"],
-    )
+    return SCHOOL_COLUMNS.build(ReportedSchool, row)
 
 
 class PostgresReadModels:
@@ -81,7 +78,7 @@ class PostgresReadModels:
     # Writes, one per kind of fact.
 
     async def add_school(self, event: events.SchoolEnrolled) -> None:
-        school = _fields(event, "urn", "cohort_id", "school_name", "enrolled_on", "phase", "local_authority")
+        school = _fields(event, *SCHOOL_COLUMNS.names)
         await self._insert("schools", school, _replace("urn", *list(school)[1:]))
 
     async def add_cohort(self, event: events.CohortCreated) -> None:
@@ -165,7 +162,7 @@ class PostgresReadModels:
 
     async def schools(self, cohort_id: str | None = None, urn: str | None = None) -> list[ReportedSchool]:
         rows = await self._conn.fetch(
-            f"SELECT urn, cohort_id, school_name, enrolled_on, phase, local_authority FROM {self._t('schools')} "
+            f"SELECT {SCHOOL_COLUMNS} FROM {self._t('schools')} "
             "WHERE ($1::text IS NULL OR cohort_id = $1) AND ($2::text IS NULL OR urn = $2) "
             "ORDER BY cohort_id, school_name, urn",
             cohort_id,

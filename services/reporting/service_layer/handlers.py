@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+from runtime.lookups import found
 from services.reporting.domain.errors import ImpossibleReturn, NoSuchSchool
 from services.reporting.domain.impact_returns import ImpactReturn, check_figures
 from services.reporting.domain.periods import Period, baseline_of, check_period, parse_academic_year
@@ -30,9 +31,7 @@ async def submit_impact_return(uow: ReportingUnitOfWork, command: SubmitImpactRe
     check_figures(command.figures)
     async with uow:
         # Locks the school: two corrections of one period at once get consecutive versions.
-        school = await uow.impact.school_for_update(command.urn)
-        if school is None:
-            raise NoSuchSchool(command.urn)
+        school = found(await uow.impact.school_for_update(command.urn), NoSuchSchool(command.urn))
         period = _period_of(command, school)
         check_period(period, school.enrolled_on, command.submitted_at.date())
         versions = await uow.impact.versions_of(school.urn, school.cohort_id, period)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from runtime.database import AnyConnection
+from runtime.rows import Columns, PostgresRepository
 from services.learning.domain.model import (
     CompletionWithdrawal,
     EnrolledSchool,
@@ -27,14 +27,14 @@ __all__ = [
     "PostgresStartRepository",
 ]
 
-_COMPLETION_COLUMNS = "completion_id, staff_id, urn, cohort_id, module_number, completed_at, statement_id"
-_STAFF_COLUMNS = "staff_id, urn, cohort_id, role, starts_on, left_on"
+_COMPLETION_COLUMNS = Columns(
+    "completion_id", "staff_id", "urn", "cohort_id", "module_number", "completed_at", "statement_id"
+)
+_STAFF_COLUMNS = Columns("staff_id", "urn", "cohort_id", "role", "starts_on", "left_on")
+_START_COLUMNS = Columns("staff_id", "urn", "cohort_id", "module_number", "started_at")
 
 
-class PostgresModuleRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresModuleRepository(PostgresRepository):
     async def all(self) -> list[Module]:
         rows = await self._conn.fetch("SELECT number, title, summary, expected_minutes FROM modules ORDER BY number")
         return [Module(r["number"], r["title"], r["summary"], r["expected_minutes"]) for r in rows]
@@ -44,10 +44,7 @@ def _school(row: asyncpg.Record) -> EnrolledSchool:
     return EnrolledSchool(urn=row["urn"], cohort_id=row["cohort_id"], status=cast(SchoolStatus, row["status"]))
 
 
-class PostgresSchoolRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresSchoolRepository(PostgresRepository):
     async def get(self, urn: str) -> EnrolledSchool | None:
         row = await self._conn.fetchrow("SELECT urn, cohort_id, status FROM schools WHERE urn = $1", urn)
         return None if row is None else _school(row)
@@ -77,35 +74,20 @@ class PostgresSchoolRepository:
 
 
 def _member(row: asyncpg.Record) -> StaffMember:
-    return StaffMember(
-        staff_id=row["staff_id"],
-        urn=row["urn"],
-        cohort_id=row["cohort_id"],
-        role=row["role"],
-        starts_on=row["starts_on"],
-        left_on=row["left_on"],
-    )
+    return _STAFF_COLUMNS.build(StaffMember, row)
 
 
-class PostgresStaffRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresStaffRepository(PostgresRepository):
     async def get(self, staff_id: UUID) -> StaffMember | None:
         row = await self._conn.fetchrow(f"SELECT {_STAFF_COLUMNS} FROM staff WHERE staff_id = $1", staff_id)
         return None if row is None else _member(row)
 
     async def save(self, member: StaffMember) -> None:
         await self._conn.execute(
-            f"INSERT INTO staff ({_STAFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (staff_id) DO UPDATE "
-            "SET urn = EXCLUDED.urn, cohort_id = EXCLUDED.cohort_id, role = EXCLUDED.role, "
+            f"INSERT INTO staff ({_STAFF_COLUMNS}) VALUES ({_STAFF_COLUMNS.placeholders()}) ON CONFLICT (staff_id) "
+            "DO UPDATE SET urn = EXCLUDED.urn, cohort_id = EXCLUDED.cohort_id, role = EXCLUDED.role, "
             "starts_on = EXCLUDED.starts_on, left_on = EXCLUDED.left_on",
-            member.staff_id,
-            member.urn,
-            member.cohort_id,
-            member.role,
-            member.starts_on,
-            member.left_on,
+            *_STAFF_COLUMNS.values(member),
         )
 
     async def record_leaving(self, staff_id: UUID, left_on: date) -> bool:
@@ -119,57 +101,36 @@ class PostgresStaffRepository:
         return [_member(row) for row in rows]
 
 
-class PostgresStartRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresStartRepository(PostgresRepository):
     @staticmethod
     def _from_row(row: asyncpg.Record) -> ModuleStart:
-        return ModuleStart(row["staff_id"], row["urn"], row["cohort_id"], row["module_number"], row["started_at"])
+        return _START_COLUMNS.build(ModuleStart, row)
 
     async def add(self, start: ModuleStart) -> bool:
         added = await self._conn.fetchval(
-            "INSERT INTO module_starts (staff_id, module_number, urn, cohort_id, started_at) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
-            start.staff_id,
-            start.module_number,
-            start.urn,
-            start.cohort_id,
-            start.started_at,
+            f"INSERT INTO module_starts ({_START_COLUMNS}) VALUES ({_START_COLUMNS.placeholders()}) "
+            "ON CONFLICT DO NOTHING RETURNING true",
+            *_START_COLUMNS.values(start),
         )
         return bool(added)
 
     async def find(self, staff_id: UUID, module_number: int) -> ModuleStart | None:
         row = await self._conn.fetchrow(
-            "SELECT staff_id, urn, cohort_id, module_number, started_at FROM module_starts "
-            "WHERE staff_id = $1 AND module_number = $2",
+            f"SELECT {_START_COLUMNS} FROM module_starts WHERE staff_id = $1 AND module_number = $2",
             staff_id,
             module_number,
         )
         return None if row is None else self._from_row(row)
 
     async def of_school(self, urn: str) -> list[ModuleStart]:
-        rows = await self._conn.fetch(
-            "SELECT staff_id, urn, cohort_id, module_number, started_at FROM module_starts WHERE urn = $1", urn
-        )
+        rows = await self._conn.fetch(f"SELECT {_START_COLUMNS} FROM module_starts WHERE urn = $1", urn)
         return [self._from_row(row) for row in rows]
 
 
-class PostgresCompletionRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresCompletionRepository(PostgresRepository):
     @staticmethod
     def _from_row(row: asyncpg.Record) -> ModuleCompletion:
-        return ModuleCompletion(
-            completion_id=row["completion_id"],
-            staff_id=row["staff_id"],
-            urn=row["urn"],
-            cohort_id=row["cohort_id"],
-            module_number=row["module_number"],
-            completed_at=row["completed_at"],
-            statement_id=row["statement_id"],
-        )
+        return _COMPLETION_COLUMNS.build(ModuleCompletion, row)
 
     async def _one(self, where: str, *args: object) -> ModuleCompletion | None:
         row = await self._conn.fetchrow(f"SELECT {_COMPLETION_COLUMNS} FROM module_completions WHERE {where}", *args)
@@ -187,15 +148,9 @@ class PostgresCompletionRepository:
     async def add(self, completion: ModuleCompletion) -> bool:
         # ON CONFLICT: a concurrent request recorded the same completion first; that one stands.
         inserted = await self._conn.fetchval(
-            f"INSERT INTO module_completions ({_COMPLETION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+            f"INSERT INTO module_completions ({_COMPLETION_COLUMNS}) VALUES ({_COMPLETION_COLUMNS.placeholders()}) "
             "ON CONFLICT (staff_id, module_number) DO NOTHING RETURNING true",
-            completion.completion_id,
-            completion.staff_id,
-            completion.urn,
-            completion.cohort_id,
-            completion.module_number,
-            completion.completed_at,
-            completion.statement_id,
+            *_COMPLETION_COLUMNS.values(completion),
         )
         return bool(inserted)
 
@@ -210,14 +165,8 @@ class PostgresCompletionRepository:
         await self._conn.execute("DELETE FROM module_completions WHERE completion_id = $1", c.completion_id)
         await self._conn.execute(
             f"INSERT INTO completion_withdrawals ({_COMPLETION_COLUMNS}, reason, withdrawn_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            c.completion_id,
-            c.staff_id,
-            c.urn,
-            c.cohort_id,
-            c.module_number,
-            c.completed_at,
-            c.statement_id,
+            f"VALUES ({_COMPLETION_COLUMNS.placeholders()}, $8, $9)",
+            *_COMPLETION_COLUMNS.values(c),
             withdrawal.reason,
             withdrawal.withdrawn_at,
         )

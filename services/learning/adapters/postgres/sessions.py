@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from typing import cast
 from uuid import UUID
 
 import asyncpg
 
-from contracts.events.learning import SessionKind
-from runtime.database import AnyConnection
-from services.learning.domain.sessions import Session, SessionStatus
+from runtime.rows import Columns, PostgresRepository
+from services.learning.domain.sessions import Session
 
 __all__ = ["PostgresSessionRepository"]
 
-_COLUMNS = "session_id, kind, cohort_id, urn, day_number, held_on, venue, status, cancel_reason"
+_COLUMNS = Columns(
+    "session_id", "kind", "cohort_id", "urn", "day_number", "held_on", "venue", "status", "cancel_reason"
+)
 
 
-class PostgresSessionRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresSessionRepository(PostgresRepository):
     async def _many(self, rows: list[asyncpg.Record]) -> list[Session]:
         ids = [row["session_id"] for row in rows]
         attended: dict[UUID, dict[str, tuple[UUID, ...]]] = {session_id: {} for session_id in ids}
@@ -27,21 +24,7 @@ class PostgresSessionRepository:
             "SELECT session_id, urn, staff_ids FROM session_attendance WHERE session_id = ANY($1::uuid[])", ids
         ):
             attended[a["session_id"]][a["urn"]] = tuple(a["staff_ids"])
-        return [
-            Session(
-                session_id=row["session_id"],
-                kind=cast(SessionKind, row["kind"]),
-                cohort_id=row["cohort_id"],
-                held_on=row["held_on"],
-                urn=row["urn"],
-                day_number=row["day_number"],
-                venue=row["venue"],
-                status=cast(SessionStatus, row["status"]),
-                attendance=attended[row["session_id"]],
-                cancel_reason=row["cancel_reason"],
-            )
-            for row in rows
-        ]
+        return [_COLUMNS.build(Session, row, attendance=attended[row["session_id"]]) for row in rows]
 
     async def get(self, session_id: UUID) -> Session | None:
         rows = await self._conn.fetch(f"SELECT {_COLUMNS} FROM sessions WHERE session_id = $1", session_id)
@@ -49,18 +32,8 @@ class PostgresSessionRepository:
         return found[0] if found else None
 
     async def add(self, session: Session) -> None:
-        s = session
         await self._conn.execute(
-            f"INSERT INTO sessions ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            s.session_id,
-            s.kind,
-            s.cohort_id,
-            s.urn,
-            s.day_number,
-            s.held_on,
-            s.venue,
-            s.status,
-            s.cancel_reason,
+            f"INSERT INTO sessions ({_COLUMNS}) VALUES ({_COLUMNS.placeholders()})", *_COLUMNS.values(session)
         )
 
     async def update(self, session: Session) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from uuid import UUID
 
@@ -33,25 +34,25 @@ class _View(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class NewCompletion(BaseModel):
-    """A staff member completed a module."""
+class _StaffInModule(BaseModel):
+    """Who, of which school, in which module: what a start and a completion both say."""
 
     model_config = ConfigDict(extra="forbid")
 
     staff_id: UUID = Field(description="The staff member's id from enrolment (no names here)")
     urn: str = Field(pattern=URN_PATTERN, description="The staff member's school")
     module_number: int = Field(ge=1, le=MODULE_COUNT, description="Which module, 1 to 15")
+
+
+class NewCompletion(_StaffInModule):
+    """A staff member completed a module."""
+
     completed_at: AwareDatetime | None = Field(default=None, description="When; defaults to now")
 
 
-class NewStart(BaseModel):
+class NewStart(_StaffInModule):
     """A staff member started a module."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    staff_id: UUID = Field(description="The staff member's id from enrolment (no names here)")
-    urn: str = Field(pattern=URN_PATTERN, description="The staff member's school")
-    module_number: int = Field(ge=1, le=MODULE_COUNT, description="Which module, 1 to 15")
     started_at: AwareDatetime | None = Field(default=None, description="When; defaults to now")
 
 
@@ -127,12 +128,8 @@ class SchoolProgressView(ModuleFigures):
 
     @classmethod
     def of(cls, school: SchoolFigures) -> SchoolProgressView:
-        return cls(
-            urn=school.school.urn,
-            cohort_id=school.school.cohort_id,
-            status=school.school.status,
-            **ModuleFigures.model_validate(school.figures).model_dump(),
-        )
+        # The school's fields and its figures', by name.
+        return cls.model_validate({**asdict(school.school), **asdict(school.figures)})
 
 
 class CohortProgressView(ModuleFigures):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from uuid import UUID
 
@@ -75,18 +76,14 @@ class SessionView(BaseModel):
 
     @classmethod
     def of(cls, session: Session, only_school: str | None = None) -> SessionView:
-        return cls(
-            session_id=session.session_id,
-            kind=session.kind,
-            cohort_id=session.cohort_id,
-            urn=session.urn,
-            day_number=session.day_number,
-            held_on=session.held_on,
-            venue=session.venue,
-            status=session.status,
-            attendance=[
-                SchoolAttendance(urn=urn, staff_ids=list(staff_ids))
-                for urn, staff_ids in sorted(session.attendance.items())
-                if only_school is None or urn == only_school
-            ],
+        # The session's fields of the same names, with its attendance as a list (only `only_school`'s, if named).
+        return cls.model_validate(
+            {
+                **asdict(session),
+                "attendance": [
+                    SchoolAttendance(urn=urn, staff_ids=list(staff_ids))
+                    for urn, staff_ids in sorted(session.attendance.items())
+                    if only_school is None or urn == only_school
+                ],
+            }
         )

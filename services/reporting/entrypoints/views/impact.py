@@ -15,6 +15,7 @@ from services.reporting.domain.impact_returns import ImpactFigures, ImpactReturn
 from services.reporting.domain.periods import Period, academic_year_label
 from services.reporting.domain.rates import SuspensionsHalved, rounded
 from services.reporting.domain.suppression import PublishedChange, PublishedFigures, Shown
+from services.reporting.entrypoints.views.progress import ReportedSchoolView
 
 __all__ = [
     "ChangeView",
@@ -87,13 +88,8 @@ class ReturnVersionView(BaseModel):
 
     @classmethod
     def of(cls, found: ImpactReturn) -> ReturnVersionView:
-        return cls(
-            return_id=found.return_id,
-            version=found.version,
-            replaces=found.replaces,
-            submitted_at=found.submitted_at,
-            **asdict(found.figures),
-        )
+        # The return's fields and its figures', by name.
+        return cls.model_validate({**asdict(found), **asdict(found.figures)})
 
 
 class SubmittedReturnView(PeriodView):
@@ -144,11 +140,7 @@ class PublishedPeriodView(PeriodView):
     figures: PublishedFiguresView
 
 
-class SchoolImpactView(BaseModel):
-    urn: str
-    cohort_id: str
-    school_name: str
-    enrolled_on: date
+class SchoolImpactView(ReportedSchoolView):
     programme_ends_on: date
     returns_due: list[PeriodView] = Field(description="The baseline and every term of the school's 18 months")
     returns: list[ReturnHistoryView] = Field(description="What the school returned, with every earlier version")
@@ -158,12 +150,8 @@ class SchoolImpactView(BaseModel):
 
     @classmethod
     def of(cls, impact: SchoolImpact) -> SchoolImpactView:
-        school = impact.school
         return cls(
-            urn=school.urn,
-            cohort_id=school.cohort_id,
-            school_name=school.school_name,
-            enrolled_on=school.enrolled_on,
+            **ReportedSchoolView.model_validate(impact.school).model_dump(),
             programme_ends_on=impact.programme_ends_on,
             returns_due=[PeriodView.of(period) for period in impact.periods_due],
             returns=[

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.reporting.domain.progress import JourneyState, SchoolProgress, SchoolStatus
 
-__all__ = ["JourneyView", "ModulesView", "SchoolProgressView"]
+__all__ = ["JourneyView", "ModulesView", "ReportedSchoolView", "SchoolProgressView"]
 
 
 class ModulesView(BaseModel):
@@ -49,11 +50,18 @@ class JourneyView(BaseModel):
         )
 
 
-class SchoolProgressView(BaseModel):
+class ReportedSchoolView(BaseModel):
+    """The school a report is about, as enrolment enrolled it; the reports' views start with it."""
+
+    model_config = ConfigDict(from_attributes=True)  # read from a ReportedSchool's attributes of the same names
+
     urn: str
     cohort_id: str
     school_name: str
     enrolled_on: date
+
+
+class SchoolProgressView(ReportedSchoolView):
     school_phase: str | None = Field(description="Phase of education (primary, secondary, ...)")
     local_authority: str | None
     status: SchoolStatus = Field(description="active, withdrawn or completed (from enrolment)")
@@ -71,29 +79,13 @@ class SchoolProgressView(BaseModel):
 
     @classmethod
     def of(cls, progress: SchoolProgress) -> SchoolProgressView:
-        school, modules = progress.school, progress.modules
-        return cls(
-            urn=school.urn,
-            cohort_id=school.cohort_id,
-            school_name=school.school_name,
-            enrolled_on=school.enrolled_on,
-            school_phase=school.phase,
-            local_authority=school.local_authority,
-            status=progress.status,
-            ended_on=progress.ended_on,
-            staff_counted=progress.staff_counted,
-            modules=ModulesView(
-                module_completions=modules.module_completions,
-                staff_with_completions=modules.staff_with_completions,
-                staff_completed_all=modules.staff_completed_all,
-                completions_by_module=modules.completions_by_module,
-            ),
-            circles_held=progress.circles_held,
-            half_terms_with_circle=list(progress.half_terms_with_circle),
-            leadership_days_attended=progress.leadership_days_attended,
-            leadership_days_headteacher_attended=progress.leadership_days_headteacher_attended,
-            mentoring_sessions=progress.mentoring_sessions,
-            immersion_days=progress.immersion_days,
-            practitioners_trained=progress.practitioners_trained,
-            journey=JourneyView.of(progress.journey),
+        school = progress.school
+        # Progress's fields and the school's of the same names, its phase renamed, the journey as its events said.
+        return cls.model_validate(
+            {
+                **asdict(progress),
+                **asdict(school),
+                "school_phase": school.phase,
+                "journey": JourneyView.of(progress.journey),
+            }
         )
