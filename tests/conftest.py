@@ -15,6 +15,7 @@ from temporalio.client import Client
 
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack, isolated_settings
+from tests.browser import CHROMIUM_MISSING, chromium_binary
 from tests.clients import Platform
 
 
@@ -97,3 +98,12 @@ async def db(stack: Endpoints) -> AsyncIterator[asyncpg.Pool]:
         yield pool
     finally:
         await pool.close()
+
+
+@pytest.fixture
+def chromium() -> str:
+    """The headless browser's binary; a test that needs one is skipped, saying so, where it is not installed."""
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip(CHROMIUM_MISSING)
+    return binary

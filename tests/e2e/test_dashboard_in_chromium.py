@@ -7,12 +7,11 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 
-import pytest
 from nats.js import JetStreamContext
 
 from contracts.events import ModuleCompleted
 from runtime.local.stack import LocalStack
-from tests.browser import CHROMIUM_MISSING, Chromium, chromium_binary
+from tests.browser import Chromium
 from tests.clients import Platform
 from tests.support import enrolled_school, eventually
 from tests.support_events import publish_event
@@ -21,14 +20,11 @@ COHORT = "e2e-chromium"
 
 
 async def test_a_new_event_appears_on_the_open_dashboard_without_a_reload(
-    local_stack: LocalStack, api: Platform, js: JetStreamContext
+    local_stack: LocalStack, api: Platform, js: JetStreamContext, chromium: str
 ) -> None:
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip(CHROMIUM_MISSING)
     urn = await enrolled_school(api, COHORT)
     completions = f"document.querySelector('#cohort-{COHORT}-schools-{urn} td[data-column=\"7\"]')?.textContent"
-    with Chromium(binary) as browser:
+    with Chromium(chromium) as browser:
         await asyncio.to_thread(browser.open, api.reporting.dashboard_login_url(local_stack.token()))
 
         async def live() -> bool:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from runtime.local.endpoints import Endpoints
-from tests.browser import CHROMIUM_MISSING, Chromium, chromium_binary
+from tests.browser import Chromium
 from tests.support import eventually
 
 SERVICES = ("enrolment", "learning", "circles", "reporting")
@@ -34,12 +34,9 @@ async def test_docs_page_loads_only_assets_the_service_itself_serves(
 
 @pytest.mark.parametrize("service", SERVICES)
 async def test_docs_show_the_operations_in_a_browser_with_no_network(
-    stack: Endpoints, stack_dir: Path, service: str
+    stack: Endpoints, stack_dir: Path, service: str, chromium: str
 ) -> None:
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip(CHROMIUM_MISSING)
-    with Chromium(binary, offline=True) as browser:
+    with Chromium(chromium, offline=True) as browser:
         await asyncio.to_thread(browser.open, f"{stack.url(service)}/docs")
 
         async def operations_shown() -> int | None:

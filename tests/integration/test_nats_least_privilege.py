@@ -31,14 +31,3 @@ async def test_process_cannot_create_a_stream(local_stack: LocalStack) -> None:
         assert await violation_reported(errors, "$JS.API.STREAM.CREATE.RSP_ROGUE")
     finally:
         await learning.close()
-
-
-async def test_process_still_reads_through_its_own_inbox(local_stack: LocalStack) -> None:
-    errors: list[str] = []
-    learning = await connect_as_process(local_stack, "learning", errors)
-    try:
-        info = await learning.jetstream().stream_info("RSP_LEARNING")
-        assert info.config.name == "RSP_LEARNING"
-        assert errors == []
-    finally:
-        await learning.close()
