@@ -5,7 +5,7 @@ rsp status          is the running stack healthy, and where is it
 rsp token           mint a bearer token
 rsp dead-letters    list the events no consumer could handle; --replay SEQ... or --replay-all sends them back
 rsp asyncapi        print the AsyncAPI document of every event
-rsp test [ARGS]     ruff, mypy --strict and the whole pytest suite (ARGS go to pytest)
+rsp test [ARGS]     ruff, mypy --strict, the main suite, then the fuzzing and fault stages (ARGS: pytest alone)
 
 and the commands the services provide (entry points `rsp.commands`): rsp erase-personal-data (enrolment: apply
 the retention rule), rsp seed-demo (enrolment: the demo cohort), rsp rebuild-reporting (reporting: replay the
@@ -186,13 +186,21 @@ def _run_provided(command: Command, args: argparse.Namespace) -> int:
         return 2
 
 
+# Stages with stacks of their own, after the main suite: each starts its servers once for itself.
+_STAGES = ("tests/fuzz", "tests/faults")
+
+
 def test(pytest_args: list[str]) -> int:
+    """Lint, types, then the main suite and each stage. Given ARGS, pytest runs just what they select."""
     python = sys.executable
+    stages = [str(ROOT / stage) for stage in _STAGES if (ROOT / stage).is_dir()]
+    main_suite = [f"--ignore={stage}" for stage in stages]
+    runs = [pytest_args] if pytest_args else [main_suite, *([stage] for stage in stages)]
     steps = [
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", "."],
         [python, "-m", "mypy", "."],
-        [python, "-m", "pytest", *pytest_args],
+        *([python, "-m", "pytest", *run] for run in runs),
     ]
     for step in steps:
         print("rsp test:", " ".join(step[2:]), flush=True)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
+from runtime.api_document import Error
 from runtime.auth import SESSION_COOKIE, Authenticator, Principal
 from services.reporting.domain.errors import NoSuchCohort
 from services.reporting.entrypoints.authorisation import POLICY
@@ -49,7 +50,11 @@ def _pages_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate:
     router = APIRouter(tags=["dashboard"])
     viewer_of = Depends(authenticate.with_cookie())
 
-    @router.get("/dashboard/login", summary="Open the dashboard with a token (kept in a cookie)")
+    @router.get(
+        "/dashboard/login",
+        summary="Open the dashboard with a token (kept in a cookie)",
+        responses={401: {"model": Error, "description": "The token in the link is not valid"}},
+    )
     async def login(token: Annotated[str, Query(description="A token from `rsp token`")]) -> RedirectResponse:
         principal = authenticate.principal_of(token)  # refuses a bad token before any cookie is set
         POLICY.check(principal, "open_dashboard")
