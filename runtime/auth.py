@@ -129,6 +129,10 @@ class Policy:
         self._allowed = allowed
         self._hidden_school = hidden_school
 
+    def allows(self, principal: Principal, action: str) -> bool:
+        """Whether the principal's role may take `action` at all (for what a page shows, not whether it opens)."""
+        return principal.role in self._allowed[action]
+
     def check(self, principal: Principal, action: str, urn: str | None = None) -> None:
         if principal.role not in self._allowed[action]:
             raise Forbidden(f"role {principal.role.value} may not {action.replace('_', ' ')}")

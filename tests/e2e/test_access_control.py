@@ -36,6 +36,8 @@ COHORT = "e2e-access"
 # Each impact return in the matrix has a roll of its own, so each is a new version rather than a repeat.
 _rolls = itertools.count(300)
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
+# A school's own detail (its staff ids, its at-risk reasons): not for commissioners, who read aggregates.
+SCHOOL_DETAIL = frozenset({ADMIN, FACILITATOR, SCHOOL})
 STAFF = "<the registered staff member>"  # in a body: the `{staff_id}` registered for the case
 TODAY = datetime.now(UTC).date()
 
@@ -185,8 +187,8 @@ ENDPOINTS = [
     Endpoint("schedule circle", "circles", "POST", "/schools/{urn}/circles", frozenset({ADMIN, FACILITATOR, SCHOOL}),
              True, lambda urn: {"kind": "practice_discussion", "scheduled_for": str(TODAY),
                                 "facilitator_staff_id": STAFF}, succeeds_with=201, staffed=True),
-    Endpoint("read circles", "circles", "GET", "/schools/{urn}/circles", frozenset(Role), True),
-    Endpoint("read circle", "circles", "GET", "/schools/{urn}/circles/{circle_id}", frozenset(Role), True),
+    Endpoint("read circles", "circles", "GET", "/schools/{urn}/circles", SCHOOL_DETAIL, True),
+    Endpoint("read circle", "circles", "GET", "/schools/{urn}/circles/{circle_id}", SCHOOL_DETAIL, True),
     Endpoint("record circle held", "circles", "POST", "/schools/{urn}/circles/{circle_id}/record",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
              lambda urn: {"participant_count": 5, "themes": ["attachment"], "reflection": "matrix"}),
@@ -195,22 +197,24 @@ ENDPOINTS = [
     Endpoint("reschedule circle", "circles", "POST", "/schools/{urn}/circles/{circle_id}/rescheduling",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
              lambda urn: {"scheduled_for": str(TODAY + timedelta(days=1))}),
-    Endpoint("read school half-terms", "circles", "GET", "/schools/{urn}/half-terms", frozenset(Role), True),
+    Endpoint("read school half-terms", "circles", "GET", "/schools/{urn}/half-terms", SCHOOL_DETAIL, True),
     Endpoint("read cohort half-terms", "circles", "GET", f"/cohorts/{COHORT}/half-terms", frozenset({ADMIN, VIEWER}),
              False),
     Endpoint("read half-term calendar", "circles", "GET", "/half-terms", frozenset(Role), False),
-    Endpoint("read school progress", "reporting", "GET", "/schools/{urn}/progress", frozenset(Role), True),
-    Endpoint("read all progress", "reporting", "GET", "/progress", frozenset(Role), False),
+    Endpoint("read school progress", "reporting", "GET", "/schools/{urn}/progress", SCHOOL_DETAIL, True),
+    Endpoint("read all progress", "reporting", "GET", "/progress", SCHOOL_DETAIL, False),
     Endpoint("open dashboard", "reporting", "GET", "/dashboard", frozenset(Role), False),
-    Endpoint("read all progress csv", "reporting", "GET", "/progress.csv", frozenset(Role), False),
-    Endpoint("open school dashboard", "reporting", "GET", "/dashboard/schools/{urn}", frozenset(Role), True),
+    Endpoint("read all progress csv", "reporting", "GET", "/progress.csv", SCHOOL_DETAIL, False),
+    Endpoint("open school dashboard", "reporting", "GET", "/dashboard/schools/{urn}", SCHOOL_DETAIL, True),
     Endpoint("read dashboard school csv", "reporting", "GET", "/dashboard/schools/{urn}/figures.csv",
-             frozenset(Role), True),
+             SCHOOL_DETAIL, True),
     Endpoint("read dashboard cohort csv", "reporting", "GET", f"/dashboard/cohorts/{COHORT}/schools.csv",
-             frozenset(Role), False),
-    Endpoint("follow dashboard live", "reporting", "GET", "/dashboard/live", frozenset(Role), False,
+             SCHOOL_DETAIL, False),
+    Endpoint("read dashboard cohort progress csv", "reporting", "GET",
+             f"/dashboard/cohorts/{COHORT}/progress-over-time.csv", frozenset(Role), False),
+    Endpoint("follow dashboard live", "reporting", "GET", "/dashboard/live", SCHOOL_DETAIL, False,
              params={"timeout": "1"}),
-    Endpoint("follow live event feed", "reporting", "GET", "/events/live", frozenset(Role), False,
+    Endpoint("follow live event feed", "reporting", "GET", "/events/live", SCHOOL_DETAIL, False,
              params={"timeout": "1"}),
     Endpoint("submit impact return", "reporting", "POST", "/schools/{urn}/impact/returns",
              frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
@@ -427,6 +431,20 @@ async def test_school_sees_only_itself_in_progress_and_on_the_dashboard(
     assert page.status_code == 200
     assert schools.own in page.text
     assert schools.other not in page.text
+
+
+async def test_commissioner_sees_cohort_figures_but_no_school_named_on_the_dashboard(
+    local_stack: LocalStack, stack: Endpoints, schools: Schools
+) -> None:
+    token = _token(local_stack, VIEWER, schools.own)
+    async with platform_as(stack, token) as commissioner:
+        page = await commissioner.reporting.dashboard()
+
+    assert page.status_code == 200
+    assert f"cohort-{COHORT}-progress-chart" in page.text
+    assert "Impact against baseline" in page.text
+    assert f"cohort-{COHORT}-schools" not in page.text
+    assert "/dashboard/schools/" not in page.text
 
 
 async def test_dashboard_cookie_opens_no_api(local_stack: LocalStack, stack: Endpoints) -> None:

@@ -122,7 +122,7 @@ async def test_live_feed_streams_new_events_in_their_envelope_and_resumes_after_
     local_stack: LocalStack, stack: Endpoints, api: Platform, js: JetStreamContext
 ) -> None:
     urn = await enrolled_school(api, COHORT)
-    async with platform_as(stack, local_stack.token(Role.VIEWER, "other-dashboard"), seconds=30) as reader:
+    async with platform_as(stack, local_stack.token(Role.PROGRAMME_ADMIN, "other-dashboard"), seconds=30) as reader:
         opened = asyncio.Event()
         listening = asyncio.create_task(_sse(reader, 1, opened))
         await asyncio.wait_for(opened.wait(), 30)  # the stream starts at the newest event: open it before publishing

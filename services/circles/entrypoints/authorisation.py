@@ -20,8 +20,9 @@ POLICY = Policy(
         "record_circle_held": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         "cancel_circle": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         "reschedule_circle": frozenset({ADMIN, FACILITATOR, SCHOOL}),
-        "read_circles": frozenset({ADMIN, FACILITATOR, SCHOOL, VIEWER}),
-        "read_school_half_terms": frozenset({ADMIN, FACILITATOR, SCHOOL, VIEWER}),
+        # A school's circles name its staff: not for commissioners, who read the cohort's roll-up.
+        "read_circles": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        "read_school_half_terms": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         # A cohort's roll-up names every school in it: only those who see every school.
         "read_cohort_half_terms": frozenset({ADMIN, VIEWER}),
         "read_half_term_calendar": frozenset(Role),

@@ -15,13 +15,19 @@ __all__ = ["POLICY", "in_reach"]
 EVERYONE = frozenset(Role)
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
 
+# Commissioners (viewers) read aggregate figures only: a cohort's totals, progress over time and its suppressed
+# impact table, never one school's detail (its at-risk reasons, its staff ids in events).
+SCHOOL_DETAIL = frozenset({ADMIN, FACILITATOR, SCHOOL})
+
 POLICY = Policy(
     {
-        "read_school_progress": EVERYONE,
-        "read_progress": EVERYONE,
+        "read_school_progress": SCHOOL_DETAIL,
+        "read_progress": SCHOOL_DETAIL,
+        # The overview: a viewer's shows each cohort's figures, without the table of its schools.
         "open_dashboard": EVERYONE,
-        # Events carry no personal data; schools and facilitators get only their own schools' events.
-        "read_live_feed": EVERYONE,
+        "read_school_dashboard": SCHOOL_DETAIL,
+        # Events carry ids, not personal data; schools and facilitators get only their own schools' events.
+        "read_live_feed": SCHOOL_DETAIL,
         "submit_impact_return": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         "read_school_impact": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         # A cohort's table shows every school in it (suppressed): not for one school's own users.

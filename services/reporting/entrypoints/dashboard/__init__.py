@@ -66,12 +66,13 @@ def _pages_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate:
     async def overview(caller: Principal = viewer_of) -> HTMLResponse:
         POLICY.check(caller, "open_dashboard")
         views = await queries.cohort_overviews(unit_of_work, POLICY.schools_in_reach(caller))
-        sections = "".join(cohort_section(view) for view in views) or "<p>No schools enrolled yet.</p>"
+        detailed = POLICY.allows(caller, "read_school_dashboard")
+        sections = "".join(cohort_section(view, detailed) for view in views) or "<p>No schools enrolled yet.</p>"
         return HTMLResponse(page("Cohort overview", f"<h1>Cohort overview</h1>{sections}"))
 
     @router.get("/dashboard/schools/{urn}", response_class=HTMLResponse, summary="One school's page")
     async def school_page(caller: Principal = viewer_of, urn: str = _URN_PATH) -> HTMLResponse:
-        POLICY.check(caller, "open_dashboard", urn)
+        POLICY.check(caller, "read_school_dashboard", urn)
         progress, row = await queries.school_with_impact(unit_of_work, urn)
         return HTMLResponse(page(progress.school.school_name, school_content(progress, row)))
 
@@ -92,7 +93,7 @@ def _csv_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: A
         caller: Principal = viewer_of,
         cohort_id: str = Path(pattern=COHORT_ID_PATTERN, description="The cohort's id"),
     ) -> Response:
-        POLICY.check(caller, "open_dashboard")
+        POLICY.check(caller, "read_school_dashboard" if table == "schools" else "open_dashboard")
         views = await queries.cohort_overviews(unit_of_work, POLICY.schools_in_reach(caller), cohort_id)
         if not views:
             raise NoSuchCohort(cohort_id)
@@ -103,7 +104,7 @@ def _csv_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: A
         "/dashboard/schools/{urn}/{table}.csv", response_class=Response, summary="A table of a school's page as CSV"
     )
     async def school_csv(table: SchoolTable, caller: Principal = viewer_of, urn: str = _URN_PATH) -> Response:
-        POLICY.check(caller, "open_dashboard", urn)
+        POLICY.check(caller, "read_school_dashboard", urn)
         progress, row = await queries.school_with_impact(unit_of_work, urn)
         chosen = school_tables(progress, row)[table]
         return csv_response(f"school-{urn}-{table}.csv", chosen.header, chosen.rows)
@@ -127,7 +128,8 @@ def _live_router(authenticate: Authenticator, streams: LiveStreams) -> APIRouter
         after: int | None = AFTER,
         last_event_id: str | None = LAST_EVENT_ID,
     ) -> StreamingResponse:
-        POLICY.check(caller, "open_dashboard")
+        # Live updates carry each school's events: for those who see schools, not aggregates only.
+        POLICY.check(caller, "read_school_dashboard")
         return streams.response(caller, last_event_id, after, limit, seconds)
 
     # The page's own script and style: no CDN, served from here, holding no data (so no token needed).

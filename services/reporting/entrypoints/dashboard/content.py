@@ -90,7 +90,8 @@ def _school_impact_chart(chart_id: str, table: Table) -> str:
     )
 
 
-def cohort_section(view: CohortOverview) -> str:
+def cohort_section(view: CohortOverview, detailed: bool = True) -> str:
+    """A cohort's part of the overview; without `detailed` (aggregate figures only) no school is named."""
     tables, prefix = cohort_tables(view), f"cohort-{view.cohort_id}"
     csv = f"/dashboard/cohorts/{view.cohort_id}"
     at_risk = [p for p in view.schools if p.journey.at_risk]
@@ -111,9 +112,13 @@ def cohort_section(view: CohortOverview) -> str:
         f'<section aria-labelledby="{prefix}-heading"><h2 id="{prefix}-heading">{escape(view.name)} '
         f"({escape(view.cohort_id)})</h2>"
         f'<p id="{prefix}-count">{len(view.schools)} schools, {len(at_risk)} flagged at risk.</p>'
-        f"<h3>Schools</h3>{table_html(tables['schools'], prefix, f'{csv}/schools.csv')}"
-        f'<h3>Schools at risk</h3><div class="at-risk">{flags}</div>'
-        f"<h3>Progress over time</h3>{progress_chart}"
+        + (
+            f"<h3>Schools</h3>{table_html(tables['schools'], prefix, f'{csv}/schools.csv')}"
+            f'<h3>Schools at risk</h3><div class="at-risk">{flags}</div>'
+            if detailed
+            else ""
+        )
+        + f"<h3>Progress over time</h3>{progress_chart}"
         f"{table_html(tables['progress-over-time'], prefix, f'{csv}/progress-over-time.csv')}"
         f"<h3>Impact against baseline</h3>{_cohort_impact_chart(f'{prefix}-impact-chart', tables['impact-change'])}"
         f"{table_html(tables['impact-change'], prefix, f'{csv}/impact-change.csv')}</section>"
