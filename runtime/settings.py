@@ -59,6 +59,9 @@ class Settings(BaseSettings):
 
     otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint; unset: console")
     traces_file: Path | None = Field(default=None, description="Write console spans here, one JSON per line")
+    trace_sample_ratio: float = Field(
+        default=1.0, gt=0, le=1, description="Share of new traces kept (a request's own trace decision is kept)"
+    )
     log_level: str = "INFO"
     relay_poll_seconds: float = Field(default=1.0, gt=0, description="Outbox relay's fallback poll interval")
     max_body_bytes: int = Field(

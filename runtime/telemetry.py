@@ -15,6 +15,7 @@ from opentelemetry.propagate import extract, inject
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
 from runtime.settings import Settings
 
@@ -45,7 +46,10 @@ def setup_telemetry(process: str, settings: Settings) -> TracerProvider:
     global _provider
     if _provider is not None:
         return _provider
-    provider = TracerProvider(resource=Resource.create({"service.name": f"rsp-{process}"}))
+    # Sampling keeps tracing cheap at load without turning it off: a request that arrives with a trace keeps its
+    # caller's decision, so a trace is whole or absent, never cut.
+    sampler = ParentBased(TraceIdRatioBased(settings.trace_sample_ratio))
+    provider = TracerProvider(resource=Resource.create({"service.name": f"rsp-{process}"}), sampler=sampler)
     provider.add_span_processor(BatchSpanProcessor(_exporter(settings, process), schedule_delay_millis=500))
     trace.set_tracer_provider(provider)
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
