@@ -71,6 +71,15 @@ async def _learner(api: Platform, urn: str) -> tuple[str, str]:
     return staff_id, mbox
 
 
+async def _learner_completed(api: Platform, module: int) -> tuple[str, str, str, dict[str, Any]]:
+    """A mapped learner of a new school whose statement completing `module` was taken; (urn, id, mbox, statement)."""
+    urn = await enrolled_school(api, COHORT)
+    staff_id, mbox = await _learner(api, urn)
+    statement = _statement({"mbox": mbox}, module)
+    assert (await _post(api, statement)).status_code == 200
+    return urn, staff_id, mbox, statement
+
+
 async def _completed(api: Platform, urn: str, staff_id: str) -> list[int]:
     progress = (await api.learning.staff_progress(urn, staff_id)).json()
     modules: list[int] = progress["modules_completed"]
@@ -144,10 +153,7 @@ async def test_same_statement_sent_twice_counts_once(api: Platform, db: asyncpg.
 async def test_voiding_statement_withdraws_the_completion_it_names(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id, mbox = await _learner(api, urn)
-    statement = _statement({"mbox": mbox}, 8)
-    assert (await _post(api, statement)).status_code == 200
+    urn, staff_id, _, statement = await _learner_completed(api, 8)
     voiding = {
         "actor": {"mbox": "mailto:lms-admin@lms.example.org"},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}},
@@ -320,10 +326,7 @@ async def test_statement_the_specification_forbids_refuses_its_whole_batch(
 async def test_refused_statement_never_brings_back_a_voided_completion(
     api: Platform, db: asyncpg.Pool, js: JetStreamContext
 ) -> None:
-    urn = await enrolled_school(api, COHORT)
-    staff_id, mbox = await _learner(api, urn)
-    statement = _statement({"mbox": mbox}, 9)
-    assert (await _post(api, statement)).status_code == 200
+    urn, staff_id, mbox, statement = await _learner_completed(api, 9)
     voiding = {"actor": AGENT, "verb": VOIDED, "object": {"objectType": "StatementRef", "id": statement["id"]}}
     assert (await _post(api, voiding)).status_code == 200
     before = await WRITTEN.taken(db, js)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from services.circles.domain.circle import Circle
 from services.circles.domain.model import CircleSchool, CohortDates, RosterMember
-from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.fakes import FakeTable, FakeUnitOfWork
 
 
 class FakeCircleSchools:
@@ -36,15 +36,11 @@ class FakeCircleSchools:
                 self.roster.rows[staff_id] = replace(member, urn=successor_urn)
 
 
-class FakeCohortDates:
+class FakeCohortDates(FakeTable[str, CohortDates]):
     def __init__(self) -> None:
-        self.rows: dict[str, CohortDates] = {}
+        super().__init__(lambda cohort: cohort.cohort_id)
 
-    async def get(self, cohort_id: str) -> CohortDates | None:
-        return self.rows.get(cohort_id)
-
-    async def save(self, cohort: CohortDates) -> None:
-        self.rows[cohort.cohort_id] = cohort
+    save = FakeTable.add
 
 
 class FakeRoster:

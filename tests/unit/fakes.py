@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 from uuid import UUID, uuid4
 
 from contracts import Envelope, Event
@@ -22,6 +23,24 @@ class NotFaked:
         if name.startswith("__"):
             raise AttributeError(name)
         raise NotImplementedError(f"{type(self).__name__}.{name} is not faked: test it against Postgres")
+
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+class FakeTable(Generic[K, T]):
+    """A table's rows by their key: `get` one, `add` one (a row with a key already there replaces it)."""
+
+    def __init__(self, key: Callable[[T], K]) -> None:
+        self.rows: dict[K, T] = {}
+        self._key = key
+
+    async def get(self, key: K) -> T | None:
+        return self.rows.get(key)
+
+    async def add(self, row: T) -> None:
+        self.rows[self._key(row)] = row
 
 
 class FakeUnitOfWork:

@@ -9,7 +9,7 @@ from uuid import UUID
 from services.learning.domain import model
 from services.learning.domain.sessions import Session
 from services.learning.domain.xapi import StoredStatement
-from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.fakes import FakeTable, FakeUnitOfWork
 
 __all__ = ["FakeLearningUnitOfWork"]
 
@@ -125,18 +125,11 @@ class FakeActors:
         self.rows[actor_key] = staff_id
 
 
-class FakeStatements:
+class FakeStatements(FakeTable[UUID, StoredStatement]):
     def __init__(self) -> None:
-        self.rows: dict[UUID, StoredStatement] = {}
+        super().__init__(lambda statement: statement.statement_id)
 
-    async def get(self, statement_id: UUID) -> StoredStatement | None:
-        return self.rows.get(statement_id)
-
-    async def add(self, statement: StoredStatement) -> None:
-        self.rows[statement.statement_id] = statement
-
-    async def settle(self, statement: StoredStatement) -> None:
-        self.rows[statement.statement_id] = statement
+    settle = FakeTable.add
 
     async def voiding(self, statement_id: UUID) -> StoredStatement | None:
         return next((s for s in self.rows.values() if s.is_voiding and s.object_id == str(statement_id)), None)
@@ -145,18 +138,11 @@ class FakeStatements:
         return [s for s in self.rows.values() if s.unmatched and actor_key in (None, s.actor_key)]
 
 
-class FakeSessions:
+class FakeSessions(FakeTable[UUID, Session]):
     def __init__(self) -> None:
-        self.rows: dict[UUID, Session] = {}
+        super().__init__(lambda session: session.session_id)
 
-    async def get(self, session_id: UUID) -> Session | None:
-        return self.rows.get(session_id)
-
-    async def add(self, session: Session) -> None:
-        self.rows[session.session_id] = session
-
-    async def update(self, session: Session) -> None:
-        self.rows[session.session_id] = session
+    update = FakeTable.add
 
     async def leadership_day(self, cohort_id: str, day_number: int) -> Session | None:
         return next(

@@ -12,7 +12,7 @@ live here and `tests/unit/test_xapi_conformance.py` holds the specification's ca
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -101,17 +101,15 @@ def statement_id_of(item: Any) -> str | None:
 def check_statement(item: Any, where: str) -> None:
     """Refuse, naming the property, a statement the specification says an LRS must reject."""
     statement = _properties(item, where, _STATEMENT, required=("actor", "verb", "object"))
-    if "id" in statement:
-        _uuid(statement["id"], f"{where}.id")
+    _each_present(statement, where, _uuid, "id")
     _body(statement, where, in_sub_statement=False)
-    if "stored" in statement:
-        parse_timestamp(statement["stored"], f"{where}.stored")
-    if "authority" in statement:
-        _authority(statement["authority"], f"{where}.authority")
-    if "version" in statement:
-        version = statement["version"]
-        if not isinstance(version, str) or not _VERSION.match(version):
-            raise _fail(f"{where}.version", "must be 1.0.x (this is an xAPI 1.0.3 LRS)")
+    _each_present(statement, where, parse_timestamp, "stored")
+    _each_present(statement, where, _authority, "authority")
+    _each_present(statement, where, _version, "version")
+
+
+def _version(value: Any, where: str) -> None:
+    _matching(_VERSION, value, where, "must be 1.0.x (this is an xAPI 1.0.3 LRS)")
 
 
 def _body(statement: Mapping[str, Any], where: str, *, in_sub_statement: bool) -> None:
@@ -121,14 +119,11 @@ def _body(statement: Mapping[str, Any], where: str, *, in_sub_statement: bool) -
     object_type = _object(statement["object"], f"{where}.object", in_sub_statement=in_sub_statement)
     if verb_id == VOIDED and object_type != "StatementRef":
         raise _fail(f"{where}.object", "a voiding statement's object must be a StatementRef")
-    if "result" in statement:
-        _result(statement["result"], f"{where}.result")
+    _each_present(statement, where, _result, "result")
     if "context" in statement:
         _context(statement["context"], f"{where}.context", object_type)
-    if "timestamp" in statement:
-        parse_timestamp(statement["timestamp"], f"{where}.timestamp")
-    if "attachments" in statement:
-        _attachments(statement["attachments"], f"{where}.attachments")
+    _each_present(statement, where, parse_timestamp, "timestamp")
+    _each_present(statement, where, _attachments, "attachments")
 
 
 def _properties(
@@ -151,22 +146,32 @@ def _properties(
     return value
 
 
+def _each_present(found: Mapping[str, Any], where: str, check: Callable[[Any, str], object], *names: str) -> None:
+    """Check with `check` each of the optional properties `names` that is present."""
+    for name in names:
+        if name in found:
+            check(found[name], f"{where}.{name}")
+
+
 def _string(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise _fail(where, "must be a string")
     return value
 
 
+def _matching(pattern: re.Pattern[str], value: Any, where: str, problem: str) -> str:
+    """`value`, when it is a string `pattern` matches; else refuse it with `problem`."""
+    if not isinstance(value, str) or not pattern.match(value):
+        raise _fail(where, problem)
+    return value
+
+
 def _uuid(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _UUID.match(value):
-        raise _fail(where, "must be a UUID in its standard form (8-4-4-4-12 hexadecimal digits)")
-    return value.lower()
+    return _matching(_UUID, value, where, "must be a UUID in its standard form (8-4-4-4-12 hexadecimal digits)").lower()
 
 
 def _iri(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
-        raise _fail(where, "must be an IRI (absolute, with a scheme such as https:)")
-    return value
+    return _matching(_IRI, value, where, "must be an IRI (absolute, with a scheme such as https:)")
 
 
 def _boolean(value: Any, where: str) -> None:
@@ -181,8 +186,7 @@ def _number(value: Any, where: str) -> float:
 
 
 def _language_tag(value: Any, where: str) -> None:
-    if not isinstance(value, str) or not _LANGUAGE_TAG.match(value):
-        raise _fail(where, "must be an RFC 5646 language tag (e.g. en-GB)")
+    _matching(_LANGUAGE_TAG, value, where, "must be an RFC 5646 language tag (e.g. en-GB)")
 
 
 def _language_map(value: Any, where: str) -> None:
@@ -206,16 +210,12 @@ def _identifiers(agent: Mapping[str, Any], where: str) -> int:
     present = [ifi for ifi in _IFIS if ifi in agent]
     if len(present) > 1:
         raise _fail(where, f"has more than one identifier ({', '.join(present)}); xAPI allows exactly one")
-    if "name" in agent:
-        _string(agent["name"], f"{where}.name")
-    if "mbox" in agent and (not isinstance(agent["mbox"], str) or not _MBOX.match(agent["mbox"])):
-        raise _fail(f"{where}.mbox", "must be a mailto: IRI")
-    if "mbox_sha1sum" in agent and (
-        not isinstance(agent["mbox_sha1sum"], str) or not _SHA1.match(agent["mbox_sha1sum"])
-    ):
-        raise _fail(f"{where}.mbox_sha1sum", "must be 40 hexadecimal characters")
-    if "openid" in agent:
-        _iri(agent["openid"], f"{where}.openid")
+    _each_present(agent, where, _string, "name")
+    if "mbox" in agent:
+        _matching(_MBOX, agent["mbox"], f"{where}.mbox", "must be a mailto: IRI")
+    if "mbox_sha1sum" in agent:
+        _matching(_SHA1, agent["mbox_sha1sum"], f"{where}.mbox_sha1sum", "must be 40 hexadecimal characters")
+    _each_present(agent, where, _iri, "openid")
     if "account" in agent:
         account = _properties(agent["account"], f"{where}.account", ("homePage", "name"), ("homePage", "name"))
         _iri(account["homePage"], f"{where}.account.homePage")
@@ -314,15 +314,9 @@ def _activity(value: Any, where: str) -> str:
 
 def _definition(value: Any, where: str) -> None:
     definition = _properties(value, where, _DEFINITION)
-    for text in ("name", "description"):
-        if text in definition:
-            _language_map(definition[text], f"{where}.{text}")
-    if "type" in definition:
-        _iri(definition["type"], f"{where}.type")
-    if "moreInfo" in definition:
-        _iri(definition["moreInfo"], f"{where}.moreInfo")
-    if "extensions" in definition:
-        _extensions(definition["extensions"], f"{where}.extensions")
+    _each_present(definition, where, _language_map, "name", "description")
+    _each_present(definition, where, _iri, "type", "moreInfo")
+    _each_present(definition, where, _extensions, "extensions")
     lists = sorted(_COMPONENT_LISTS & set(definition))
     interaction = definition.get("interactionType")
     if interaction is None:
@@ -362,17 +356,15 @@ def _components(value: Any, where: str) -> None:
 
 def _result(value: Any, where: str) -> None:
     result = _properties(value, where, _RESULT)
-    for flag in ("success", "completion"):
-        if flag in result:
-            _boolean(result[flag], f"{where}.{flag}")
-    if "response" in result:
-        _string(result["response"], f"{where}.response")
-    if "duration" in result and (not isinstance(result["duration"], str) or not _DURATION.match(result["duration"])):
-        raise _fail(f"{where}.duration", "must be an ISO 8601 duration (e.g. PT1H30M)")
-    if "extensions" in result:
-        _extensions(result["extensions"], f"{where}.extensions")
-    if "score" in result:
-        _score(result["score"], f"{where}.score")
+    _each_present(result, where, _boolean, "success", "completion")
+    _each_present(result, where, _string, "response")
+    _each_present(result, where, _duration, "duration")
+    _each_present(result, where, _extensions, "extensions")
+    _each_present(result, where, _score, "score")
+
+
+def _duration(value: Any, where: str) -> None:
+    _matching(_DURATION, value, where, "must be an ISO 8601 duration (e.g. PT1H30M)")
 
 
 def _score(value: Any, where: str) -> None:
@@ -394,10 +386,8 @@ def _score(value: Any, where: str) -> None:
 
 def _context(value: Any, where: str, object_type: str) -> None:
     context = _properties(value, where, _CONTEXT)
-    if "registration" in context:
-        _uuid(context["registration"], f"{where}.registration")
-    if "instructor" in context:
-        _actor(context["instructor"], f"{where}.instructor")
+    _each_present(context, where, _uuid, "registration")
+    _each_present(context, where, _actor, "instructor")
     if "team" in context:
         team = context["team"]
         if not isinstance(team, dict) or team.get("objectType") != "Group":
@@ -414,15 +404,13 @@ def _context(value: Any, where: str, object_type: str) -> None:
             _string(context[text], f"{where}.{text}")
             if object_type != "Activity":
                 raise _fail(f"{where}.{text}", "is only allowed when the statement's object is an Activity")
-    if "language" in context:
-        _language_tag(context["language"], f"{where}.language")
+    _each_present(context, where, _language_tag, "language")
     if "statement" in context:
         reference = _properties(context["statement"], f"{where}.statement", ("objectType", "id"), ("objectType", "id"))
         if reference["objectType"] != "StatementRef":
             raise _fail(f"{where}.statement.objectType", "must be StatementRef")
         _uuid(reference["id"], f"{where}.statement.id")
-    if "extensions" in context:
-        _extensions(context["extensions"], f"{where}.extensions")
+    _each_present(context, where, _extensions, "extensions")
 
 
 def _attachments(value: Any, where: str) -> None:
@@ -433,15 +421,12 @@ def _attachments(value: Any, where: str) -> None:
         attachment = _properties(item, at, _ATTACHMENT, ("usageType", "display", "contentType", "length", "sha2"))
         _iri(attachment["usageType"], f"{at}.usageType")
         _language_map(attachment["display"], f"{at}.display")
-        if "description" in attachment:
-            _language_map(attachment["description"], f"{at}.description")
-        if not isinstance(attachment["contentType"], str) or not _MEDIA_TYPE.match(attachment["contentType"]):
-            raise _fail(f"{at}.contentType", "must be an Internet media type")
+        _each_present(attachment, at, _language_map, "description")
+        _matching(_MEDIA_TYPE, attachment["contentType"], f"{at}.contentType", "must be an Internet media type")
         length = attachment["length"]
         if isinstance(length, bool) or not isinstance(length, int) or length < 0:
             raise _fail(f"{at}.length", "must be a whole number of octets")
-        if not isinstance(attachment["sha2"], str) or not _SHA2.match(attachment["sha2"]):
-            raise _fail(f"{at}.sha2", "must be the hexadecimal SHA-2 hash of the attachment")
+        _matching(_SHA2, attachment["sha2"], f"{at}.sha2", "must be the hexadecimal SHA-2 hash of the attachment")
         if "fileUrl" not in attachment:
             raise _fail(
                 f"{at}.fileUrl",

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import replace
 from uuid import UUID
 
 import asyncpg
 
-from runtime.database import AnyConnection
-from services.learning.domain.xapi import VOIDED, Outcome, StoredStatement
+from runtime.rows import Columns, PostgresRepository
+from services.learning.domain.xapi import VOIDED, StoredStatement
 
 __all__ = ["PostgresActorRepository", "PostgresStatementRepository"]
 
-_COLUMNS = (
-    "statement_id, fingerprint, actor_key, verb_id, object_id, object_type, completes, timestamp, outcome, "
-    "staff_id, module_number, reason, voided_by, document"
+_COLUMNS = Columns(
+    "statement_id",
+    "fingerprint",
+    "actor_key",
+    "verb_id",
+    "object_id",
+    "object_type",
+    "completes",
+    "timestamp",
+    "outcome",
+    "staff_id",
+    "module_number",
+    "reason",
+    "voided_by",
+    "document",
 )
 
 
-class PostgresActorRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresActorRepository(PostgresRepository):
     async def staff_of(self, actor_key: str) -> UUID | None:
         staff_id: UUID | None = await self._conn.fetchval(
             "SELECT staff_id FROM xapi_actors WHERE actor_key = $1", actor_key
@@ -33,29 +42,10 @@ class PostgresActorRepository:
 
 
 def _statement(row: asyncpg.Record) -> StoredStatement:
-    return StoredStatement(
-        statement_id=row["statement_id"],
-        fingerprint=row["fingerprint"],
-        actor_key=row["actor_key"],
-        verb_id=row["verb_id"],
-        object_id=row["object_id"],
-        object_type=row["object_type"],
-        completes=row["completes"],
-        timestamp=row["timestamp"],
-        outcome=cast(Outcome, row["outcome"]),
-        staff_id=row["staff_id"],
-        module_number=row["module_number"],
-        reason=row["reason"],
-        voided_by=row["voided_by"],
-        document=row["document"],
-        stored=row["stored_at"],
-    )
+    return _COLUMNS.build(StoredStatement, row, stored=row["stored_at"])
 
 
-class PostgresStatementRepository:
-    def __init__(self, conn: AnyConnection) -> None:
-        self._conn = conn
-
+class PostgresStatementRepository(PostgresRepository):
     async def get(self, statement_id: UUID) -> StoredStatement | None:
         row = await self._conn.fetchrow(
             f"SELECT {_COLUMNS}, stored_at FROM xapi_statements WHERE statement_id = $1", statement_id
@@ -63,24 +53,11 @@ class PostgresStatementRepository:
         return None if row is None else _statement(row)
 
     async def add(self, statement: StoredStatement) -> None:
-        s = statement
+        # The JSON codec encodes plain dicts only.
+        document = None if statement.document is None else dict(statement.document)
         await self._conn.execute(
-            f"INSERT INTO xapi_statements ({_COLUMNS}) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            s.statement_id,
-            s.fingerprint,
-            s.actor_key,
-            s.verb_id,
-            s.object_id,
-            s.object_type,
-            s.completes,
-            s.timestamp,
-            s.outcome,
-            s.staff_id,
-            s.module_number,
-            s.reason,
-            s.voided_by,
-            None if s.document is None else dict(s.document),
+            f"INSERT INTO xapi_statements ({_COLUMNS}) VALUES ({_COLUMNS.placeholders()})",
+            *_COLUMNS.values(replace(statement, document=document)),
         )
 
     async def settle(self, statement: StoredStatement) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -49,6 +50,8 @@ class ActorMapped(BaseModel):
 
 
 class UnmatchedStatement(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     statement_id: UUID
     verb_id: str
     object_id: str
@@ -62,12 +65,5 @@ class UnmatchedStatement(BaseModel):
 
     @classmethod
     def of(cls, statement: StoredStatement) -> UnmatchedStatement:
-        return cls(
-            statement_id=statement.statement_id,
-            verb_id=statement.verb_id,
-            object_id=statement.object_id,
-            module_number=statement.module_number,
-            timestamp=statement.timestamp,
-            outcome=statement.outcome,
-            reason=statement.reason or "no staff member is mapped to this actor (POST /xapi/actors)",
-        )
+        reason = statement.reason or "no staff member is mapped to this actor (POST /xapi/actors)"
+        return cls.model_validate(replace(statement, reason=reason))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pathlib
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -39,17 +39,18 @@ _URN_PATH = Path(pattern=URN_PATTERN, description="The school's URN")
 def build_dashboard(
     unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: Authenticator, streams: LiveStreams
 ) -> APIRouter:
-    router = APIRouter()
-    router.include_router(_pages_router(unit_of_work, authenticate))
-    router.include_router(_csv_router(unit_of_work, authenticate))
-    router.include_router(_live_router(authenticate, streams))
+    router = APIRouter(tags=["dashboard"])
+    # A bearer token, or in a browser the cookie `login` sets.
+    viewer_of = Depends(authenticate.with_cookie())
+    _add_pages(router, viewer_of, unit_of_work, authenticate)
+    _add_csv_tables(router, viewer_of, unit_of_work)
+    _add_live(router, viewer_of, streams)
     return router
 
 
-def _pages_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: Authenticator) -> APIRouter:
-    router = APIRouter(tags=["dashboard"])
-    viewer_of = Depends(authenticate.with_cookie())
-
+def _add_pages(
+    router: APIRouter, viewer_of: Any, unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: Authenticator
+) -> None:
     @router.get(
         "/dashboard/login",
         summary="Open the dashboard with a token (kept in a cookie)",
@@ -76,13 +77,8 @@ def _pages_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate:
         progress, row = await queries.school_with_impact(unit_of_work, urn)
         return HTMLResponse(page(progress.school.school_name, school_content(progress, row)))
 
-    return router
 
-
-def _csv_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: Authenticator) -> APIRouter:
-    router = APIRouter(tags=["dashboard"])
-    viewer_of = Depends(authenticate.with_cookie())
-
+def _add_csv_tables(router: APIRouter, viewer_of: Any, unit_of_work: Callable[[], ReportingUnitOfWork]) -> None:
     @router.get(
         "/dashboard/cohorts/{cohort_id}/{table}.csv",
         response_class=Response,
@@ -109,13 +105,8 @@ def _csv_router(unit_of_work: Callable[[], ReportingUnitOfWork], authenticate: A
         chosen = school_tables(progress, row)[table]
         return csv_response(f"school-{urn}-{table}.csv", chosen.header, chosen.rows)
 
-    return router
 
-
-def _live_router(authenticate: Authenticator, streams: LiveStreams) -> APIRouter:
-    router = APIRouter(tags=["dashboard"])
-    viewer_of = Depends(authenticate.with_cookie())
-
+def _add_live(router: APIRouter, viewer_of: Any, streams: LiveStreams) -> None:
     @router.get(
         "/dashboard/live",
         response_class=StreamingResponse,
@@ -137,5 +128,3 @@ def _live_router(authenticate: Authenticator, streams: LiveStreams) -> APIRouter
     async def static_file(name: Literal["dashboard.js", "dashboard.css"]) -> FileResponse:
         media = "text/javascript" if name.endswith(".js") else "text/css"
         return FileResponse(_STATIC / name, media_type=f"{media}; charset=utf-8")
-
-    return router
