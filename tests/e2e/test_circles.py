@@ -155,7 +155,7 @@ async def test_reflection_is_shown_to_the_school_and_the_programme_team_only(
     assert (await api.circles.record_held(school, circle_id, _held())).status_code == 200
 
     seen: dict[str, tuple[str | None, bool]] = {}
-    for role in Role:
+    for role in (Role.PROGRAMME_ADMIN, Role.SCHOOL, Role.FACILITATOR):
         token = mint(
             role, subject=f"reader-{role.value}", schools=(school,) if role in (Role.SCHOOL, Role.FACILITATOR) else ()
         )
@@ -164,13 +164,18 @@ async def test_reflection_is_shown_to_the_school_and_the_programme_team_only(
             listed = next(c for c in (await reader.circles.circles(school)).json() if c["circle_id"] == circle_id)
         assert one == listed
         seen[role.value] = (one["reflection"], one["has_reflection"])
+    async with platform_as(stack, mint(Role.VIEWER, subject="reader-viewer")) as commissioner:
+        refused = [
+            (await commissioner.circles.circle(school, circle_id)).status_code,
+            (await commissioner.circles.circles(school)).status_code,
+        ]
 
     assert seen == {
         "programme_admin": (REFLECTION, True),
         "school": (REFLECTION, True),
         "facilitator": (None, True),
-        "viewer": (None, True),
     }
+    assert refused == [403, 403]  # a commissioner reads cohort figures, not a school's circles
 
 
 async def test_facilitator_recording_a_circle_does_not_get_the_reflection_back(
