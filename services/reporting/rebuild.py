@@ -1,13 +1,16 @@
 """Rebuild reporting's read models from the event streams while the service keeps serving.
 
-Every stream reporting consumes is replayed from its first message into a fresh set of tables (one transaction
-per batch). Then, in one transaction that holds the read models' lock (live projections wait a moment; readers
-keep reading), the messages published meanwhile are applied too and the fresh tables are swapped in with their
-inbox. Run by `rsp rebuild-reporting`; the tests call `rebuild_read_models` directly.
+Every stream reporting consumes is replayed from its first message into a fresh set of tables, all streams at
+once, one transaction per batch of 500 (claimed in one round trip), the next batch fetched while one is applied.
+Then, in one transaction that holds the read models' lock (live projections wait a moment; readers keep
+reading), the messages published meanwhile are applied too and the fresh tables are swapped in with their inbox.
+Run by `rsp rebuild-reporting`; the tests call `rebuild_read_models` directly.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -40,6 +43,7 @@ __all__ = ["RebuildReport", "rebuild_read_models", "rebuild_reporting"]
 
 _BATCH = 500
 _FETCH_SECONDS = 2.0
+_DEADLOCK_ATTEMPTS = 5
 
 
 @dataclass
@@ -83,17 +87,28 @@ class _Replay:
     async def _apply(self, conn: AnyConnection, stream: str, messages: list[Msg], live_feed: bool) -> None:
         models = PostgresReadModels(conn, REBUILD_SUFFIX)
         feed = PostgresLiveFeed(conn)
-        for msg in messages:
-            found = self._event_of(msg)
-            if found is None:
-                self._report.skipped[stream] = self._report.skipped.get(stream, 0) + 1
-                continue
-            event, envelope = found
-            if await claim_rebuilt(conn, envelope):
+        events = [found for found in map(self._event_of, messages) if found is not None]
+        self._report.skipped[stream] = self._report.skipped.get(stream, 0) + len(messages) - len(events)
+        # One round trip claims the whole batch; each claimed event is then applied once, in stream order.
+        unclaimed = await claim_rebuilt(conn, [envelope.id for _, envelope in events])
+        for event, envelope in events:
+            if envelope.id in unclaimed:
+                unclaimed.discard(envelope.id)
                 await project(models, event, envelope)
                 if live_feed:  # published during the swap: the live projection will find it applied already
                     await feed.add(event, envelope)
                 self._report.applied[stream] = self._report.applied.get(stream, 0) + 1
+
+    async def _apply_in_transaction(self, pool: asyncpg.Pool, stream: str, messages: list[Msg]) -> None:
+        """Streams replay side by side; two batches touching one school's rows can deadlock: then try again."""
+        for attempt in range(_DEADLOCK_ATTEMPTS):
+            try:
+                async with pool.acquire() as conn, conn.transaction():
+                    await self._apply(conn, stream, messages, live_feed=False)
+                return
+            except asyncpg.DeadlockDetectedError:
+                if attempt == _DEADLOCK_ATTEMPTS - 1:
+                    raise
 
     async def stream(
         self, pool: asyncpg.Pool | None, conn: AnyConnection | None, stream: str, first: int, last: int
@@ -108,24 +123,32 @@ class _Replay:
             inactive_threshold=60.0,
         )
         subscription = await self._js.pull_subscribe(_all_of(stream), stream=stream, config=config)
+
+        async def fetched() -> list[Msg]:
+            try:
+                return await subscription.fetch(_BATCH, timeout=_FETCH_SECONDS)
+            except FetchTimeoutError:
+                return []  # the rest was deleted from the stream (limits): nothing more to read
+
+        # The next batch is on its way while this one is applied.
+        coming = asyncio.create_task(fetched())
         try:
             reached = first - 1
             while reached < last:
-                try:
-                    messages = await subscription.fetch(_BATCH, timeout=_FETCH_SECONDS)
-                except FetchTimeoutError:
-                    break  # the rest was deleted from the stream (limits): nothing more to read
-                messages = [m for m in messages if m.metadata.sequence.stream <= last]
+                messages = [m for m in await coming if m.metadata.sequence.stream <= last]
                 if not messages:
                     break
                 reached = messages[-1].metadata.sequence.stream
+                coming = asyncio.create_task(fetched())
                 if conn is not None:
                     await self._apply(conn, stream, messages, live_feed=True)
                 else:
                     assert pool is not None
-                    async with pool.acquire() as batch_conn, batch_conn.transaction():
-                        await self._apply(batch_conn, stream, messages, live_feed=False)
+                    await self._apply_in_transaction(pool, stream, messages)
         finally:
+            coming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await coming
             await subscription.unsubscribe()
 
 
@@ -139,10 +162,9 @@ async def rebuild_read_models(pool: asyncpg.Pool, js: JetStreamContext) -> Rebui
             raise ConfigurationError("another rebuild of reporting's read models is running")
         try:
             await make_fresh_tables(guard)
-            replayed: dict[str, int] = {}
-            for stream in replay.streams:
-                replayed[stream] = (await js.stream_info(stream)).state.last_seq
-                await replay.stream(pool, None, stream, 1, replayed[stream])
+            replayed = {stream: (await js.stream_info(stream)).state.last_seq for stream in replay.streams}
+            # Every stream at once, each on its own connection: facts do not depend on the order they arrive in.
+            await asyncio.gather(*(replay.stream(pool, None, stream, 1, last) for stream, last in replayed.items()))
             async with pool.acquire() as conn, conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", READ_MODELS_LOCK)
                 for stream in replay.streams:
@@ -160,7 +182,8 @@ async def rebuild_reporting(postgres_dsn: str, nats_url: str) -> RebuildReport:
     """Connect as reporting's database role and as a NATS user that may read every stream, and rebuild."""
     if not postgres_dsn or not nats_url:
         raise ConfigurationError("a rebuild needs reporting's Postgres DSN and a NATS URL")
-    pool = await create_pool(postgres_dsn, REPORTING, max_size=2)
+    # One connection per stream replayed side by side, and one for the rebuild's own lock.
+    pool = await create_pool(postgres_dsn, REPORTING, max_size=len(ALL_STREAMS) + 2)
     client = await nats.connect(nats_url, name="rsp-rebuild-reporting")
     try:
         return await rebuild_read_models(pool, client.jetstream())

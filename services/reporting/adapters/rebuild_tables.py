@@ -6,7 +6,8 @@ migrations stay the one description of the read models.
 
 from __future__ import annotations
 
-from contracts.envelope import Envelope
+from uuid import UUID
+
 from runtime.database import AnyConnection
 from services.reporting.adapters.live_feed import READ_MODELS_LOCK
 from services.reporting.adapters.read_models import READ_MODEL_TABLES
@@ -35,13 +36,13 @@ async def drop_fresh_tables(conn: AnyConnection) -> None:
         await conn.execute(f"DROP TABLE IF EXISTS {table}{REBUILD_SUFFIX}")
 
 
-async def claim_rebuilt(conn: AnyConnection, envelope: Envelope) -> bool:
-    """The fresh tables' inbox: False if this event is already in them."""
-    return bool(
-        await conn.fetchval(
-            f"INSERT INTO {_INBOX} (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING true", envelope.id
-        )
+async def claim_rebuilt(conn: AnyConnection, event_ids: list[UUID]) -> set[UUID]:
+    """The fresh tables' inbox, a batch at a time: of `event_ids`, those not in them yet (now claimed)."""
+    rows = await conn.fetch(
+        f"INSERT INTO {_INBOX} (event_id) SELECT DISTINCT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
+        event_ids,
     )
+    return {row["event_id"] for row in rows}
 
 
 async def swap_in(conn: AnyConnection, consumer: str) -> None:
