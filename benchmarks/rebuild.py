@@ -3,9 +3,10 @@
     .venv/bin/python -m benchmarks.rebuild                  # 50,000 events, 3 runs
     .venv/bin/python -m benchmarks.rebuild --events 20000 --runs 5
 
-It starts the real local stack, publishes `--events` well-formed events straight onto the streams (schools
-enrolled, staff registered, and mostly module completions, as the programme produces them), waits until
-reporting's live consumers have caught up (so the rebuild is measured alone), then per run:
+It starts the real local stack (without the bridge and the worker: journeys are not measured), publishes
+`--events` well-formed events straight onto the streams (schools enrolled, staff registered, and mostly module
+completions, as the programme produces them), waits until reporting's live consumers have caught up (so the
+rebuild is measured alone), then per run:
 
 1. **ceiling**: nats-py pulls every stream reporting reads with `fetch(500)` and acks each message;
 2. **rebuild**: `rebuild_read_models` replays them all into fresh tables and swaps them in.
@@ -140,6 +141,10 @@ async def run(options: argparse.Namespace) -> list[tuple[float, float, int]]:
         )
         try:
             js = client.jetstream(publish_async_max_pending=4_000)
+            # Journeys are not what is measured: without their cohort the bridge would only retry, taking CPU.
+            for process in stack.processes:
+                if process.name in ("bridge", "worker"):
+                    await process.stop()
             events = _events(options.events)
             print(f"publishing {len(events)} events", flush=True)
             await publish(js, events)
