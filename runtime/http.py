@@ -95,6 +95,9 @@ def create_app(
         # from an installed package instead.
         docs_url=None,
         redoc_url=None,
+        # Requests are traced once, by the OpenTelemetry instrumentation below; FastAPI's own telemetry would
+        # wrap each request a second time (a measured share of learning's CPU at load).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     _serve_docs_offline(app, title)
     app.add_exception_handler(PlatformError, _platform_error)
