@@ -80,6 +80,8 @@ class Burst:
         self.writes = [Write(urn, staff_id, module) for module in range(1, MODULES + 1) for staff_id in staff_ids]
         self.answers: dict[Write, Answer] = {}
         self.acknowledged = 0
+        # What each write's latest attempt met when it was not definitive (a status or a connection error).
+        self.last_failure: dict[Write, str] = {}
         self._fault_after = len(self.writes) + 1
         self._fault_due = asyncio.Event()
 
@@ -106,7 +108,7 @@ class Burst:
             async def client() -> None:
                 while not queue.empty():
                     write = queue.get_nowait()
-                    answer = await _send_one(api, write, retry, deadline)
+                    answer = await _send_one(api, write, retry, deadline, self.last_failure)
                     self.answers[write] = answer
                     if answer.acknowledged:
                         self.acknowledged += 1
@@ -127,6 +129,11 @@ class Burst:
         await fault()
         await sending
 
+    def wedged_report(self) -> str:
+        wedged = self.wedged()
+        seen = sorted({self.last_failure.get(write, "not sent") for write in wedged})
+        return f"{len(wedged)} writes got no definitive answer before their deadline; they last met {seen[:5]}"
+
     def wedged(self) -> list[Write]:
         """Writes that got no definitive answer before their deadline."""
         return [write for write in self.writes if self.answers.get(write, Answer(None, b"", 0)).status is None]
@@ -136,7 +143,9 @@ class Burst:
         return {w: a for w, a in self.answers.items() if a.status is not None and not a.acknowledged}
 
 
-async def _send_one(api: Platform, write: Write, retry: bool, deadline: float) -> Answer:
+async def _send_one(
+    api: Platform, write: Write, retry: bool, deadline: float, last_failure: dict[Write, str]
+) -> Answer:
     headers = {"Idempotency-Key": write.key}
     give_up_at = time.monotonic() + deadline
     attempts, back_off = 0, 0.2
@@ -146,8 +155,9 @@ async def _send_one(api: Platform, write: Write, retry: bool, deadline: float) -
             answer = await api.learning.record_completion(write.body(), headers=headers)
             if _definitive(answer):
                 return Answer(answer.status_code, answer.content, attempts)
-        except httpx.TransportError:  # refused, reset, timed out: the service is away or died mid-request
-            pass
+            last_failure[write] = f"{answer.status_code} {answer.text[:200]}"
+        except httpx.TransportError as failure:  # refused, reset, timed out: the service is away or died mid-request
+            last_failure[write] = repr(failure)
         if not retry or time.monotonic() + back_off > give_up_at:
             return Answer(None, b"", attempts)
         await asyncio.sleep(back_off)

@@ -51,7 +51,7 @@ class FaultScene:
 
     async def one_truth(self, burst: Burst, dead_letters_expected: int = 0) -> Tally:
         """The proof every fault test ends with; returns the final tally."""
-        assert not burst.wedged(), f"{len(burst.wedged())} writes got no definitive answer before their deadline"
+        assert not burst.wedged(), burst.wedged_report()
         assert not burst.refused(), f"valid writes were refused: {list(burst.refused().values())[:3]}"
         expected = {(w.staff_id, w.module_number) for w, answer in burst.answers.items() if answer.acknowledged}
         assert len(expected) == len(burst.writes)
