@@ -118,10 +118,12 @@ class Burst:
             await asyncio.gather(*(client() for _ in range(clients)))
         return self.answers
 
-    async def during(self, fault: Callable[[], Awaitable[object]], after_acknowledged: int = 80) -> None:
+    async def during(
+        self, fault: Callable[[], Awaitable[object]], after_acknowledged: int = 80, *, retry: bool = True
+    ) -> None:
         """Send the burst, bringing `fault` about once `after_acknowledged` writes were acknowledged (mid-burst)."""
         self._fault_after = after_acknowledged
-        sending = asyncio.create_task(self.send())
+        sending = asyncio.create_task(self.send(retry=retry))
         due = asyncio.create_task(self._fault_due.wait())
         await asyncio.wait({sending, due}, return_when=asyncio.FIRST_COMPLETED)
         due.cancel()
