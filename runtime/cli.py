@@ -5,7 +5,7 @@ rsp status          is the running stack healthy, and where is it
 rsp token           mint a bearer token
 rsp dead-letters    list the events no consumer could handle; --replay SEQ... or --replay-all sends them back
 rsp asyncapi        print the AsyncAPI document of every event
-rsp test [ARGS]     ruff, mypy --strict and the whole pytest suite (ARGS go to pytest)
+rsp test [ARGS]     ruff, mypy --strict, the pytest suite, then the fault stage (ARGS go to pytest)
 
 and the commands the services provide (entry points `rsp.commands`): rsp erase-personal-data (enrolment: apply
 the retention rule), rsp seed-demo (enrolment: the demo cohort), rsp rebuild-reporting (reporting: replay the
@@ -186,17 +186,35 @@ def _run_provided(command: Command, args: argparse.Namespace) -> int:
         return 2
 
 
+# The fault stage: tests that kill the servers and processes of a stack of their own. The main run leaves them
+# out (`--ignore` in pyproject.toml) and they run after it, as a stage of their own.
+FAULT_TESTS = "tests/faults"
+_NO_TESTS_COLLECTED = 5
+
+
+def _pytest_stages(pytest_args: list[str]) -> list[list[str]]:
+    """The pytest runs of `rsp test`: ARGS naming tests run just those; otherwise the main suite, then the fault
+    stage, each with ARGS (options such as `-x` or `-k`)."""
+    names_tests = any((ROOT / arg.split("::", 1)[0]).exists() for arg in pytest_args if arg and not arg.startswith("-"))
+    if names_tests:
+        return [pytest_args]
+    return [pytest_args, [FAULT_TESTS, *pytest_args]]
+
+
 def test(pytest_args: list[str]) -> int:
     python = sys.executable
     steps = [
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", "."],
         [python, "-m", "mypy", "."],
-        [python, "-m", "pytest", *pytest_args],
+        *([python, "-m", "pytest", *stage] for stage in _pytest_stages(pytest_args)),
     ]
     for step in steps:
         print("rsp test:", " ".join(step[2:]), flush=True)
         result = subprocess.run(step, cwd=ROOT, check=False)
+        # `-k` may select nothing in one stage; that stage then has nothing to say.
+        if result.returncode == _NO_TESTS_COLLECTED and pytest_args and step[2] == "pytest":
+            continue
         if result.returncode != 0:
             return result.returncode
     return 0
