@@ -243,7 +243,12 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("asyncapi", help="print the AsyncAPI document of every event the platform publishes")
     test_command = commands.add_parser("test", help="lint, type-check and run every test")
     test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["test"]:
+        # Everything after `test` is pytest's, options first included (`rsp test -x -k journey`), which
+        # argparse's REMAINDER would take for rsp's own.
+        sys.exit(test(arguments[1:]))
+    args = parser.parse_args(arguments)
     configure_logging("rsp", "WARNING")
     if args.command == "up":
         sys.exit(up(args.demo))
