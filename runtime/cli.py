@@ -5,7 +5,7 @@ rsp status          is the running stack healthy, and where is it
 rsp token           mint a bearer token
 rsp dead-letters    list the events no consumer could handle; --replay SEQ... or --replay-all sends them back
 rsp asyncapi        print the AsyncAPI document of every event
-rsp test [ARGS]     ruff, mypy --strict, the main suite, then the fuzzing and fault stages (ARGS: pytest alone)
+rsp test [ARGS]     ruff, mypy --strict, the main suite, then the fuzzing and fault stages (ARGS go to pytest)
 
 and the commands the services provide (entry points `rsp.commands`): rsp erase-personal-data (enrolment: apply
 the retention rule), rsp seed-demo (enrolment: the demo cohort), rsp rebuild-reporting (reporting: replay the
@@ -186,25 +186,36 @@ def _run_provided(command: Command, args: argparse.Namespace) -> int:
         return 2
 
 
-# Stages with stacks of their own, after the main suite: each starts its servers once for itself.
-_STAGES = ("tests/fuzz", "tests/faults")
+# Stages with stacks of their own (the fuzzer's, the one that kills servers and processes): the main run leaves
+# them out (`--ignore` in pyproject.toml) and they run after it, each a pytest session of its own.
+STAGES = ("tests/fuzz", "tests/faults")
+_NO_TESTS_COLLECTED = 5
+
+
+def _pytest_stages(pytest_args: list[str]) -> list[list[str]]:
+    """The pytest runs of `rsp test`: ARGS naming tests run just those; otherwise the main suite, then each
+    stage, each with ARGS (options such as `-x` or `-k`)."""
+    names_tests = any((ROOT / arg.split("::", 1)[0]).exists() for arg in pytest_args if arg and not arg.startswith("-"))
+    if names_tests:
+        return [pytest_args]
+    return [pytest_args, *([stage, *pytest_args] for stage in STAGES)]
 
 
 def test(pytest_args: list[str]) -> int:
-    """Lint, types, then the main suite and each stage. Given ARGS, pytest runs just what they select."""
+    """Lint, types, then the main suite and each stage."""
     python = sys.executable
-    stages = [str(ROOT / stage) for stage in _STAGES if (ROOT / stage).is_dir()]
-    main_suite = [f"--ignore={stage}" for stage in stages]
-    runs = [pytest_args] if pytest_args else [main_suite, *([stage] for stage in stages)]
     steps = [
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", "."],
         [python, "-m", "mypy", "."],
-        *([python, "-m", "pytest", *run] for run in runs),
+        *([python, "-m", "pytest", *stage] for stage in _pytest_stages(pytest_args)),
     ]
     for step in steps:
         print("rsp test:", " ".join(step[2:]), flush=True)
         result = subprocess.run(step, cwd=ROOT, check=False)
+        # `-k` may select nothing in one stage; that stage then has nothing to say.
+        if result.returncode == _NO_TESTS_COLLECTED and pytest_args and step[2] == "pytest":
+            continue
         if result.returncode != 0:
             return result.returncode
     return 0
@@ -233,7 +244,12 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("asyncapi", help="print the AsyncAPI document of every event the platform publishes")
     test_command = commands.add_parser("test", help="lint, type-check and run every test")
     test_command.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["test"]:
+        # Everything after `test` is pytest's, options first included (`rsp test -x -k journey`), which
+        # argparse's REMAINDER would take for rsp's own.
+        sys.exit(test(arguments[1:]))
+    args = parser.parse_args(arguments)
     configure_logging("rsp", "WARNING")
     if args.command == "up":
         sys.exit(up(args.demo))

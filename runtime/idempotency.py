@@ -14,7 +14,8 @@ is 422; a first request still in flight is 409. Keys are kept `RSP_IDEMPOTENCY_K
 
 A process killed between committing a request's writes and storing its answer leaves a committed claim with no
 answer. Its writes happened, exactly once; only the answer was lost. A retry after `answer_lost_seconds` gets
-a 200 saying so (and that answer is kept for later retries), never a refusal of a write that was applied. A
+a 200 saying so (and that answer is kept for later retries), never a refusal of a write that was applied; a
+request that fails after its commit (its connection cut as it went back to the pool) keeps that 200 at once. A
 process killed before its commit leaves nothing: the transaction rolls back with the claim, and a retry runs
 the request afresh.
 """
@@ -125,8 +126,8 @@ _ANSWER_LOST = _Answer(
     [(b"content-type", b"application/json")],
     json.dumps(
         {
-            "detail": f"the first request with this {IDEMPOTENCY_HEADER} was applied, but the service stopped "
-            "before answering it; nothing was applied twice. Read the resource to see the result."
+            "detail": f"the first request with this {IDEMPOTENCY_HEADER} was applied, but the service failed or "
+            "stopped before answering it; nothing was applied twice. Read the resource to see the result."
         }
     ).encode(),
 )
@@ -188,7 +189,9 @@ class IdempotencyMiddleware:
             answer = await _run(self._app, scope, replaying(body, receive))
         except BaseException:
             if claim.recorded:
-                await _finish(pool, claim, _error(500, "the request was applied, then failed before answering"))
+                # Its writes committed: a retry must hear that they were applied. A stored 5xx would tell every
+                # client to try again, and replaying it would keep a careful client retrying for ever.
+                await _finish(pool, claim, _ANSWER_LOST)
             raise
         finally:
             _current_claim.reset(reset)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
@@ -17,6 +18,8 @@ from runtime.idempotency import claim_key
 from runtime.outbox import record_event
 
 __all__ = ["PostgresUnitOfWork", "UnitOfWork"]
+
+_log = logging.getLogger(__name__)
 
 
 class UnitOfWork(Protocol):
@@ -54,9 +57,16 @@ class PostgresUnitOfWork:
         """Hook for subclasses: build repositories on the transaction's connection."""
 
     async def __aenter__(self) -> Self:
-        self._conn = await self._pool.acquire()
-        self._transaction = self._conn.transaction()
-        await self._transaction.start()
+        conn = await self._pool.acquire()
+        try:
+            transaction = conn.transaction()
+            await transaction.start()
+        except BaseException:
+            # The connection was cut under the pool (pg_terminate_backend, a restart): hand it back, or every such
+            # failure would keep one of the pool's connections for good and requests would wait for ever.
+            await self._pool.release(conn)
+            raise
+        self._conn, self._transaction = conn, transaction
         self.events = []
         self._open_repositories(self.connection)
         try:
@@ -73,10 +83,14 @@ class PostgresUnitOfWork:
             if self._transaction is not None:
                 await self._transaction.rollback()  # a no-op after commit
         finally:
-            if self._conn is not None:
-                await self._pool.release(self._conn)
-            self._conn = None
-            self._transaction = None
+            conn, self._conn, self._transaction = self._conn, None, None
+            if conn is not None:
+                try:
+                    await self._pool.release(conn)
+                except Exception as failure:
+                    # The connection was cut after the work was done (or undone): asyncpg has already dropped it
+                    # and the pool makes a new one. A committed request must not fail for that.
+                    _log.warning("a connection was lost as it went back to the pool: %r", failure)
 
     async def record(self, event: Event) -> Envelope:
         envelope = await record_event(self.connection, event)
