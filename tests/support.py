@@ -18,8 +18,11 @@ from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from contracts import stream_for
+from contracts.subscriptions import CONSUMES, durable_name
 from runtime.broker import inbox_prefix
 from runtime.local.stack import LocalStack
+from services.reporting.adapters.read_models import READ_MODEL_TABLES
 from tests.clients import Platform, expect
 
 T = TypeVar("T")
@@ -213,3 +216,26 @@ async def learning_knows_staff(api: Platform, urn: str, staff_id: str) -> None:
         return (await api.learning.staff_progress(urn, staff_id)).status_code == 200
 
     await eventually(seen)
+
+
+async def reporting_caught_up(js: JetStreamContext) -> bool:
+    """Every reporting consumer has been delivered, and has acknowledged, every message."""
+    for event in CONSUMES["reporting"]:
+        info = await js.consumer_info(stream_for(event.subject).name, durable_name("reporting", event))
+        if info.num_pending or info.num_ack_pending:
+            return False
+    return True
+
+
+async def reporting_settled(db: asyncpg.Pool, js: JetStreamContext) -> None:
+    """Every outbox published and reporting caught up with all of it."""
+    await quiet_outboxes(db)
+    await eventually(lambda: reporting_caught_up(js), within=30)
+
+
+async def read_model_rows(pool: asyncpg.Pool) -> dict[str, list[str]]:
+    """Reporting's read models, every row as text, for comparing two moments (`pool` connects as reporting)."""
+    return {
+        table: [row[0] for row in await pool.fetch(f"SELECT t::text FROM {table} t ORDER BY t::text")]
+        for table in READ_MODEL_TABLES
+    }

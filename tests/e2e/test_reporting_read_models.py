@@ -33,13 +33,12 @@ from contracts.events import (
 )
 from contracts.identifiers import journey_id
 from contracts.streams import stream_for
-from contracts.subscriptions import CONSUMES, durable_name
+from contracts.subscriptions import CONSUMES
 from runtime.database import create_pool
 from runtime.local.stack import LocalStack
-from services.reporting.adapters.read_models import READ_MODEL_TABLES
 from services.reporting.rebuild import RebuildReport, rebuild_read_models
 from tests.clients import Platform, expect
-from tests.support import enrolled_school, eventually, quiet_outboxes
+from tests.support import enrolled_school, eventually, read_model_rows, reporting_settled
 from tests.support_events import publish_event
 
 COHORT = "e2e-read-models"
@@ -93,20 +92,6 @@ async def _progress(api: Platform, urn: str) -> dict[str, Any]:
     return found
 
 
-async def _caught_up(js: JetStreamContext) -> bool:
-    """Every reporting consumer has been delivered, and has acknowledged, every message."""
-    for event in CONSUMES["reporting"]:
-        info = await js.consumer_info(stream_for(event.subject).name, durable_name("reporting", event))
-        if info.num_pending or info.num_ack_pending:
-            return False
-    return True
-
-
-async def _settled(db: asyncpg.Pool, js: JetStreamContext) -> None:
-    await quiet_outboxes(db)
-    await eventually(lambda: _caught_up(js), within=30)
-
-
 async def _stream_ends(js: JetStreamContext) -> dict[str, int]:
     names = {stream_for(event.subject).name for event in CONSUMES["reporting"]}
     return {name: (await js.stream_info(name)).state.last_seq for name in sorted(names)}
@@ -119,20 +104,13 @@ async def _rebuilt_in_a_quiet_moment(
     journey workers publish when they decide to: a moment with an arrival is tried again)."""
     for _ in range(10):
         ends = await _stream_ends(js)  # first: whatever arrives after it makes this moment not quiet
-        await _settled(db, js)
-        live = await _tables(pool)
+        await reporting_settled(db, js)
+        live = await read_model_rows(pool)
         await rebuild()
-        await _settled(db, js)
+        await reporting_settled(db, js)
         if await _stream_ends(js) == ends:
-            return live, await _tables(pool)
+            return live, await read_model_rows(pool)
     raise AssertionError("events kept arriving: no quiet moment to compare the rebuilt tables with the live ones")
-
-
-async def _tables(pool: asyncpg.Pool) -> dict[str, list[str]]:
-    return {
-        table: [row[0] for row in await pool.fetch(f"SELECT t::text FROM {table} t ORDER BY t::text")]
-        for table in READ_MODEL_TABLES
-    }
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +183,7 @@ async def school(api: Platform, js: JetStreamContext) -> dict[str, Any]:
 async def test_every_part_of_the_programme_is_projected_as_worked_out_by_hand(
     api: Platform, js: JetStreamContext, db: asyncpg.Pool, school: dict[str, Any]
 ) -> None:
-    await _settled(db, js)
+    await reporting_settled(db, js)
 
     progress = await _progress(api, school["urn"])
 
@@ -250,7 +228,7 @@ async def test_a_redelivered_event_changes_nothing(
 
     await publish_event(js, completion, event_id=first.id, redelivered=True)
     await publish_event(js, flag, event_id=flagged.id, redelivered=True)
-    await _settled(db, js)
+    await reporting_settled(db, js)
 
     assert await _progress(api, urn) == before
 
@@ -279,7 +257,7 @@ async def test_rebuilt_read_models_equal_the_live_ones_and_later_events_count_on
     modules = progress["modules"]["module_completions"]
     await publish_event(js, _completed(urn, school["head"], 11))
     await eventually(lambda: _progress_where(api, urn, lambda p: p["modules"]["module_completions"] == modules + 1))
-    await _settled(db, js)
+    await reporting_settled(db, js)
     assert (await _progress(api, urn))["modules"]["module_completions"] == modules + 1
 
 

@@ -85,14 +85,19 @@ class PostgresReportingUnitOfWork(PostgresUnitOfWork):
     read_models: PostgresReadModels
     feed: PostgresLiveFeed
     impact: PostgresImpactReturns
+    _holding_read_models: bool
 
     def _open_repositories(self, conn: AnyConnection) -> None:
         self.read_models = PostgresReadModels(conn)
         self.feed = PostgresLiveFeed(conn)
         self.impact = PostgresImpactReturns(conn)
+        self._holding_read_models = False
 
     async def claim(self, consumer: str, envelope: Envelope) -> bool:
         # Hold the read models first (shared with other projections, exclusive while a rebuild swaps its tables
-        # in), so a projection never holds an inbox row the swap is replacing.
-        await self.feed.hold_read_models()
+        # in), so a projection never holds an inbox row the swap is replacing. Once per transaction: a batch of
+        # events claims many times under the one hold.
+        if not self._holding_read_models:
+            await self.feed.hold_read_models()
+            self._holding_read_models = True
         return await super().claim(consumer, envelope)
