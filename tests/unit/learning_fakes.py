@@ -77,9 +77,16 @@ class FakeStarts:
 
 
 class FakeCompletions:
-    def __init__(self) -> None:
+    def __init__(self, schools: FakeLearningSchools, staff: FakeStaff) -> None:
         self.rows: dict[tuple[UUID, int], model.ModuleCompletion] = {}
         self.withdrawn: dict[UUID, model.CompletionWithdrawal] = {}
+        self._schools = schools
+        self._staff = staff
+
+    async def context(self, urn: str, staff_id: UUID, module_number: int) -> model.CompletionContext:
+        return model.CompletionContext(
+            self._schools.rows.get(urn), self._staff.rows.get(staff_id), self.rows.get((staff_id, module_number))
+        )
 
     async def find(self, staff_id: UUID, module_number: int) -> model.ModuleCompletion | None:
         return self.rows.get((staff_id, module_number))
@@ -167,7 +174,7 @@ class FakeLearningUnitOfWork(FakeUnitOfWork):
         self.schools = FakeLearningSchools()
         self.staff = FakeStaff()
         self.starts = FakeStarts()
-        self.completions = FakeCompletions()
+        self.completions = FakeCompletions(self.schools, self.staff)
         self.modules = FakeModules()
         self.actors = FakeActors()
         self.statements = FakeStatements()

@@ -72,12 +72,10 @@ async def _committed_if_new(
 
 async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompletion) -> tuple[ModuleCompletion, bool]:
     """Inside an open unit of work: the completion and whether it is new (a repeat changes nothing)."""
-    school = await uow.schools.get(command.urn)
-    member = await uow.staff.get(command.staff_id)
-    learner = learner_of(school, member, command.urn, command.staff_id, command.completed_at.date())
-    existing = await uow.completions.find(command.staff_id, command.module_number)
-    if existing is not None:
-        return existing, False
+    known = await uow.completions.context(command.urn, command.staff_id, command.module_number)
+    learner = learner_of(known.school, known.member, command.urn, command.staff_id, command.completed_at.date())
+    if known.existing is not None:
+        return known.existing, False
     completion = ModuleCompletion(
         completion_id=uuid4(),
         staff_id=learner.staff_id,
