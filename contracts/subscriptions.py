@@ -19,7 +19,7 @@ PRODUCES: dict[str, str] = {
 
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
-    "enrolment": (events.JourneyCompleted,),
+    "enrolment": (events.JourneyCompleted, events.JourneyWithdrawn),
     "learning": (
         events.SchoolEnrolled,
         events.SchoolWithdrawn,

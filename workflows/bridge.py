@@ -15,7 +15,7 @@ from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import TypeAdapter
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import (
     SearchAttributeKey,
     SearchAttributePair,
@@ -48,7 +48,7 @@ from contracts.events.learning import (
     PractitionerTrained,
 )
 from contracts.events.reporting import ImpactReturnSubmitted
-from contracts.programme import PROGRAMME_MONTHS, add_months
+from contracts.programme import programme_end
 from contracts.search_attributes import COHORT_ID, JOURNEY_PHASE, LOCAL_AUTHORITY, URN
 from runtime.broker import create_broker, wait_for_streams
 from runtime.calendar_file import load_half_terms
@@ -94,6 +94,19 @@ def _heard(message: type[D], event: Event, envelope: Envelope, **differing: Any)
     data = event.model_dump(mode="json") | differing | {"event_id": str(envelope.id)}
     heard: D = adapter.validate_python({name: value for name, value in data.items() if name in names})
     return heard
+
+
+def _ignored(workflow_id: str, status: WorkflowExecutionStatus, message: object) -> None:
+    """An event for a journey that has ended (completed, withdrawn, or cancelled or terminated in the Temporal UI)
+    changes nothing it could still decide: it is acknowledged, with the reason in the log, never dead-lettered."""
+    event_id = getattr(message, "event_id", "")
+    _log.info(
+        "journey %s has ended (%s): %s of event %s acknowledged and ignored",
+        workflow_id,
+        status.name.lower(),
+        type(message).__name__,
+        event_id,
+    )
 
 
 def _static_summary(event: SchoolEnrolled) -> str:
@@ -183,7 +196,7 @@ class JourneyBridge:
 
     async def on_school_enrolled(self, event: SchoolEnrolled, envelope: Envelope) -> None:
         calendar = await self._cohorts.of(event.cohort_id)
-        ends_on = add_months(event.enrolled_on, PROGRAMME_MONTHS)
+        ends_on = programme_end(event.enrolled_on)
         half_terms = [
             journey.HalfTermSpan(term.half_term_id, term.starts_on, term.ends_on)
             for term in self._calendar.overlapping(event.enrolled_on, ends_on)
@@ -293,15 +306,34 @@ class JourneyBridge:
             except RPCError as failure:
                 if failure.status != RPCStatusCode.NOT_FOUND:
                     raise
+            status = await self._closed_status(handle.id)
+            if status is not None:
+                _ignored(handle.id, status, message)
+                return
         # No journey under that id: the school may have a new URN (its journey keeps its first id, and its
         # search attribute follows the URN), or its enrolment has not started the journey yet.
-        query = f'{URN} = "{urn}" AND ExecutionStatus = "Running" AND WorkflowType = "SchoolJourney"'
+        query = f'{URN} = "{urn}" AND WorkflowType = "SchoolJourney"'
         if cohort_id is not None:
             query += f' AND {COHORT_ID} = "{cohort_id}"'
-        found = [w.id async for w in self._client.list_workflows(query, limit=2)]
-        if len(found) != 1:
+        found = [w async for w in self._client.list_workflows(query, limit=10)]
+        running = [w.id for w in found if w.status == WorkflowExecutionStatus.RUNNING]
+        if len(running) == 1:
+            await self._signal(self._journey(running[0]), signal, message)
+        elif not running and found and found[0].status is not None:
+            _ignored(found[0].id, found[0].status, message)
+        else:
             raise RetryLater(f"no running journey for school {urn} yet")
-        await self._signal(self._journey(found[0]), signal, message)
+
+    async def _closed_status(self, workflow_id: str) -> WorkflowExecutionStatus | None:
+        """How the journey `workflow_id` ended, or None when there is none (or it runs after all)."""
+        try:
+            description = await self._journey(workflow_id).describe()
+        except RPCError as failure:
+            if failure.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+        status = description.status
+        return None if status in (None, WorkflowExecutionStatus.RUNNING) else status
 
     async def _signal(self, handle: WorkflowHandle[W, Any], signal: Signal[W, M], message: M) -> None:
         try:
