@@ -26,6 +26,9 @@ CONSUMES: dict[str, tuple[type[Event], ...]] = {
         events.SchoolCompleted,
         events.StaffRegistered,
         events.StaffLeft,
+        # The cohort's leadership-day dates (enrolment owns the plan): learning holds each day on its date.
+        events.CohortCreated,
+        events.LeadershipDayRescheduled,
     ),
     "circles": (
         events.SchoolEnrolled,

@@ -84,6 +84,7 @@ _MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
 _UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
 _LATE_REGISTRATION_PATCH = "registration-arriving-after-activity-says-who"
 _CANCEL_IS_WITHDRAWAL_PATCH = "cancelled-journey-ends-as-a-withdrawal"
+_SIGNALLED_WITHDRAWAL_PATCH = "withdrawal-signalled-without-an-event-ends-the-journey-at-once"
 # The role of someone the journey heard of (a completion, a departure) before their registration reached it.
 _NOT_YET_REGISTERED = "unknown"
 
@@ -416,6 +417,9 @@ class SchoolJourney:
     def school_withdrawn(self, withdrawal: Withdrawal) -> None:
         if self._first_time(withdrawal.event_id) and self._s.withdrawn_on is None:
             self._s.withdrawn_on = withdrawal.withdrawn_on
+            if not withdrawal.event_id and workflow.patched(_SIGNALLED_WITHDRAWAL_PATCH):
+                # Sent in the Temporal UI, with no event behind it: end now, and JourneyWithdrawn tells enrolment.
+                self._changed = True
 
     # --- what admins change: validated updates ---------------------------------------------------------------
 
