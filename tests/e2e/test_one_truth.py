@@ -1,6 +1,8 @@
 """One truth for each fact, on the real stack: the service that owns a fact decides it, and the others follow.
 
 - The last day of a school's 18 months: enrolment owns it; the journey and reporting say the same day.
+- The date of each leadership day: enrolment owns the cohort's plan; learning holds a day only on its plan's date,
+  and moves its session when the plan moves.
 - Whether a school is still in the programme: enrolment owns withdrawal. A journey withdrawn in the Temporal UI (an
   update or a signal sent there, or the workflow cancelled) withdraws the school in enrolment; events about a school
   whose journey has ended are acknowledged and ignored with a reason, never dead-lettered.
@@ -13,10 +15,11 @@ import os
 import subprocess
 import sys
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from nats.js import JetStreamContext
 from temporalio.client import Client, WorkflowHandle
@@ -25,13 +28,22 @@ from contracts import ModuleCompleted, journey_id
 from runtime.dead_letters import dead_letters
 from runtime.local.stack import LocalStack
 from tests.clients import Platform, expect
-from tests.support import enrolled_school, eventually, registered_staff
+from tests.support import (
+    Footprint,
+    enrolled_school,
+    eventually,
+    planned_leadership_day,
+    published,
+    registered_staff,
+    scheduled_leadership_day,
+)
 from tests.support_events import publish_event
 from workflows.journey.messages import JourneyProgress, Withdrawal
 from workflows.journey.workflows import SchoolJourney
 from workflows.verify import journey_progress
 
 RSP = str(Path(sys.executable).parent / "rsp")
+SESSIONS_WRITTEN = Footprint.rows_of("learning.sessions", streams=("RSP_LEARNING",))
 
 
 def _cohort_id() -> str:
@@ -139,3 +151,59 @@ async def test_a_journey_terminated_in_temporal_is_named_by_verify_and_its_event
     assert verified.returncode == 1
     assert f"{urn}  in the programme" in verified.stdout
     assert "the journey is terminated; withdraw the school in enrolment" in verified.stdout
+
+
+# --- leadership days: enrolment owns the cohort's plan; learning holds each day on the plan's date ---------------
+
+
+async def test_learning_refuses_a_leadership_day_on_a_date_the_plan_does_not_hold_and_writes_nothing(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    cohort_id = _cohort_id()
+    await enrolled_school(api, cohort_id)
+    planned = date.fromisoformat(await planned_leadership_day(api, cohort_id, 2))
+    await scheduled_leadership_day(api, cohort_id, 1)  # the plan has reached learning
+    before = await SESSIONS_WRITTEN.taken(db, js)
+
+    elsewhere = await api.learning.schedule_session(
+        {"kind": "leadership_day", "cohort_id": cohort_id, "day_number": 2, "held_on": str(planned + timedelta(1))}
+    )
+    beyond = await api.learning.schedule_session(
+        {"kind": "leadership_day", "cohort_id": cohort_id, "day_number": 11, "held_on": str(planned)}
+    )
+
+    assert elsewhere.status_code == 422, elsewhere.text
+    assert "held_on" in elsewhere.text
+    assert f"holds leadership day 2 on {planned.isoformat()}" in elsewhere.text
+    assert f"/cohorts/{cohort_id}/leadership-days/2" in elsewhere.text
+    assert beyond.status_code == 422, beyond.text
+    assert "plan has 10 leadership days" in beyond.text
+    assert await SESSIONS_WRITTEN.taken(db, js) == before
+
+
+async def test_a_leadership_day_moved_in_the_plan_moves_learnings_session_and_it_cannot_move_off_the_plan(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    cohort_id = _cohort_id()
+    urn = await enrolled_school(api, cohort_id)
+    session = await scheduled_leadership_day(api, cohort_id, 3)
+    planned = date.fromisoformat(session["held_on"])
+    moved_to = planned + timedelta(days=7)  # the same weekday, a week later
+
+    expect(await api.enrolment.move_leadership_day(cohort_id, 3, {"held_on": moved_to.isoformat()}))
+
+    async def learning_followed() -> dict[str, Any] | None:
+        sessions = expect(await api.learning.school_sessions(urn))
+        found = next(s for s in sessions if s["session_id"] == session["session_id"])
+        return found if found["held_on"] == moved_to.isoformat() else None
+
+    await eventually(learning_followed, within=30)
+    scheduled = [
+        event
+        for kind, event in await published(db, js, "RSP_LEARNING")
+        if kind == "rsp.learning.session.scheduled.v1" and event["session_id"] == session["session_id"]
+    ]
+    assert [e.get("rescheduled_from") for e in scheduled] == [None, planned.isoformat()]
+    off_plan = await api.learning.move_session(session["session_id"], planned.isoformat())
+    assert off_plan.status_code == 422, off_plan.text
+    assert f"holds leadership day 3 on {moved_to.isoformat()}" in off_plan.text
