@@ -8,14 +8,16 @@ exist yet (its start event is still on its way) is retried later.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
 from dataclasses import fields
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import TypeAdapter
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import (
     SearchAttributeKey,
     SearchAttributePair,
@@ -39,6 +41,7 @@ from contracts.events.enrolment import (
     StaffLeft,
     StaffRegistered,
 )
+from contracts.events.journey import JOURNEY_PHASES
 from contracts.events.learning import (
     ImmersionDayHeld,
     LeadershipDayHeld,
@@ -64,6 +67,7 @@ from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJo
 from workflows.cohort.workflows import Cohort, cohort_workflow_id
 from workflows.journey import messages as journey
 from workflows.journey.plan import journey_plan
+from workflows.journey.terminated import TerminatedJourney, terminated_journey_id
 from workflows.journey.workflows import SchoolJourney
 
 if TYPE_CHECKING:
@@ -306,9 +310,9 @@ class JourneyBridge:
             except RPCError as failure:
                 if failure.status != RPCStatusCode.NOT_FOUND:
                     raise
-            status = await self._closed_status(handle.id)
-            if status is not None:
-                _ignored(handle.id, status, message)
+            ended = await self._ended(handle.id)
+            if ended is not None:
+                await self._journey_ended(ended, message)
                 return
         # No journey under that id: the school may have a new URN (its journey keeps its first id, and its
         # search attribute follows the URN), or its enrolment has not started the journey yet.
@@ -324,16 +328,41 @@ class JourneyBridge:
         else:
             raise RetryLater(f"no running journey for school {urn} yet")
 
-    async def _closed_status(self, workflow_id: str) -> WorkflowExecutionStatus | None:
-        """How the journey `workflow_id` ended, or None when there is none (or it runs after all)."""
+    async def _ended(self, workflow_id: str) -> WorkflowExecutionDescription | None:
+        """The journey `workflow_id` if it has ended; None when there is none (or it runs after all)."""
         try:
             description = await self._journey(workflow_id).describe()
         except RPCError as failure:
             if failure.status == RPCStatusCode.NOT_FOUND:
                 return None
             raise
-        status = description.status
-        return None if status in (None, WorkflowExecutionStatus.RUNNING) else status
+        return None if description.status in (None, WorkflowExecutionStatus.RUNNING) else description
+
+    async def _journey_ended(self, ended: WorkflowExecutionDescription, message: object) -> None:
+        """Acknowledge an event for a journey that has ended. One terminated in the Temporal UI could not say so
+        itself: TerminatedJourney publishes its withdrawal for it, so enrolment withdraws the school."""
+        assert ended.status is not None
+        _ignored(ended.id, ended.status, message)
+        if ended.status != WorkflowExecutionStatus.TERMINATED:
+            return
+        phase = ended.typed_search_attributes.get(SearchAttributeKey.for_keyword(JOURNEY_PHASE))
+        terminated = journey.JourneyTerminated(
+            urn=str(ended.typed_search_attributes.get(SearchAttributeKey.for_keyword(URN)) or ""),
+            cohort_id=str(ended.typed_search_attributes.get(SearchAttributeKey.for_keyword(COHORT_ID)) or ""),
+            journey_id=ended.id,
+            terminated_on=(ended.close_time or datetime.now(UTC)).date(),
+            phase=phase if phase in JOURNEY_PHASES else "launch",
+        )
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await self._client.start_workflow(
+                TerminatedJourney.run,
+                terminated,
+                id=terminated_journey_id(ended.id),
+                task_queue=self._task_queue,
+                static_summary=f"Journey {ended.id} was terminated: its withdrawal is published for it",
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
 
     async def _signal(self, handle: WorkflowHandle[W, Any], signal: Signal[W, M], message: M) -> None:
         try:

@@ -130,27 +130,30 @@ async def test_a_journey_withdrawn_in_temporal_withdraws_the_school_in_enrolment
     assert not [letter async for letter in dead_letters(js, "bridge") if letter.event_id == str(envelope.id)]
 
 
-async def test_a_journey_terminated_in_temporal_is_named_by_verify_and_its_events_are_ignored(
+async def test_a_journey_terminated_in_temporal_is_named_by_verify_then_withdrawn_when_its_school_is_next_heard_of(
     api: Platform, temporal: Client, local_stack: LocalStack, stack_dir: Path
 ) -> None:
     cohort_id = _cohort_id()
     urn = await enrolled_school(api, cohort_id)
     await _journey(temporal, cohort_id, urn)
 
-    # Termination runs no workflow code, so nothing can tell enrolment: verify names it instead.
+    # Termination runs no workflow code: until the bridge next hears of the school, verify names the difference.
     await _handle(temporal, cohort_id, urn).terminate(reason="an admin in the Temporal UI")
-    await registered_staff(api, urn)
-
-    workflow_id = journey_id(cohort_id, urn)
-    await eventually(lambda: _ignored_by_the_bridge(local_stack, workflow_id, "(terminated)", "StaffJoined"), within=30)
     env = {k: v for k, v in os.environ.items() if not k.startswith("RSP_")}
     env |= {"RSP_DATA_DIR": str(stack_dir), "RSP_JWT_SECRET": local_stack.settings.require_jwt_secret()}
     verified = await asyncio.to_thread(
         subprocess.run, [RSP, "verify", "--urn", urn], env=env, capture_output=True, text=True, timeout=120
     )
-    assert verified.returncode == 1
+    assert verified.returncode == 1, verified.stdout + verified.stderr
     assert f"{urn}  in the programme" in verified.stdout
     assert "the journey is terminated; withdraw the school in enrolment" in verified.stdout
+
+    await registered_staff(api, urn)
+
+    workflow_id = journey_id(cohort_id, urn)
+    await eventually(lambda: _ignored_by_the_bridge(local_stack, workflow_id, "(terminated)", "StaffJoined"), within=30)
+    school = await eventually(lambda: _school_withdrawn(api, urn), within=30)
+    assert school["ended_on"] == datetime.now(UTC).date().isoformat()
 
 
 # --- leadership days: enrolment owns the cohort's plan; learning holds each day on the plan's date ---------------

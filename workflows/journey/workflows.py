@@ -69,10 +69,10 @@ with workflow.unsafe.imports_passed_through():
         Withdrawal,
     )
 
-__all__ = ["SchoolJourney"]
+__all__ = ["PUBLISH_RETRY", "SchoolJourney", "journey_event_id"]
 
 _EVENT_IDS = uuid.UUID("6f1d2c3b-8a7e-4f60-9d1c-2b3a4c5d6e7f")
-_PUBLISH_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+PUBLISH_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 _URN = SearchAttributeKey.for_keyword(URN)
 _COHORT = SearchAttributeKey.for_keyword(COHORT_ID)
 _LOCAL_AUTHORITY = SearchAttributeKey.for_keyword(LOCAL_AUTHORITY)
@@ -87,6 +87,11 @@ _CANCEL_IS_WITHDRAWAL_PATCH = "cancelled-journey-ends-as-a-withdrawal"
 _SIGNALLED_WITHDRAWAL_PATCH = "withdrawal-signalled-without-an-event-ends-the-journey-at-once"
 # The role of someone the journey heard of (a completion, a departure) before their registration reached it.
 _NOT_YET_REGISTERED = "unknown"
+
+
+def journey_event_id(journey_id: str, key: str) -> uuid.UUID:
+    """The id of the event journey `journey_id` publishes about `key` (`withdrawn`, `phase:launch`, ...)."""
+    return uuid.uuid5(_EVENT_IDS, f"{journey_id}/{key}")
 
 
 def _midnight(day: date) -> datetime:
@@ -259,12 +264,12 @@ class SchoolJourney:
 
     async def _publish(self, key: str, event: Event) -> None:
         # Derived from the workflow and what the event is about: a retry or a replay publishes the same id.
-        event_id = uuid.uuid5(_EVENT_IDS, f"{workflow.info().workflow_id}/{key}")
+        event_id = journey_event_id(workflow.info().workflow_id, key)
         await workflow.execute_activity_method(
             JourneyActivities.publish_journey_event,
             PublishJourneyEvent(str(event_id), event.subject, event.model_dump(mode="json")),
             start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_PUBLISH_RETRY,
+            retry_policy=PUBLISH_RETRY,
         )
         self._s.published += 1
 
