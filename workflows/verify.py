@@ -5,7 +5,8 @@ Owners and copies, school by school, compared as facts (ids), not figures:
 - module completions: learning owns them (withdrawn ones are gone); reporting and the journey keep copies.
 - circles held: circles owns them; reporting and the journey keep copies.
 - whether the school is still in the programme, and the last day of its 18 months: enrolment owns them; the journey
-  follows (a journey cancelled or terminated in the Temporal UI, which no workflow code can answer, shows here).
+  follows (a journey terminated in the Temporal UI, which runs no workflow code, shows here until the bridge next
+  hears of the school).
 
 It reads each service through its own HTTP API as a programme admin, and each journey through its `progress`
 query, so it needs nothing but what an operator has. It prints ids and counts, never a name or an email.
