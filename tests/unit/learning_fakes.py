@@ -148,6 +148,17 @@ class FakeStatements(FakeTable[UUID, StoredStatement]):
 class FakeSessions(FakeTable[UUID, Session]):
     def __init__(self) -> None:
         super().__init__(lambda session: session.session_id)
+        self.plans: dict[str, list[date]] = {}
+
+    async def planned_leadership_days(self, cohort_id: str) -> list[date] | None:
+        days = self.plans.get(cohort_id)
+        return None if days is None else list(days)
+
+    async def plan_leadership_days(self, cohort_id: str, days: list[date]) -> None:
+        self.plans.setdefault(cohort_id, list(days))
+
+    async def move_planned_leadership_day(self, cohort_id: str, day_number: int, held_on: date) -> None:
+        self.plans[cohort_id][day_number - 1] = held_on
 
     update = FakeTable.add
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 from uuid import UUID, uuid4
 
 from contracts import Envelope, Event, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
-from contracts.events.enrolment import SchoolCompleted
+from contracts.events.enrolment import CohortCreated, LeadershipDayRescheduled, SchoolCompleted
 from runtime.errors import RetryLater
 from runtime.handler_table import HandlerTable, on
 from services.learning.domain.errors import CompletionAlreadyWithdrawn, CompletionNotFound
@@ -22,6 +22,7 @@ from services.learning.domain.model import (
     learner_of,
 )
 from services.learning.service_layer.commands import RecordModuleCompletion, RecordModuleStart, WithdrawCompletion
+from services.learning.service_layer.sessions import follow_leadership_day_moved, note_cohort_plan
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 
 __all__ = [
@@ -184,4 +185,6 @@ EVENT_HANDLERS: HandlerTable[LearningUnitOfWork] = HandlerTable(
     on(SchoolCompleted, note_school_ended),
     on(StaffRegistered, note_staff_registered),
     on(StaffLeft, note_staff_left),
+    on(CohortCreated, note_cohort_plan),
+    on(LeadershipDayRescheduled, follow_leadership_day_moved),
 )
