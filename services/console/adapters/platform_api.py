@@ -6,7 +6,7 @@ rule the services enforce (roles, a school's reach, validation) holds in the con
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ from runtime.errors import Conflict, Forbidden, Invalid, PlatformError
 from services.console.domain.errors import PageNotFound
 from services.console.domain.people import Person
 
-__all__ = ["ApiRefused", "PersonApi", "PlatformApi"]
+__all__ = ["ApiRefused", "PersonApi", "PlatformApi", "unless_missing"]
 
 # Long enough for one page's calls; a leaked token is soon worthless.
 _TOKEN_LIFETIME = timedelta(minutes=5)
@@ -49,6 +49,14 @@ def _refusal(answer: httpx.Response) -> PlatformError:
         }
         return ApiRefused(detail, fields)
     return PlatformError(f"the platform answered {answer.status_code}: {detail}")
+
+
+async def unless_missing(call: Awaitable[Any], empty: Any = None) -> Any:
+    """A report another service has not made yet (the events that make it still on their way) is empty."""
+    try:
+        return await call
+    except PageNotFound:
+        return empty
 
 
 class PersonApi:

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from contracts.identifiers import COHORT_ID_PATTERN
 from runtime.auth import Role
 from runtime.errors import Forbidden
-from services.console.adapters.platform_api import ApiRefused
+from services.console.adapters.platform_api import ApiRefused, unless_missing
 from services.console.domain.attention import needs_attention
 from services.console.domain.leadership_days import leadership_days
 from services.console.entrypoints.forms import Form
@@ -105,12 +105,12 @@ def build_programme_router(console: Console) -> APIRouter:
         _programme_team(visit)
         cohort, progress, impact, half_terms = await asyncio.gather(
             visit.api.get("enrolment", f"/cohorts/{cohort_id}"),
-            visit.api.get("reporting", "/progress", {"cohort_id": cohort_id}),
-            visit.api.get("reporting", f"/cohorts/{cohort_id}/impact"),
-            visit.api.get("circles", f"/cohorts/{cohort_id}/half-terms"),
+            unless_missing(visit.api.get("reporting", "/progress", {"cohort_id": cohort_id}), []),
+            unless_missing(visit.api.get("reporting", f"/cohorts/{cohort_id}/impact"), {"schools": []}),
+            unless_missing(visit.api.get("circles", f"/cohorts/{cohort_id}/half-terms"), {"half_terms": []}),
         )
         in_cohort = [school for school in progress if school["cohort_id"] == cohort_id]
-        attention = needs_attention(cohort, in_cohort, impact["rows"], half_terms["half_terms"], _today())
+        attention = needs_attention(cohort, in_cohort, impact["schools"], half_terms["half_terms"], _today())
         return visit.page("cohort.html", cohort=cohort, attention=attention)
 
     @router.get("/cohorts/{cohort_id}/enrolments")

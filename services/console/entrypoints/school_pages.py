@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from collections.abc import Awaitable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,7 +18,7 @@ from contracts.events.circles import CIRCLE_THEMES
 from contracts.identifiers import URN_PATTERN
 from runtime.auth import Role
 from runtime.errors import Forbidden
-from services.console.adapters.platform_api import ApiRefused
+from services.console.adapters.platform_api import ApiRefused, unless_missing
 from services.console.domain.errors import FormRefused, PageNotFound
 from services.console.domain.journey import due_next, journey_lines
 from services.console.domain.staff_csv import STAFF_ROLES, read_staff_sheet
@@ -62,14 +61,6 @@ def _reach(visit: Visit, urn: str) -> None:
         raise PageNotFound()
 
 
-async def _or_none(call: Awaitable[Any]) -> Any:
-    """A report reporting has not made yet (the school's first events still on their way) is shown as empty."""
-    try:
-        return await call
-    except PageNotFound:
-        return None
-
-
 def _themes() -> list[tuple[str, str]]:
     return [(theme, theme.replace("_", " ").capitalize()) for theme in CIRCLE_THEMES]
 
@@ -84,8 +75,8 @@ def build_school_router(console: Console) -> APIRouter:
         enrolment = await visit.api.get("enrolment", f"/schools/{urn}")
         cohort, progress, impact = await asyncio.gather(
             visit.api.get("enrolment", f"/cohorts/{enrolment['cohort_id']}"),
-            _or_none(visit.api.get("reporting", f"/schools/{urn}/progress")),
-            _or_none(visit.api.get("reporting", f"/schools/{urn}/impact")),
+            unless_missing(visit.api.get("reporting", f"/schools/{urn}/progress")),
+            unless_missing(visit.api.get("reporting", f"/schools/{urn}/impact")),
         )
         found, impact_found = progress, impact
         returned = [r["label"] for r in impact_found["returns"]] if impact_found else []

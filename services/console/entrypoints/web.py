@@ -82,6 +82,11 @@ def _staff_option(member: dict[str, Any]) -> tuple[str, str]:
     return str(member["staff_id"]), f"{member['name'] or '(name erased)'}, {role}"
 
 
+def _sentence(text: str) -> str:
+    """The first letter upper-cased and the rest as written (Jinja's `capitalize` lowers the rest: 'Urn')."""
+    return text[:1].upper() + text[1:]
+
+
 def _journey_row(line: JourneyLine) -> tuple[str, str]:
     return line.part, line.words
 
@@ -89,7 +94,7 @@ def _journey_row(line: JourneyLine) -> tuple[str, str]:
 def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"]))
     environment.filters.update(
-        long_date=_long_date, school_option=_school_option, staff_option=_staff_option, journey_row=_journey_row
+        long_date=_long_date, sentence=_sentence, school_option=_school_option, staff_option=_staff_option, journey_row=_journey_row
     )
     return environment
 
@@ -184,7 +189,8 @@ def add_error_pages(app: FastAPI, console: Console) -> None:
         return see_other("/sign-in")
 
     async def service_problem(_: Request, error: Exception) -> Response:
-        _log.warning("a service refused or failed: %s", type(error).__name__)
+        # The type only: a message could carry what a person typed.
+        _log.warning("a page failed: %s", type(error).__name__, exc_info=not isinstance(error, PlatformError))
         return console.html("problem.html", status=502, message="", person=None)
 
     app.add_exception_handler(SignedOut, sign_in_again)
@@ -192,3 +198,5 @@ def add_error_pages(app: FastAPI, console: Console) -> None:
     app.add_exception_handler(Forbidden, handler(403, "forbidden.html"))
     app.add_exception_handler(FormExpired, handler(400, "form_expired.html"))
     app.add_exception_handler(PlatformError, service_problem)
+    # Anything else (a service's answer of an unexpected shape, a bug): the GOV.UK problem page, never a trace.
+    app.add_exception_handler(Exception, service_problem)
