@@ -81,6 +81,14 @@ class Keyboard:
         """Space on a radio button or checkbox."""
         await self.press(selector, " ")
 
+    async def radio(self, name: str, position: int) -> None:
+        """A radio button by its position in its group (from 0): Tab reaches the group, arrows move and select."""
+        await self.focus(f"input[type=radio][name={name}]")
+        if position == 0:
+            await self.page.keyboard.press(" ")
+        for _ in range(position):
+            await self.page.keyboard.press("ArrowDown")
+
     async def choose_option(self, selector: str, text: str) -> None:
         """A select's option by typing its first letters, as keyboard users do."""
         await self.focus(selector)

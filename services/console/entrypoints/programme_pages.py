@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from services.console.entrypoints.web import Console, Visit, see_other
 
 __all__ = ["SESSION_KINDS", "build_programme_router", "refused_into"]
 
+_NAMED_FIELD = re.compile(r"^([a-z_]+): (.+)$", re.DOTALL)
 _COHORT = Path(pattern=COHORT_ID_PATTERN, max_length=60)
 SESSION_KINDS = {
     "leadership_day": "Leadership day",
@@ -37,16 +39,20 @@ def _today() -> date:
 
 
 def refused_into(form: Form, refused: ApiRefused, default_field: str, names: dict[str, str] | None = None) -> None:
-    """A service's refusal shown on the form: each field it named next to that field, anything else at
-    `default_field`, in the service's own words."""
+    """A service's refusal shown on the form: each field it named (in its list of problems, or as the start of its
+    message, `field: reason`) next to that field, anything else at `default_field`, in the service's own words."""
     names = names or {}
-    placed = False
-    for field, message in refused.fields.items():
+
+    def place(field: str, message: str) -> bool:
         target = names.get(field, field)
         if target in form.values or f"{target}-day" in form.values:
-            form.errors.setdefault(target, f"{message[0].upper()}{message[1:]}")
-            placed = True
-    if not placed:
+            form.errors.setdefault(target, f"{target.replace('_', ' ').capitalize()}: {message}")
+            return True
+        return False
+
+    placed = [place(field, message) for field, message in refused.fields.items()]
+    named = _NAMED_FIELD.match(refused.message)
+    if not any(placed) and not (named and place(named.group(1), named.group(2))):
         message = refused.message.split(": ", 1)[-1] if refused.fields else refused.message
         form.errors.setdefault(default_field, f"{message[0].upper()}{message[1:]}")
 

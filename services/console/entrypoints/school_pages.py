@@ -74,7 +74,7 @@ def build_school_router(console: Console) -> APIRouter:
         _reach(visit, urn)
         enrolment = await visit.api.get("enrolment", f"/schools/{urn}")
         cohort, progress, impact = await asyncio.gather(
-            visit.api.get("enrolment", f"/cohorts/{enrolment['cohort_id']}"),
+            visit.api.get("enrolment", f"/schools/{urn}/plan"),
             unless_missing(visit.api.get("reporting", f"/schools/{urn}/progress")),
             unless_missing(visit.api.get("reporting", f"/schools/{urn}/impact")),
         )

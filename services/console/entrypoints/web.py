@@ -94,7 +94,11 @@ def _journey_row(line: JourneyLine) -> tuple[str, str]:
 def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"]))
     environment.filters.update(
-        long_date=_long_date, sentence=_sentence, school_option=_school_option, staff_option=_staff_option, journey_row=_journey_row
+        long_date=_long_date,
+        sentence=_sentence,
+        school_option=_school_option,
+        staff_option=_staff_option,
+        journey_row=_journey_row,
     )
     return environment
 

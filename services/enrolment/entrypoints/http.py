@@ -24,6 +24,7 @@ from services.enrolment.entrypoints.views import (
     NewCohort,
     NewEnrolment,
     NewStaffMember,
+    SchoolPlanView,
     SchoolView,
     StaffView,
     UrnChange,
@@ -167,6 +168,16 @@ def _schools_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticat
     async def read_school(caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
         POLICY.check(caller, "read_school", urn)
         return SchoolView.of(await queries.school(unit_of_work(), urn))
+
+    @router.get(
+        "/schools/{urn}/plan",
+        summary="The programme plan the school follows (its cohort's dates and targets, not its other schools)",
+    )
+    async def read_school_plan(caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolPlanView:
+        POLICY.check(caller, "read_school_plan", urn)
+        school = await queries.school(unit_of_work(), urn)
+        cohort, _ = await queries.cohort(unit_of_work(), school.cohort_id)
+        return SchoolPlanView.of(cohort)
 
     @router.post("/schools/{urn}/withdrawal", summary="Withdraw a school from the programme")
     async def withdraw_school(body: Withdrawal, caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
