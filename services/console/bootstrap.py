@@ -20,7 +20,7 @@ from runtime.database import create_pool, migrate
 from runtime.errors import ConfigurationError
 from runtime.http import create_app
 from runtime.log import configure_logging
-from runtime.settings import SERVICE_NAMES, Settings
+from runtime.settings import Settings
 from runtime.telemetry import setup_telemetry
 from services.console.adapters.notifications import NotificationsInvitations
 from services.console.adapters.platform_api import PlatformApi
@@ -48,11 +48,13 @@ class ConsoleRuntime:
         self.http = httpx.AsyncClient(timeout=15, limits=httpx.Limits(max_connections=50, keepalive_expiry=4))
 
     def service_urls(self) -> dict[str, str]:
-        return {
-            name: f"http://{self.settings.host}:{self.settings.port_of(name)}"
-            for name in SERVICE_NAMES
-            if name != "console" and hasattr(self.settings, f"{name}_port")
-        }
+        """Each service the console calls: its URL setting (a deployment), else the local stack's host and port."""
+        local = "127.0.0.1" if self.settings.host in ("0.0.0.0", "::") else self.settings.host
+        urls = {}
+        for name in ("enrolment", "learning", "circles", "reporting"):
+            configured = getattr(self.console_settings, f"{name}_url")
+            urls[name] = (configured or f"http://{local}:{self.settings.port_of(name)}").rstrip("/")
+        return urls
 
     def base_url(self) -> str:
         return self.console_settings.console_url or f"http://{self.settings.host}:{self.settings.port_of('console')}"

@@ -21,6 +21,10 @@ class ConsoleSettings(BaseSettings):
     console_url: str | None = Field(
         default=None, description="The console's address as people reach it (in sign-in links); unset: host and port"
     )
+    enrolment_url: str | None = Field(default=None, description="Enrolment's API; unset: RSP_HOST and its port")
+    learning_url: str | None = Field(default=None, description="Learning's API; unset: RSP_HOST and its port")
+    circles_url: str | None = Field(default=None, description="Circles' API; unset: RSP_HOST and its port")
+    reporting_url: str | None = Field(default=None, description="Reporting's API; unset: RSP_HOST and its port")
     notifications_url: str | None = Field(
         default=None, description="The notifications service; set, invitations are emailed through it"
     )
