@@ -83,7 +83,7 @@ async def test_school_lead_registers_staff_records_a_circle_and_corrects_a_retur
     assert sorted(member["name"] for member in staff) == ["Alex Example", "Jo Placeholder", "Sam Sample"]
 
     async def staff_counted() -> bool:
-        return expect_answer(await api.reporting.progress(urn))["staff_counted"] == 3
+        return bool(expect_answer(await api.reporting.progress(urn))["staff_counted"] == 3)
 
     await eventually(staff_counted)
 

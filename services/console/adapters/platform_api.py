@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from runtime.auth import mint_token
-from runtime.errors import Conflict, Forbidden, Invalid, PlatformError
+from runtime.errors import Forbidden, Invalid, PlatformError
 from services.console.domain.errors import PageNotFound
 from services.console.domain.people import Person
 
@@ -24,7 +24,7 @@ _TOKEN_LIFETIME = timedelta(minutes=5)
 
 
 class ApiRefused(Invalid):
-    """A service refused a write as invalid (422): its message, and the fields it named."""
+    """A service refused a write (422, or 409 for a clash with what is recorded): its message, the fields named."""
 
     def __init__(self, message: str, fields: dict[str, str]) -> None:
         super().__init__(message)
@@ -41,9 +41,8 @@ def _refusal(answer: httpx.Response) -> PlatformError:
         return PageNotFound()
     if answer.status_code in (401, 403):
         return Forbidden(detail)
-    if answer.status_code == 409:
-        return Conflict(detail)
-    if answer.status_code == 422:
+    # Refused as it stands (422) or as things are (409, e.g. a cohort id already taken): told at the form.
+    if answer.status_code in (409, 422):
         fields = {
             str(problem["loc"][-1]): str(problem["msg"]) for problem in body.get("errors") or [] if problem.get("loc")
         }
