@@ -121,6 +121,7 @@ def build_service(
         runtime.tracer_provider,
         runtime.readiness,
         runtime.settings.max_body_bytes,
+        untraced_paths=("/sign-in/",),  # the link's secret is in the path: no span may keep it
     )
     _assets(app, options.console_node_modules)
     app.include_router(

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -52,7 +53,7 @@ async def _csrf(browser: httpx.AsyncClient, page: str) -> str:
 
 
 async def test_a_sign_in_link_works_once_and_only_its_hash_is_kept(
-    team_tools: httpx.AsyncClient, stack: Endpoints, db: asyncpg.Pool
+    team_tools: httpx.AsyncClient, stack: Endpoints, db: asyncpg.Pool, stack_dir: Path
 ) -> None:
     link = await _link(team_tools)
     secret = link.rsplit("/", 1)[1]
@@ -68,8 +69,17 @@ async def test_a_sign_in_link_works_once_and_only_its_hash_is_kept(
         again = await httpx.AsyncClient(timeout=10).post(link)
         assert again.status_code == 400
         assert "expired or has already been used" in again.text
+        await browser.get(f"{stack.url('console')}/cohorts")
     stored = await db.fetch("SELECT link_hash FROM console.sign_in_links")
     assert all(secret not in row["link_hash"] for row in stored)
+    traces = stack_dir / "traces" / "console.jsonl"
+
+    async def cohorts_page_traced() -> bool:
+        return traces.exists() and '"/cohorts"' in traces.read_text(encoding="utf-8")
+
+    # Once the request after it has been traced, the sign-in itself is known to have left no span with the link.
+    await eventually(cohorts_page_traced)
+    assert secret not in traces.read_text(encoding="utf-8")
 
 
 async def test_an_expired_link_does_not_sign_in(team_tools: httpx.AsyncClient, db: asyncpg.Pool) -> None:
