@@ -256,3 +256,29 @@ def test_session_lifetime_is_hours_not_days() -> None:
     from services.console.settings import ConsoleSettings
 
     assert timedelta(hours=ConsoleSettings().console_session_hours) <= timedelta(days=1)
+
+
+async def test_withdrawing_a_school_needs_a_reason_and_then_ends_it(
+    team_tools: httpx.AsyncClient, stack: Endpoints, api: Platform
+) -> None:
+    cohort_id = f"ends-{uuid.uuid4().hex[:8]}"
+    expect_answer(
+        await api.enrolment.create_cohort(
+            {"cohort_id": cohort_id, "name": "Ends", "local_authority": "Oxfordshire", "starts_on": "2026-09-01"}
+        ),
+        201,
+    )
+    urn = next_urn()
+    expect_answer(
+        await api.enrolment.enrol_school({"urn": urn, "name": "W", "cohort_id": cohort_id, "phase": "primary"}), 201
+    )
+    async with _signed_in(stack, await _link(team_tools)) as browser:
+        csrf = await _csrf(browser, f"/schools/{urn}/ending")
+        form = {"csrf_token": csrf, "form_token": uuid.uuid4().hex, "reason": "  "}
+        refused = await browser.post(f"/schools/{urn}/withdrawal", data=form)
+        assert refused.status_code == 422
+        assert "Enter why the school is withdrawing" in refused.text
+        assert expect_answer(await api.enrolment.school(urn))["status"] == "active"
+        done = await browser.post(f"/schools/{urn}/withdrawal", data={**form, "reason": "Merged with another school"})
+        assert done.headers["location"] == f"/schools/{urn}?done=withdrawn"
+    assert expect_answer(await api.enrolment.school(urn))["status"] == "withdrawn"
