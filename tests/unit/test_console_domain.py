@@ -10,6 +10,7 @@ import pytest
 from runtime.auth import Role
 from services.console.domain.attention import needs_attention
 from services.console.domain.errors import FormRefused
+from services.console.domain.journey import journey_lines
 from services.console.domain.leadership_days import bank_holidays, leadership_days, usable_for_a_leadership_day
 from services.console.domain.people import new_person
 from services.console.domain.staff_csv import read_staff_sheet
@@ -126,3 +127,37 @@ def test_needs_attention_puts_at_risk_schools_first_then_what_is_late_then_what_
         ("Leadership day 3", "On 1 December 2026"),
     ]
     assert items[0].href == "/schools/100003"
+
+
+def test_a_school_journey_reads_in_plain_words_against_the_journey_criteria() -> None:
+    cohort = {
+        "starts_on": "2026-09-01",
+        "ends_on": "2028-02-29",
+        "plan": {
+            "leadership_days": [{"number": n, "held_on": f"2027-0{n}-01"} for n in range(1, 10)] + [{"number": 10}],
+            "modules": 15,
+            "circles_per_half_term": 1,
+            "immersion_days": 2,
+            "practitioners_to_train": 2,
+            "practitioners_trained_by_month": 12,
+        },
+    }
+    progress = {
+        "enrolled_on": "2026-09-30",
+        "staff_counted": 42,
+        "modules": {"completions_by_module": {"1": 30, "2": 25, "3": 20, "4": 18, "5": 19}, "staff_completed_all": 3},
+        "leadership_days_attended": 4,
+        "circles_held": 2,
+        "half_terms_with_circle": ["2026-27-autumn-1"],
+        "mentoring_sessions": 1,
+        "immersion_days": 0,
+        "practitioners_trained": 1,
+        "journey": {"at_risk": False, "at_risk_reasons": []},
+    }
+    lines = {line.part: line.words for line in journey_lines(cohort, progress, date(2026, 11, 26))}
+    assert lines["Leadership days"] == "4 of 10 leadership days attended"
+    assert lines["Online modules"] == (
+        "18 of 42 staff through modules 1 to 5, 21 needed by 30 March 2027; 3 of 42 through all 15, 32 needed by "
+        "29 February 2028"
+    )
+    assert lines["Practitioners"] == "1 of 2 practitioners trained, needed by 30 September 2027"

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from contracts.programme import add_months
+
 __all__ = ["DueNext", "JourneyLine", "due_next", "journey_lines"]
 
+# The journey's foundations criterion (workflows/journey/criteria.py): by month 6, half the staff through
+# modules 1 to 5; by the end, three quarters through every planned module.
 _MODULES_FIRST_BLOCK = 5
+_FOUNDATIONS_MONTH = 6
 
 
 @dataclass(frozen=True)
@@ -24,12 +30,6 @@ class DueNext:
     by: date
 
 
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, 28))
-
-
 def journey_lines(cohort: Mapping[str, Any], progress: Mapping[str, Any] | None, today: date) -> list[JourneyLine]:
     plan = cohort["plan"]
     days = plan["leadership_days"]
@@ -39,16 +39,19 @@ def journey_lines(cohort: Mapping[str, Any], progress: Mapping[str, Any] | None,
     modules = progress["modules"]
     # Staff through modules 1 to 5: no more than completed the least completed of them.
     first_block = min(int(modules["completions_by_module"].get(str(n), 0)) for n in range(1, _MODULES_FIRST_BLOCK + 1))
-    trained_by = _add_months(date.fromisoformat(progress["enrolled_on"]), plan["practitioners_trained_by_month"])
-    half_way = _add_months(date.fromisoformat(cohort["starts_on"]), 9)
+    trained_by = add_months(date.fromisoformat(progress["enrolled_on"]), plan["practitioners_trained_by_month"])
+    joined = date.fromisoformat(progress["enrolled_on"])
+    foundations = add_months(joined, _FOUNDATIONS_MONTH)
+    ends_on = date.fromisoformat(cohort["ends_on"])
     lines = [
         JourneyLine(
             "Leadership days", f"{progress['leadership_days_attended']} of {len(days)} leadership days attended"
         ),
         JourneyLine(
             "Online modules",
-            f"{first_block} of {staff} staff through modules 1 to {_MODULES_FIRST_BLOCK}, {staff} needed by "
-            f"{half_way:%-d %B %Y}; {modules['staff_completed_all']} of {staff} through all {plan['modules']}",
+            f"{first_block} of {staff} staff through modules 1 to {_MODULES_FIRST_BLOCK}, {math.ceil(staff / 2)} "
+            f"needed by {foundations:%-d %B %Y}; {modules['staff_completed_all']} of {staff} through all "
+            f"{plan['modules']}, {math.ceil(staff * 3 / 4)} needed by {ends_on:%-d %B %Y}",
         ),
         JourneyLine(
             "Circles",
