@@ -220,7 +220,7 @@ def build_programme_router(console: Console) -> APIRouter:
         staff_ids = [staff_id for staff_id in form.chosen("staff_ids") if staff_id in known]
         if not staff_ids:
             form.errors["staff_ids"] = "Select everyone who attended"
-            return visit.page("attendance.html", status=422, form=form, **context)
+            return visit.page("attendance.html", status=422, form=form, form_chosen=form.chosen("staff_ids"), **context)
         body = {"staff_ids": sorted(staff_ids)}
         try:
             await visit.api.write(
@@ -228,7 +228,7 @@ def build_programme_router(console: Console) -> APIRouter:
             )
         except ApiRefused as refused:
             refused_into(form, refused, "staff_ids")
-            return visit.page("attendance.html", status=422, form=form, **context)
+            return visit.page("attendance.html", status=422, form=form, form_chosen=form.chosen("staff_ids"), **context)
         return see_other(f"/cohorts/{cohort_id}/sessions?done=attendance")
 
     return router
