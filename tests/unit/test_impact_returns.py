@@ -93,7 +93,7 @@ TODAY = date(2027, 2, 1)
     [
         (Period(2024, "baseline"), "academic_year", "the baseline is for 2025/26"),
         (Period(2028, "autumn"), "period", "outside the school's 18 months (2026-11-22 to 2028-05-21)"),
-        (Period(2025, "summer"), "period", "outside the school's 18 months"),
+        (Period(2024, "summer"), "period", "outside the school's 18 months"),
         (Period(2026, "summer"), "period", "has not begun yet"),
     ],
 )
@@ -106,7 +106,7 @@ def test_periods_the_school_owes_nothing_for_are_refused(period: Period, field: 
 
 
 def test_the_baseline_and_begun_terms_are_taken() -> None:
-    for period in (Period(2025, "baseline"), Period(2026, "autumn"), Period(2026, "spring")):
+    for period in (Period(2025, "baseline"), Period(2026, "autumn"), Period(2026, "spring"), Period(2025, "summer")):
         check_period(period, ENROLLED, TODAY)
 
 
