@@ -102,9 +102,13 @@ def suppress_table(rows: Sequence[dict[str, int]]) -> tuple[list[set[str]], set[
     total_hidden = {name for name in COUNTS if is_disclosive(totals[name])}
     changed = True
     while changed:
+        # Links first, then one secondary suppression at a time, so a cell hidden by a link is counted before
+        # another is chosen (fewer cells hidden).
         changed = False
         for row_hidden in [*hidden, total_hidden]:
             changed |= _link(row_hidden)
+        if changed:
+            continue
         for name in COUNTS:
             hidden_cells = [index for index, row_hidden in enumerate(hidden) if name in row_hidden]
             if not hidden_cells or name in total_hidden:
@@ -118,6 +122,7 @@ def suppress_table(rows: Sequence[dict[str, int]]) -> tuple[list[set[str]], set[
             else:
                 total_hidden.add(name)
             changed = True
+            break
     return hidden, total_hidden
 
 
