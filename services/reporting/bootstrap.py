@@ -16,6 +16,7 @@ from services.reporting.adapters.evidence import PostgresEvidenceUnitOfWork
 from services.reporting.adapters.live_feed import FeedSignal
 from services.reporting.adapters.postgres import PostgresReportingUnitOfWork
 from services.reporting.entrypoints.dashboard import build_dashboard
+from services.reporting.entrypoints.dashboard.evidence_page import build_evidence_dashboard
 from services.reporting.entrypoints.http import build_impact_router, build_router
 from services.reporting.entrypoints.http.evidence import build_evidence_router
 from services.reporting.entrypoints.live import LiveStreams, build_live_feed_router
@@ -50,6 +51,7 @@ def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, Fas
             build_dashboard(unit_of_work, runtime.authenticate, streams),
             build_live_feed_router(streams, runtime.authenticate),
             build_evidence_router(evidence, runtime.authenticate, calendar, min_group),
+            build_evidence_dashboard(evidence, runtime.authenticate, calendar, min_group),
         ],
     )
     return runtime, app

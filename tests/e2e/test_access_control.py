@@ -274,6 +274,10 @@ ENDPOINTS = [
              frozenset({ADMIN, VIEWER}), False),
     Endpoint("download council report", "reporting", "GET", f"/cohorts/{COHORT}/council-report.ods",
              frozenset({ADMIN, VIEWER}), False),
+    Endpoint("open cohort evidence page", "reporting", "GET", f"/dashboard/cohorts/{COHORT}/evidence",
+             frozenset({ADMIN, VIEWER}), False),
+    Endpoint("read cohort evidence csv", "reporting", "GET", f"/dashboard/cohorts/{COHORT}/evidence/dosage.csv",
+             frozenset({ADMIN, VIEWER}), False),
 ]  # fmt: skip
 
 

@@ -368,3 +368,32 @@ async def test_like_for_like_figures_and_the_cohort_files_agree_and_pass_dfes_ru
         content = archive.read("content.xml").decode("utf-8")
     for sheet in ("Implementation ledger", "Staff surveys", "Early indicators", "Outcomes like for like"):
         assert f'table:name="{sheet}"' in content
+
+
+async def test_the_evidence_page_shows_a_commissioner_the_cohort_figures_and_approved_quotes_only(
+    api: Platform, mint: Callable[..., str], stack: Endpoints
+) -> None:
+    urn = await enrolled_school(api, COHORT)
+    body = {
+        "occasion": "circle",
+        "occasion_id": str(uuid.uuid4()),
+        "impacts": ["circles_for_decisions"],
+        "quote": "We now use circles to decide things together.",
+        "consent_to_publish": True,
+    }
+    given = expect(await api.reporting.request("POST", f"/schools/{urn}/feedback", json=body), 201)
+    async with platform_as(stack, mint(Role.VIEWER, "commissioner")) as commissioner:
+        before = await commissioner.reporting.request("GET", f"/dashboard/cohorts/{COHORT}/evidence")
+        expect(
+            await api.reporting.request("POST", f"/feedback/{given['feedback_id']}/approval", json={"approved": True})
+        )
+        after = await commissioner.reporting.request("GET", f"/dashboard/cohorts/{COHORT}/evidence")
+        dosage = await commissioner.reporting.request("GET", f"/dashboard/cohorts/{COHORT}/evidence/dosage.csv")
+
+    assert before.status_code == 200
+    assert "We now use circles to decide things together." not in before.text
+    assert "We now use circles to decide things together." in after.text
+    for heading in ("Implementation: dosage", "Implementation: fidelity", "Staff surveys", "Outcome figures"):
+        assert heading in after.text
+    assert dosage.status_code == 200
+    assert dosage.text.splitlines()[0].startswith("Part,Unit,Planned")
