@@ -27,6 +27,7 @@ from tests.support import (
     enrolled_school,
     eventually,
     learning_knows_staff,
+    published,
     scheduled_circle,
     staff_on_circles_roster,
     stream_messages,
@@ -397,3 +398,55 @@ async def test_the_evidence_page_shows_a_commissioner_the_cohort_figures_and_app
         assert heading in after.text
     assert dosage.status_code == 200
     assert dosage.text.splitlines()[0].startswith("Part,Unit,Planned")
+
+
+DAY_CHECKLIST = {
+    "programme_content_covered": True,
+    "restorative_questions_modelled": True,
+    "school_practice_reviewed": True,
+    "actions_set": False,
+}
+
+
+async def test_a_leadership_days_checklist_reaches_every_attending_schools_ledger(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    cohort = f"evidence-days-{uuid.uuid4().hex[:6]}"
+    urn = await enrolled_school(api, cohort)
+    day = {"kind": "leadership_day", "cohort_id": cohort, "day_number": 1, "held_on": TODAY.isoformat()}
+    session = expect(await api.learning.schedule_session(day), 201)
+
+    held = await api.learning.record_attendance(session["session_id"], {"schools": [urn], "fidelity": DAY_CHECKLIST})
+
+    assert held.status_code == 200, held.text
+    held_events = [e for _, e in await published(db, js, "RSP_LEARNING", "rsp.learning.leadership_day.held.v1")]
+    assert [e["fidelity"] for e in held_events if e["session_id"] == session["session_id"]] == [DAY_CHECKLIST]
+
+    async def ledger() -> dict[str, Any] | None:
+        found = expect(await api.reporting.request("GET", f"/schools/{urn}/ledger"))
+        return found if found["fidelity"][1]["recorded"] == 1 else None
+
+    days = (await eventually(ledger, within=30))["fidelity"][1]
+    assert (days["occasion"], days["items_answered"], days["items_done"], days["done_percent"]) == (
+        "leadership_day",
+        4,
+        3,
+        75.0,
+    )
+
+
+async def test_a_checklist_on_a_session_that_has_none_is_refused_and_nothing_is_written(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    cohort = f"evidence-days-{uuid.uuid4().hex[:6]}"
+    urn = await enrolled_school(api, cohort)
+    immersion = {"kind": "immersion_day", "cohort_id": cohort, "held_on": TODAY.isoformat()}
+    session = expect(await api.learning.schedule_session(immersion), 201)
+
+    async with Footprint.rows_of("learning.sessions", streams=("RSP_LEARNING",)).unchanged(db, js):
+        refused = await api.learning.record_attendance(
+            session["session_id"], {"schools": [urn], "fidelity": DAY_CHECKLIST}
+        )
+
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("fidelity: only a leadership day")
