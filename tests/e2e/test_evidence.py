@@ -450,3 +450,62 @@ async def test_a_checklist_on_a_session_that_has_none_is_refused_and_nothing_is_
 
     assert refused.status_code == 422
     assert refused.json()["detail"].startswith("fidelity: only a leadership day")
+
+
+EVIDENCE_WRITTEN = Footprint.rows_of(
+    "reporting.feedback", "reporting.survey_instruments", "reporting.adaptations", streams=("RSP_REPORTING",)
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "says"),
+    [
+        (
+            "/schools/{urn}/feedback",
+            {"occasion": "circle", "occasion_id": str(uuid.UUID(int=7)), "impacts": ["world_peace"],
+             "consent_to_publish": True},
+            "impacts: world_peace is not on the list",
+        ),
+        (
+            "/schools/{urn}/feedback",
+            {"occasion": "circle", "occasion_id": str(uuid.UUID(int=7)), "impacts": ["attendance", "attendance"],
+             "consent_to_publish": True},
+            "impacts: name each impact once",
+        ),
+        (
+            "/surveys/instruments",
+            {"instrument_id": "bad-scale", "title": "T", "licence": "L", "lowest": 1, "highest": 5, "scoring": "mean",
+             "scales": [{"key": "s", "title": "S"}], "items": [{"key": "a", "text": "A", "scale": "elsewhere"}]},
+            "items[0].scale: 'elsewhere' is not one of the instrument's scales",
+        ),
+        (
+            "/surveys/instruments",
+            {"instrument_id": "rsp-staff-relational-practice-v1", "title": "T", "licence": "L", "lowest": 1,
+             "highest": 5, "scoring": "mean", "scales": [{"key": "s", "title": "S"}],
+             "items": [{"key": "a", "text": "A", "scale": "s"}]},
+            "instrument_id: is the programme's own instrument's",
+        ),
+        (
+            "/schools/{urn}/adaptations",
+            {"part": "circles", "what_changed": "Fewer circles", "reason": "   ", "decided_on": str(TODAY)},
+            "reason: must say something",
+        ),
+    ],
+    ids=["unknown impact", "impact twice", "item on no scale", "the default's id", "blank reason"],
+)  # fmt: skip
+async def test_bad_evidence_gets_a_clear_error_and_writes_nothing(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, path: str, body: dict[str, Any], says: str
+) -> None:
+    urn = await enrolled_school(api, COHORT)
+    async with EVIDENCE_WRITTEN.unchanged(db, js):
+        answer = await api.reporting.request("POST", path.format(urn=urn), json=body)
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"].startswith(says)
+
+
+async def test_approving_feedback_that_does_not_exist_is_not_found(api: Platform) -> None:
+    answer = await api.reporting.request("POST", f"/feedback/{uuid.uuid4()}/approval", json={"approved": True})
+
+    assert answer.status_code == 404
+    assert "no feedback" in answer.json()["detail"]
