@@ -12,11 +12,13 @@ from uuid import uuid4
 from xml.etree import ElementTree
 
 from services.reporting.domain.early_indicators import early_indicators
+from services.reporting.domain.impact_reports import cohort_impact
 from services.reporting.domain.impact_returns import ImpactFigures, ImpactReturn
 from services.reporting.domain.ledger import combine
-from services.reporting.domain.open_data import COUNTS, PublishedRow, published_table, suppress_table
+from services.reporting.domain.open_data import COUNTS, Cell, PublishedRow, published_table, suppress_table
 from services.reporting.domain.periods import Period
 from services.reporting.domain.progress import ReportedSchool
+from services.reporting.domain.suppression import RATE_OF_COUNT
 from services.reporting.entrypoints.council_report import CouncilReport, council_report_ods
 from services.reporting.entrypoints.ees_export import ees_file_name, ees_files
 from tests.ees_checker import check_ees_files
@@ -223,3 +225,27 @@ def test_the_council_report_has_a_sheet_per_part_with_the_same_suppression() -> 
     for row, published in zip(body, rows, strict=True):
         for name, value in published.values.items():
             assert row[header.index(name)] == str(value)
+
+
+def test_the_open_data_hides_everything_the_cohort_impact_table_hides_of_the_same_schools() -> None:
+    cohort = _cohort()
+    ours: dict[tuple[str | None, str], dict[str, Cell]] = {
+        (row.school.urn if row.school else None, row.period.name): row.values for row in published_table(cohort)
+    }
+    table = cohort_impact("oxon-2026", cohort)
+
+    shown_there_hidden_here = []
+    for row in table.rows:
+        for side, published in (("baseline", row.baseline), ("autumn", row.latest)):
+            assert published is not None
+            for count in RATE_OF_COUNT:
+                if getattr(published, count) == "c" and ours[(row.school.urn, side)][count] != "c":
+                    shown_there_hidden_here.append(f"{row.school.urn} {side} {count}")
+    for side, total in (("baseline", table.baseline_total), ("autumn", table.latest_total)):
+        assert total is not None
+        for count in RATE_OF_COUNT:
+            if getattr(total, count) == "c" and ours[(None, side)][count] != "c":
+                shown_there_hidden_here.append(f"total {side} {count}")
+
+    # Side by side, the two publications give away nothing either hides.
+    assert shown_there_hidden_here == []

@@ -27,7 +27,7 @@ from services.reporting.domain.impact_returns import ImpactFigures, ImpactReturn
 from services.reporting.domain.like_for_like import repeat_suspensions, shown
 from services.reporting.domain.periods import Period, baseline_of
 from services.reporting.domain.progress import ReportedSchool
-from services.reporting.domain.suppression import is_disclosive
+from services.reporting.domain.suppression import RATE_OF_COUNT, is_disclosive, suppress_column
 
 __all__ = [
     "COUNTS",
@@ -100,6 +100,15 @@ def suppress_table(rows: Sequence[dict[str, int]]) -> tuple[list[set[str]], set[
     hidden = [{name for name in COUNTS if is_disclosive(row[name])} for row in rows]
     totals = {name: sum(row[name] for row in rows) for name in COUNTS}
     total_hidden = {name for name in COUNTS if is_disclosive(totals[name])}
+    # Start from what the cohort impact table hides of the same rows (`suppress_column`), so that when both
+    # publish the same schools and period this hides a superset, and putting the two side by side gives nothing.
+    for name in RATE_OF_COUNT:
+        column = suppress_column([row[name] for row in rows])
+        for row_hidden, is_hidden in zip(hidden, column.hidden, strict=True):
+            if is_hidden:
+                row_hidden.add(name)
+        if column.total_hidden:
+            total_hidden.add(name)
     changed = True
     while changed:
         # Links first, then one secondary suppression at a time, so a cell hidden by a link is counted before
@@ -116,9 +125,14 @@ def suppress_table(rows: Sequence[dict[str, int]]) -> tuple[list[set[str]], set[
             recoverable = len(hidden_cells) == 1 or all(is_disclosive(rows[i][name]) for i in hidden_cells)
             if not recoverable:
                 continue
-            shown_cells = [(rows[i][name], i) for i in range(len(rows)) if i not in hidden_cells and rows[i][name] > 0]
+            # The smallest cell, preferring a row with something hidden already (it gives away least more).
+            shown_cells = [
+                (not hidden[i], rows[i][name], i)
+                for i in range(len(rows))
+                if i not in hidden_cells and rows[i][name] > 0
+            ]
             if shown_cells:
-                hidden[min(shown_cells)[1]].add(name)
+                hidden[min(shown_cells)[2]].add(name)
             else:
                 total_hidden.add(name)
             changed = True
