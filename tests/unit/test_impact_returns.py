@@ -41,6 +41,9 @@ def test_believable_figures_pass() -> None:
         ({"sessions_missed": 152_001}, "sessions_missed", "more than the 152000 possible sessions"),
         ({"pupils_persistently_absent": 401}, "pupils_persistently_absent", "more than the 400 pupils on roll"),
         ({"sessions_missed": 0}, "pupils_persistently_absent", "no sessions were missed"),
+        ({"pupils_with_absence_records": 0}, "pupils_with_absence_records", "at least 1, or left out"),
+        ({"pupils_with_absence_records": -3}, "pupils_with_absence_records", "negative"),
+        ({"pupils_with_absence_records": 10}, "pupils_persistently_absent", "more than the 10 pupils with absence"),
     ],
 )
 def test_figures_that_cannot_be_true_are_refused_naming_the_field(
