@@ -29,6 +29,7 @@ from tests.support import (
     learning_knows_staff,
     published,
     scheduled_circle,
+    scheduled_leadership_day,
     staff_on_circles_roster,
     stream_messages,
 )
@@ -413,8 +414,7 @@ async def test_a_leadership_days_checklist_reaches_every_attending_schools_ledge
 ) -> None:
     cohort = f"evidence-days-{uuid.uuid4().hex[:6]}"
     urn = await enrolled_school(api, cohort)
-    day = {"kind": "leadership_day", "cohort_id": cohort, "day_number": 1, "held_on": TODAY.isoformat()}
-    session = expect(await api.learning.schedule_session(day), 201)
+    session = await scheduled_leadership_day(api, cohort, 1)
 
     held = await api.learning.record_attendance(session["session_id"], {"schools": [urn], "fidelity": DAY_CHECKLIST})
 
