@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     )
 
     half_terms_file: Path | None = Field(default=None, description="Half-term dates for circles; unset: England's")
+    survey_min_group: int = Field(
+        default=5, ge=2, le=100, description="Fewest staff survey responses a figure is shown for (and released in)"
+    )
     idempotency_keep_hours: float = Field(
         default=24, gt=0, description="Hours an Idempotency-Key and its answer are kept for retries"
     )

@@ -90,6 +90,11 @@ class CircleHeld(_CircleEvent):
     )
     facilitator_staff_id: UUID = Field(description="Pseudonymous id of the staff member who facilitated it")
     themes: list[CircleTheme] = Field(description="What it talked about, from the programme's controlled list")
+    fidelity: dict[str, bool] | None = Field(
+        default=None,
+        description="The fidelity checklist as the facilitator answered it (item key: done or not, items from "
+        "`contracts/fidelity_checklists.json`); null when none was recorded",
+    )
 
 
 class CircleCancelled(_CircleEvent):

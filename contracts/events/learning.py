@@ -140,6 +140,11 @@ class LeadershipDayHeld(_SchoolAttended):
     subject: ClassVar[str] = "rsp.learning.leadership_day.held.v1"
 
     day_number: int = Field(ge=1, description="Which of the cohort's leadership days, counting from 1")
+    fidelity: dict[str, bool] | None = Field(
+        default=None,
+        description="The day's fidelity checklist as the facilitator answered it (item key: done or not, items "
+        "from `contracts/fidelity_checklists.json`); null when none was recorded",
+    )
 
 
 class ImmersionDayHeld(_SchoolAttended):

@@ -45,6 +45,12 @@ class ImpactReturnSubmitted(Event):
     pupils_persistently_absent: int = Field(
         ge=0, description="Pupils who missed 10% or more of their possible sessions"
     )
+    pupils_with_absence_records: int | None = Field(
+        default=None,
+        ge=1,
+        description="Pupils with absence records (enrolled for at least one possible session): the DfE denominator "
+        "of persistent absence; null when the school did not give it",
+    )
     submitted_at: AwareDatetime = Field(description="When this version was submitted")
 
     def entity(self) -> str:

@@ -22,6 +22,7 @@ from nats.js import JetStreamContext
 from runtime.auth import SESSION_COOKIE, Role, mint_token
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
+from services.reporting.domain.surveys import DEFAULT_INSTRUMENT
 from tests.clients import Platform, ServiceClient, expect, platform_as
 from tests.support import (
     Footprint,
@@ -69,6 +70,13 @@ class Endpoint:
 
 async def _learner(api: Platform, urn: str) -> dict[str, str]:
     return {"learner": await registered_staff(api, urn)}
+
+
+async def _feedback(api: Platform, urn: str) -> dict[str, str]:
+    body = {"occasion": "circle", "occasion_id": str(uuid.uuid4()), "impacts": [], "quote": "It helped.",
+            "consent_to_publish": True}  # fmt: skip
+    given = await api.reporting.request("POST", f"/schools/{urn}/feedback", json=body)
+    return {"feedback": expect(given, 201)["feedback_id"]}
 
 
 async def _completion(api: Platform, urn: str) -> dict[str, str]:
@@ -231,6 +239,47 @@ ENDPOINTS = [
     Endpoint("read cohort impact", "reporting", "GET", f"/cohorts/{COHORT}/impact", frozenset({ADMIN, VIEWER}), False),
     Endpoint("read cohort impact csv", "reporting", "GET", f"/cohorts/{COHORT}/impact.csv",
              frozenset({ADMIN, VIEWER}), False),
+    Endpoint("read school ledger", "reporting", "GET", "/schools/{urn}/ledger", SCHOOL_DETAIL, True),
+    Endpoint("read cohort ledger", "reporting", "GET", f"/cohorts/{COHORT}/ledger", frozenset({ADMIN, VIEWER}), False),
+    Endpoint("log adaptation", "reporting", "POST", "/schools/{urn}/adaptations", frozenset({ADMIN, FACILITATOR}),
+             True, lambda urn: {"part": "circles", "what_changed": "Fortnightly circles", "reason": "Staffing",
+                                "decided_on": str(TODAY)},
+             succeeds_with=201),
+    Endpoint("read adaptations", "reporting", "GET", "/schools/{urn}/adaptations",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("read survey instruments", "reporting", "GET", "/surveys/instruments", frozenset(Role), False),
+    Endpoint("load survey instrument", "reporting", "POST", "/surveys/instruments", frozenset({ADMIN}), False,
+             lambda urn: DEFAULT_INSTRUMENT.as_data() | {"instrument_id": f"council-{uuid.uuid4().hex[:12]}"},
+             succeeds_with=201),
+    Endpoint("answer staff survey", "reporting", "POST", "/schools/{urn}/surveys/responses",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True,
+             lambda urn: {"wave": "before", "answers": {item.key: 3 for item in DEFAULT_INSTRUMENT.items}},
+             succeeds_with=202),
+    Endpoint("read school surveys", "reporting", "GET", "/schools/{urn}/surveys", SCHOOL_DETAIL, True),
+    Endpoint("read cohort surveys", "reporting", "GET", f"/cohorts/{COHORT}/surveys", frozenset({ADMIN, VIEWER}),
+             False),
+    Endpoint("read reported impacts list", "reporting", "GET", "/early-indicators/impacts", frozenset(Role), False),
+    Endpoint("give feedback", "reporting", "POST", "/schools/{urn}/feedback", frozenset({ADMIN, FACILITATOR, SCHOOL}),
+             True, lambda urn: {"occasion": "circle", "occasion_id": str(uuid.uuid4()),
+                                "impacts": ["staff_enjoyment"], "consent_to_publish": False},
+             succeeds_with=201),
+    Endpoint("read cohort feedback", "reporting", "GET", f"/cohorts/{COHORT}/feedback", frozenset({ADMIN}), False),
+    Endpoint("approve a quote", "reporting", "POST", "/feedback/{feedback}/approval", frozenset({ADMIN}), False,
+             lambda urn: {"approved": True}, prepare=_feedback),
+    Endpoint("read early indicators", "reporting", "GET", f"/cohorts/{COHORT}/early-indicators", frozenset(Role),
+             False),
+    Endpoint("read like-for-like impact", "reporting", "GET", "/schools/{urn}/impact/like-for-like",
+             frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("download EES data file", "reporting", "GET", f"/cohorts/{COHORT}/open-data/ees.csv",
+             frozenset({ADMIN, VIEWER}), False),
+    Endpoint("download EES metadata file", "reporting", "GET", f"/cohorts/{COHORT}/open-data/ees.meta.csv",
+             frozenset({ADMIN, VIEWER}), False),
+    Endpoint("download council report", "reporting", "GET", f"/cohorts/{COHORT}/council-report.ods",
+             frozenset({ADMIN, VIEWER}), False),
+    Endpoint("open cohort evidence page", "reporting", "GET", f"/dashboard/cohorts/{COHORT}/evidence",
+             frozenset({ADMIN, VIEWER}), False),
+    Endpoint("read cohort evidence csv", "reporting", "GET", f"/dashboard/cohorts/{COHORT}/evidence/dosage.csv",
+             frozenset({ADMIN, VIEWER}), False),
 ]  # fmt: skip
 
 
@@ -269,7 +318,7 @@ async def _call(
 ) -> httpx.Response:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
     headers |= endpoint.headers or {}
-    names = names or {name: str(uuid.uuid4()) for name in ("learner", "completion", "session")}
+    names = names or {name: str(uuid.uuid4()) for name in ("learner", "completion", "session", "feedback")}
     path = endpoint.path.format(
         urn=urn, staff_id=staff_id or uuid.uuid4(), circle_id=circle_id or uuid.uuid4(), **names
     )
@@ -298,6 +347,10 @@ WRITTEN = Footprint(
         " + (SELECT count(*) FROM learning.completion_withdrawals) + (SELECT count(*) FROM learning.xapi_actors)"
         " + (SELECT count(*) FROM learning.xapi_statements)"
         " + (SELECT count(*) FROM learning.sessions WHERE status <> 'scheduled')",
+        "SELECT (SELECT count(*) FROM reporting.adaptations) + (SELECT count(*) FROM reporting.feedback)"
+        " + (SELECT count(*) FROM reporting.survey_instruments)"
+        " + (SELECT coalesce(sum(respondents), 0) FROM reporting.survey_tallies)"
+        " + (SELECT count(*) FROM reporting.feedback WHERE quote_status = 'approved')",
     ),
     _ROWS.streams,
 )
@@ -358,7 +411,7 @@ _OPEN_TO_ALL = frozenset({"/health", "/health/live", "/health/ready", "/asyncapi
 
 
 async def test_the_matrix_covers_every_endpoint_of_every_service(api: Platform) -> None:
-    names = {name: uuid.uuid4() for name in ("staff_id", "circle_id", "learner", "completion", "session")}
+    names = {name: uuid.uuid4() for name in ("staff_id", "circle_id", "learner", "completion", "session", "feedback")}
     covered = [(e.service, e.method, e.path.format(urn="123456", **names)) for e in ENDPOINTS]
     missing = []
     for service in ("enrolment", "learning", "circles", "reporting"):

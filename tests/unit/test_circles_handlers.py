@@ -17,6 +17,7 @@ from contracts.events import (
     SchoolCompleted,
     SchoolUrnChanged,
 )
+from contracts.fidelity import FIDELITY_CHECKLISTS
 from runtime.calendar_file import load_half_terms
 from runtime.errors import Conflict, Invalid, NotFound, RetryLater
 from services.circles.bootstrap import bootstrap
@@ -176,6 +177,20 @@ async def test_held_circle_is_published_without_its_reflection(uow: FakeCirclesU
     assert "defiance" not in uow.published[0].model_dump_json()
 
 
+FIDELITY = {item.key: item.key != "linked_to_module" for item in FIDELITY_CHECKLISTS["circle"]}
+
+
+async def test_a_circles_fidelity_checklist_is_kept_and_published_with_it(uow: FakeCirclesUnitOfWork) -> None:
+    circle = await _scheduled(uow)
+
+    held = await handlers.record_circle_held(uow, CALENDAR, _held(circle.circle_id, fidelity=FIDELITY))
+
+    assert held.held is not None
+    assert held.held.fidelity == FIDELITY
+    assert isinstance(uow.published[0], CircleHeld)
+    assert uow.published[0].fidelity == FIDELITY
+
+
 async def test_circle_held_in_a_holiday_belongs_to_no_half_term(uow: FakeCirclesUnitOfWork) -> None:
     circle = await _scheduled(uow, scheduled_for=date(2026, 10, 28))
 
@@ -197,9 +212,12 @@ async def test_circle_held_in_a_holiday_belongs_to_no_half_term(uow: FakeCircles
         ({"held_on": date(2026, 8, 30)}, Invalid, "held_on: 2026-08-30 is outside"),
         ({"circle_id": UUID(int=1)}, NotFound, str(UUID(int=1))),
         ({"urn": "654321"}, NotFound, "654321"),
+        ({"fidelity": {"restorative_questions_used": True}}, Invalid, "fidelity: every checklist item must be"),
+        ({"fidelity": {**FIDELITY, "tea_served": True}}, Invalid, "fidelity: tea_served is not on the circle"),
     ],
     ids=["count below ids", "named twice", "participant left", "another school's staff", "facilitator left",
-         "in the future", "before the programme", "unknown circle", "another school's circle"],
+         "in the future", "before the programme", "unknown circle", "another school's circle",
+         "checklist incomplete", "checklist item unknown"],
 )  # fmt: skip
 async def test_impossible_record_of_a_circle_is_refused_and_nothing_is_written(
     uow: FakeCirclesUnitOfWork, changes: dict[str, object], error: type[Exception], named: str

@@ -41,6 +41,9 @@ def test_believable_figures_pass() -> None:
         ({"sessions_missed": 152_001}, "sessions_missed", "more than the 152000 possible sessions"),
         ({"pupils_persistently_absent": 401}, "pupils_persistently_absent", "more than the 400 pupils on roll"),
         ({"sessions_missed": 0}, "pupils_persistently_absent", "no sessions were missed"),
+        ({"pupils_with_absence_records": 0}, "pupils_with_absence_records", "at least 1, or left out"),
+        ({"pupils_with_absence_records": -3}, "pupils_with_absence_records", "negative"),
+        ({"pupils_with_absence_records": 10}, "pupils_persistently_absent", "more than the 10 pupils with absence"),
     ],
 )
 def test_figures_that_cannot_be_true_are_refused_naming_the_field(
@@ -93,7 +96,7 @@ TODAY = date(2027, 2, 1)
     [
         (Period(2024, "baseline"), "academic_year", "the baseline is for 2025/26"),
         (Period(2028, "autumn"), "period", "outside the school's 18 months (2026-11-22 to 2028-05-21)"),
-        (Period(2025, "summer"), "period", "outside the school's 18 months"),
+        (Period(2024, "summer"), "period", "outside the school's 18 months"),
         (Period(2026, "summer"), "period", "has not begun yet"),
     ],
 )
@@ -106,7 +109,7 @@ def test_periods_the_school_owes_nothing_for_are_refused(period: Period, field: 
 
 
 def test_the_baseline_and_begun_terms_are_taken() -> None:
-    for period in (Period(2025, "baseline"), Period(2026, "autumn"), Period(2026, "spring")):
+    for period in (Period(2025, "baseline"), Period(2026, "autumn"), Period(2026, "spring"), Period(2025, "summer")):
         check_period(period, ENROLLED, TODAY)
 
 

@@ -105,7 +105,7 @@ class PostgresRosterRepository(PostgresRepository):
 
 _CIRCLE_COLUMNS = (
     "circle_id, urn, cohort_id, kind, module_number, scheduled_for, facilitator_staff_id, status, held_on, "
-    "participant_count, participant_staff_ids, themes, reflection, cancelled_on"
+    "participant_count, participant_staff_ids, themes, reflection, cancelled_on, fidelity"
 )
 
 
@@ -119,6 +119,7 @@ def _circle_from_row(row: asyncpg.Record) -> Circle:
             facilitator_staff_id=row["facilitator_staff_id"],
             themes=tuple(cast(list[CircleTheme], row["themes"])),
             reflection=row["reflection"],
+            fidelity=row["fidelity"],
         )
     return Circle(
         circle_id=row["circle_id"],
@@ -152,6 +153,7 @@ def _circle_values(circle: Circle) -> tuple[Any, ...]:
         list(held.themes) if held else [],
         held.reflection if held else None,
         circle.cancelled_on,
+        held.fidelity if held else None,
     )
 
 
@@ -166,7 +168,7 @@ class PostgresCircleRepository(PostgresRepository):
     async def add(self, circle: Circle) -> None:
         await self._conn.execute(
             f"INSERT INTO circles ({_CIRCLE_COLUMNS}) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             *_circle_values(circle),
         )
 
@@ -175,7 +177,7 @@ class PostgresCircleRepository(PostgresRepository):
         await self._conn.execute(
             "UPDATE circles SET scheduled_for = $2, facilitator_staff_id = $3, status = $4, held_on = $5, "
             "participant_count = $6, participant_staff_ids = $7, themes = $8, reflection = $9, cancelled_on = $10, "
-            "changed_at = now() WHERE circle_id = $1",
+            "fidelity = $11, changed_at = now() WHERE circle_id = $1",
             circle.circle_id,
             *changed,
         )

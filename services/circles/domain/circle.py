@@ -19,9 +19,11 @@ from contracts.events.circles import (
     CircleScheduled,
     CircleTheme,
 )
+from contracts.fidelity import check_fidelity
 from services.circles.domain.errors import (
     CircleNotScheduled,
     HeldInTheFuture,
+    IncompleteFidelityChecklist,
     ModuleOnlyForReflectiveCircles,
     MoreParticipantsNamedThanCounted,
     ParticipantNamedTwice,
@@ -43,10 +45,15 @@ class HeldRecord:
     facilitator_staff_id: UUID
     themes: tuple[CircleTheme, ...]
     reflection: str | None = None
+    fidelity: dict[str, bool] | None = None  # the fidelity checklist as the facilitator answered it
 
     def check(self, today: date) -> None:
         if self.held_on > today:
             raise HeldInTheFuture(self.held_on, today)
+        if self.fidelity is not None:
+            problem = check_fidelity("circle", self.fidelity)
+            if problem is not None:
+                raise IncompleteFidelityChecklist(problem)
         seen: set[UUID] = set()
         for staff_id in self.participant_staff_ids:
             if staff_id in seen:

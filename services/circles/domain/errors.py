@@ -17,6 +17,7 @@ __all__ = [
     "CohortNotKnown",
     "DateOutsideProgramme",
     "HeldInTheFuture",
+    "IncompleteFidelityChecklist",
     "ModuleOnlyForReflectiveCircles",
     "MoreParticipantsNamedThanCounted",
     "ParticipantNamedTwice",
@@ -91,6 +92,11 @@ class ModuleOnlyForReflectiveCircles(CirclesError, Invalid):
 class MoreParticipantsNamedThanCounted(CirclesError, Invalid):
     def __init__(self, count: int, named: int) -> None:
         super().__init__(f"participant_count: {count} is fewer than the {named} participant_staff_ids given")
+
+
+class IncompleteFidelityChecklist(CirclesError, Invalid):
+    def __init__(self, why: str) -> None:
+        super().__init__(f"fidelity: {why}")
 
 
 class ParticipantNamedTwice(CirclesError, Invalid):

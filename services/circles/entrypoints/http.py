@@ -125,6 +125,7 @@ def _circles_router(
             reflection=body.reflection,
             facilitator_staff_id=body.facilitator_staff_id,
             today=_today(),
+            fidelity=body.fidelity,
         )
         return view(await handlers.record_circle_held(unit_of_work(), calendar, command), caller)
 

@@ -80,6 +80,12 @@ class HeldCircle(BaseModel):
     )
     themes: list[CircleTheme] = Field(min_length=1, description="What it talked about, from the controlled list")
     reflection: str | None = Field(default=None, min_length=1, max_length=4000, description=REFLECTION_NOTICE)
+    fidelity: dict[str, bool] | None = Field(
+        default=None,
+        description="The fidelity checklist (every item of `contracts/fidelity_checklists.json`'s `circle` list: "
+        'its key and whether it was done), e.g. {"restorative_questions_used": true, ...}; published with the '
+        "circle for the implementation ledger",
+    )
     facilitator_staff_id: UUID | None = Field(
         default=None, description="Who actually facilitated, if not the one it was scheduled with"
     )

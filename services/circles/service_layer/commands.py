@@ -31,6 +31,7 @@ class RecordCircleHeld:
     reflection: str | None
     facilitator_staff_id: UUID | None  # None: the facilitator it was scheduled with
     today: date
+    fidelity: dict[str, bool] | None = None  # the fidelity checklist, if the facilitator filled it in
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ async def record_circle_held(uow: CirclesUnitOfWork, calendar: HalfTermCalendar,
             facilitator_staff_id=command.facilitator_staff_id or circle.facilitator_staff_id,
             themes=tuple(dict.fromkeys(command.themes)),
             reflection=command.reflection,
+            fidelity=command.fidelity,
         )
         half_term = calendar.half_term_of(record.held_on)
         held, event = circle.hold(record, half_term.half_term_id if half_term else None, command.today)

@@ -23,6 +23,7 @@ from contracts.events.learning import (
     SessionKind,
     SessionScheduled,
 )
+from contracts.fidelity import check_fidelity
 from services.learning.domain.errors import SessionConflict, SessionRefused
 from services.learning.domain.model import EnrolledSchool, StaffMember
 
@@ -47,6 +48,7 @@ class Session:
     status: SessionStatus = "scheduled"
     attendance: Mapping[str, tuple[UUID, ...]] = field(default_factory=dict)
     cancel_reason: str | None = None
+    fidelity: Mapping[str, bool] | None = None  # a leadership day's fidelity checklist, as answered
 
     @staticmethod
     def plan(
@@ -124,9 +126,17 @@ class Session:
         schools: Mapping[str, EnrolledSchool],
         staff: Mapping[UUID, StaffMember],
         today: date,
+        fidelity: Mapping[str, bool] | None = None,
     ) -> Session:
-        """The session with its attendance; staff count for their own school, which is added if not named."""
+        """The session with its attendance; staff count for their own school, which is added if not named.
+        A leadership day may carry its fidelity checklist, every item answered."""
         self._still_ahead("held again")
+        if fidelity is not None:
+            if self.kind != "leadership_day":
+                raise SessionRefused("fidelity: only a leadership day has a fidelity checklist")
+            problem = check_fidelity("leadership_day", dict(fidelity))
+            if problem is not None:
+                raise SessionRefused(f"fidelity: {problem}")
         if self.held_on > today:
             raise SessionRefused(
                 f"held_on: the session is on {self.held_on.isoformat()}; record attendance on or after that day"
@@ -152,7 +162,10 @@ class Session:
             if school.cohort_id != self.cohort_id:
                 raise SessionRefused(f"schools: school {urn} is not in cohort {self.cohort_id!r}")
         return replace(
-            self, status="held", attendance={urn: tuple(dict.fromkeys(ids)) for urn, ids in attendance.items()}
+            self,
+            status="held",
+            attendance={urn: tuple(dict.fromkeys(ids)) for urn, ids in attendance.items()},
+            fidelity=None if fidelity is None else dict(fidelity),
         )
 
     def scheduled_event(self, rescheduled_from: date | None = None) -> SessionScheduled:
@@ -170,7 +183,11 @@ class Session:
                 assert self.day_number is not None
                 events.append(
                     LeadershipDayHeld(
-                        **common, held_on=self.held_on, staff_ids=list(staff_ids), day_number=self.day_number
+                        **common,
+                        held_on=self.held_on,
+                        staff_ids=list(staff_ids),
+                        day_number=self.day_number,
+                        fidelity=None if self.fidelity is None else dict(self.fidelity),
                     )
                 )
             elif self.kind == "immersion_day":

@@ -72,3 +72,4 @@ class RecordAttendance:
     urns: tuple[str, ...]
     staff_ids: tuple[UUID, ...]
     today: date
+    fidelity: dict[str, bool] | None = None  # a leadership day's fidelity checklist, if filled in

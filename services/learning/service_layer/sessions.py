@@ -86,7 +86,7 @@ async def record_attendance(uow: LearningUnitOfWork, command: RecordAttendance) 
         staff = {s: m for s in command.staff_ids if (m := await uow.staff.get(s)) is not None}
         urns = set(command.urns) | {m.urn for m in staff.values()}
         schools = {u: school for u in urns if (school := await uow.schools.get(u)) is not None}
-        held = session.held(command.urns, command.staff_ids, schools, staff, command.today)
+        held = session.held(command.urns, command.staff_ids, schools, staff, command.today, command.fidelity)
         await uow.sessions.update(held)
         for event in held.held_events():
             await uow.record(event)

@@ -40,6 +40,7 @@ READ_MODEL_TABLES = (
     "journey_flags",
     "journey_clearings",
     "journey_endings",
+    "module_starts",
 )
 
 
@@ -120,8 +121,15 @@ class PostgresReadModels:
         await self._insert("module_completion_records", record, _replace("completion_id", "withdrawn_at"))
 
     async def circle_held(self, event: events.CircleHeld) -> None:
-        circle = _fields(event, "circle_id", "urn", "cohort_id", "kind", "held_on", "half_term", "participant_count")
-        await self._insert("circles_held", circle, _replace("circle_id", "held_on", "half_term", "participant_count"))
+        circle = _fields(
+            event, "circle_id", "urn", "cohort_id", "kind", "held_on", "half_term", "participant_count", "fidelity"
+        )
+        await self._insert(
+            "circles_held", circle, _replace("circle_id", "held_on", "half_term", "participant_count", "fidelity")
+        )
+
+    async def module_started(self, event: events.ModuleStarted) -> None:
+        await self._insert("module_starts", _fields(event, "staff_id", "module_number", "urn", "cohort_id"))
 
     async def session_attended(self, urn: str, cohort_id: str, session: domain.AttendedSession) -> None:
         attended = {
@@ -132,8 +140,11 @@ class PostgresReadModels:
             "day_number": session.day_number,
             "held_on": session.held_on,
             "staff_ids": list(session.staff_ids),
+            "fidelity": session.fidelity,
         }
-        await self._insert("sessions_attended", attended, _replace("kind, session_id, urn", "held_on", "staff_ids"))
+        await self._insert(
+            "sessions_attended", attended, _replace("kind, session_id, urn", "held_on", "staff_ids", "fidelity")
+        )
 
     async def practitioner_trained(self, event: events.PractitionerTrained) -> None:
         await self._insert(
@@ -218,8 +229,13 @@ class PostgresReadModels:
         completions = await self._of(
             "module_completion_records", schools, "completion_id, staff_id, module_number, completed_at, withdrawn_at"
         )
-        circles = await self._of("circles_held", schools, "circle_id, kind, held_on, half_term, participant_count")
-        sessions = await self._of("sessions_attended", schools, "kind, session_id, day_number, held_on, staff_ids")
+        circles = await self._of(
+            "circles_held", schools, "circle_id, kind, held_on, half_term, participant_count, fidelity"
+        )
+        sessions = await self._of(
+            "sessions_attended", schools, "kind, session_id, day_number, held_on, staff_ids, fidelity"
+        )
+        starts = await self._of("module_starts", schools, "staff_id, module_number")
         practitioners = await self._of("practitioners_trained", schools, "staff_id, trained_on")
         phases = await self._of("journey_phases", schools, "phase, month, entered_on")
         flags = await self._of("journey_flags", schools, "phase, reasons, flagged_on, flagged_at")
@@ -241,13 +257,16 @@ class PostgresReadModels:
                     )
                     for r in completions[urn]
                 ),
+                starts=tuple(domain.StartFact(r["staff_id"], r["module_number"]) for r in starts[urn]),
                 circles=tuple(
-                    domain.CircleFact(r["circle_id"], r["kind"], r["held_on"], r["half_term"], r["participant_count"])
+                    domain.CircleFact(
+                        r["circle_id"], r["kind"], r["held_on"], r["half_term"], r["participant_count"], r["fidelity"]
+                    )
                     for r in circles[urn]
                 ),
                 sessions=tuple(
                     domain.AttendedSession(
-                        r["kind"], r["session_id"], r["day_number"], r["held_on"], tuple(r["staff_ids"])
+                        r["kind"], r["session_id"], r["day_number"], r["held_on"], tuple(r["staff_ids"]), r["fidelity"]
                     )
                     for r in sessions[urn]
                 ),

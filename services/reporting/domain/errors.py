@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from runtime.errors import Invalid, NotFound, PlatformError
 
-__all__ = ["ImpossibleReturn", "NoSuchCohort", "NoSuchSchool", "ReportingError"]
+__all__ = ["ImpossibleReturn", "InvalidEvidence", "NoSuchCohort", "NoSuchEvidence", "NoSuchSchool", "ReportingError"]
 
 
 class ReportingError(PlatformError):
@@ -27,3 +27,15 @@ class ImpossibleReturn(ReportingError, Invalid):
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
+
+
+class InvalidEvidence(ReportingError, Invalid):
+    """A survey response, instrument, feedback or adaptation that cannot be taken; the message names the field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+
+
+class NoSuchEvidence(ReportingError, NotFound):
+    """An instrument, feedback or adaptation that does not exist (or is not the caller's to see)."""

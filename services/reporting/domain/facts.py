@@ -23,6 +23,7 @@ __all__ = [
     "SchoolFacts",
     "SessionKind",
     "StaffFact",
+    "StartFact",
 ]
 
 SessionKind = Literal["leadership_day", "mentoring", "immersion_day"]
@@ -56,6 +57,7 @@ class CircleFact:
     held_on: date
     half_term: str | None
     participant_count: int
+    fidelity: dict[str, bool] | None = None  # the checklist as answered; None when none was recorded
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,15 @@ class AttendedSession:
     day_number: int | None
     held_on: date
     staff_ids: tuple[UUID, ...]
+    fidelity: dict[str, bool] | None = None  # a leadership day's checklist as answered, if recorded
+
+
+@dataclass(frozen=True)
+class StartFact:
+    """A member of staff started a module (learning publishes the first start only)."""
+
+    staff_id: UUID
+    module_number: int
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,7 @@ class SchoolFacts:
 
     staff: tuple[StaffFact, ...] = ()
     completions: tuple[CompletionFact, ...] = ()
+    starts: tuple[StartFact, ...] = ()
     circles: tuple[CircleFact, ...] = ()
     sessions: tuple[AttendedSession, ...] = ()
     practitioners: tuple[PractitionerFact, ...] = ()

@@ -9,7 +9,7 @@ from datetime import date
 
 from contracts.programme import programme_end
 from services.reporting.domain.impact_returns import ImpactFigures, ImpactReturn, current_returns
-from services.reporting.domain.periods import Period, periods_due
+from services.reporting.domain.periods import Period, baseline_of, periods_due
 from services.reporting.domain.progress import ReportedSchool
 from services.reporting.domain.rates import SuspensionsHalved, change_against_baseline, pooled, suspensions_halved
 from services.reporting.domain.suppression import (
@@ -61,8 +61,10 @@ class SchoolImpact:
     change: PublishedChange | None
 
 
-def latest_term(current: dict[Period, ImpactReturn]) -> Period | None:
-    terms = [period for period in current if period.name != "baseline"]
+def latest_term(current: dict[Period, ImpactReturn], enrolled_on: date) -> Period | None:
+    """The latest term of the programme returned (terms of the baseline year are baselines, never the latest)."""
+    baseline_year = baseline_of(enrolled_on).academic_year
+    terms = [period for period in current if period.name != "baseline" and period.academic_year > baseline_year]
     return max(terms, key=lambda period: period.sort_key) if terms else None
 
 
@@ -81,7 +83,7 @@ def school_impact(school: ReportedSchool, returns: list[ImpactReturn]) -> School
         history.append(ReturnHistory(period, newest_first[0], tuple(newest_first[1:])))
     current = current_returns(returns)
     published = {period: publish_figures(current[period].figures) for period in order}
-    baseline, latest = _baseline(current), latest_term(current)
+    baseline, latest = _baseline(current), latest_term(current, school.enrolled_on)
     change = None
     if baseline is not None and latest is not None:
         change = publish_change(
@@ -149,7 +151,7 @@ def cohort_impact(cohort_id: str, schools: list[tuple[ReportedSchool, list[Impac
     sides: list[tuple[ReportedSchool, ImpactReturn | None, Period | None, ImpactReturn | None]] = []
     for school, returns in schools:
         current = current_returns([found for found in returns if found.cohort_id == cohort_id])
-        term = latest_term(current)
+        term = latest_term(current, school.enrolled_on)
         sides.append((school, _baseline(current), term, current[term] if term else None))
     compared = [(b, t) for _, b, _, t in sides if b is not None and t is not None]
     baseline_rows, baseline_total = _publish_column_set([b.figures for b, _ in compared])

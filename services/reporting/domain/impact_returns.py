@@ -25,6 +25,8 @@ class ImpactFigures:
     possible_sessions: int
     sessions_missed: int
     pupils_persistently_absent: int  # pupils who missed 10% or more of their possible sessions
+    # Pupils with absence records, DfE's denominator of persistent absence; None where the school did not give it.
+    pupils_with_absence_records: int | None = None
 
 
 FIGURES: tuple[str, ...] = tuple(figure.name for figure in fields(ImpactFigures))
@@ -40,7 +42,7 @@ def _no_more_than(figures: ImpactFigures, part: str, whole: str, why: str) -> No
 def check_figures(figures: ImpactFigures) -> None:
     """Refuse figures that cannot be true, naming the first field at fault."""
     for name, value in asdict(figures).items():
-        if value < 0:
+        if value is not None and value < 0:
             raise ImpossibleReturn(name, f"cannot be negative (got {value})")
     if figures.pupils_on_roll == 0:
         raise ImpossibleReturn("pupils_on_roll", "must be at least 1: every rate is per pupil on roll")
@@ -53,6 +55,10 @@ def check_figures(figures: ImpactFigures) -> None:
     _no_more_than(figures, "permanent_exclusions", "pupils_on_roll", "")
     _no_more_than(figures, "sessions_missed", "possible_sessions", "")
     _no_more_than(figures, "pupils_persistently_absent", "pupils_on_roll", "")
+    if figures.pupils_with_absence_records is not None:
+        if figures.pupils_with_absence_records == 0:
+            raise ImpossibleReturn("pupils_with_absence_records", "must be at least 1, or left out")
+        _no_more_than(figures, "pupils_persistently_absent", "pupils_with_absence_records", "")
     if figures.pupils_persistently_absent > 0 and figures.sessions_missed == 0:
         raise ImpossibleReturn("pupils_persistently_absent", "cannot be more than 0 when no sessions were missed")
 

@@ -100,8 +100,11 @@ def periods_due(enrolled_on: date) -> list[Period]:
 
 
 def check_period(period: Period, enrolled_on: date, today: date) -> None:
-    """Refuse a period the school owes no return for, or a term that has not begun yet."""
+    """Refuse a period the school owes no return for, or a term that has not begun yet. Terms of the baseline
+    year are taken too: they are the termly baseline a term of the programme is compared with, like for like."""
     due = periods_due(enrolled_on)
+    if period.name != "baseline" and period.academic_year == due[0].academic_year:
+        return  # a term of the baseline year: the like-for-like baseline of the same term in the programme
     if period.name == "baseline":
         if period != due[0]:
             raise ImpossibleReturn(

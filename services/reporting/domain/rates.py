@@ -92,7 +92,12 @@ def change_against_baseline(baseline: ImpactFigures, latest: ImpactFigures) -> C
 def pooled(figures: Iterable[ImpactFigures]) -> ImpactFigures:
     """Several schools' figures added up: rates of the sum are pupil-weighted, unlike an average of rates."""
     listed = list(figures)
-    return ImpactFigures(**{name: sum(getattr(f, name) for f in listed) for name in FIGURES})
+    summed: dict[str, int | None] = {}
+    for name in FIGURES:
+        values = [getattr(f, name) for f in listed]
+        # An optional figure adds up only when every school gave it.
+        summed[name] = None if any(value is None for value in values) else sum(values)
+    return ImpactFigures(**summed)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,9 @@ class PublishedFigures:
         return frozenset(name for name, value in asdict(self).items() if name.endswith("_rate") and value == "c")
 
 
+_PUBLISHED = frozenset(PublishedFigures.__dataclass_fields__)
+
+
 def hidden_counts(figures: ImpactFigures) -> frozenset[str]:
     """The counts primary suppression hides."""
     return frozenset(name for name in RATE_OF_COUNT if is_disclosive(getattr(figures, name)))
@@ -100,7 +103,8 @@ def publish_figures(figures: ImpactFigures, also_hidden: frozenset[str] = frozen
     """`figures` with small counts, the counts in `also_hidden` (secondary suppression) and their rates as `c`."""
     hidden = hidden_counts(figures) | also_hidden
     rates: Rates = rates_of(figures)
-    shown: dict[str, Shown] = {name: value for name, value in asdict(figures).items()}
+    # Only the published figures: the optional absence denominator is published through the like-for-like view.
+    shown: dict[str, Shown] = {name: value for name, value in asdict(figures).items() if name in _PUBLISHED}
     shown |= {name: rounded(value) for name, value in asdict(rates).items()}
     for count in hidden:
         shown[count] = SUPPRESSED

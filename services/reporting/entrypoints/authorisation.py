@@ -32,6 +32,19 @@ POLICY = Policy(
         "read_school_impact": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         # A cohort's table shows every school in it (suppressed): not for one school's own users.
         "read_cohort_impact": frozenset({ADMIN, VIEWER}),
+        # Evidence (issue 18). A school's ledger and surveys are its detail; a cohort's are aggregates.
+        "read_school_evidence": SCHOOL_DETAIL,
+        "read_cohort_evidence": frozenset({ADMIN, VIEWER}),
+        # Adaptations are logged by facilitators (and the programme team); their reasons are not for commissioners.
+        "log_adaptation": frozenset({ADMIN, FACILITATOR}),
+        "read_adaptations": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        "read_instruments": EVERYONE,
+        "load_instrument": frozenset({ADMIN}),
+        "answer_survey": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        "give_feedback": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        # Quotes are read in full and approved only by the programme team; the page shows approved ones to all.
+        "approve_quotes": frozenset({ADMIN}),
+        "read_early_indicators": EVERYONE,
     },
     hidden_school=NoSuchSchool,
 )

@@ -21,6 +21,7 @@ from contracts.events import (
     MentoringSessionHeld,
     ModuleCompleted,
     ModuleCompletionWithdrawn,
+    ModuleStarted,
     PhaseEntered,
     PractitionerTrained,
     SchoolCompleted,
@@ -71,6 +72,10 @@ async def _completion_withdrawn(models: ReadModels, event: ModuleCompletionWithd
     await models.completion_withdrawn(event)
 
 
+async def _module_started(models: ReadModels, event: ModuleStarted, _: Envelope) -> None:
+    await models.module_started(event)
+
+
 async def _circle_held(models: ReadModels, event: CircleHeld, _: Envelope) -> None:
     await models.circle_held(event)
 
@@ -79,12 +84,12 @@ async def _attended(
     models: ReadModels, event: LeadershipDayHeld | MentoringSessionHeld | ImmersionDayHeld, _: Envelope
 ) -> None:
     kind: SessionKind = "mentoring"
-    day = None
+    day, fidelity = None, None
     if isinstance(event, LeadershipDayHeld):
-        kind, day = "leadership_day", event.day_number
+        kind, day, fidelity = "leadership_day", event.day_number, event.fidelity
     elif isinstance(event, ImmersionDayHeld):
         kind = "immersion_day"
-    session = AttendedSession(kind, event.session_id, day, event.held_on, tuple(event.staff_ids))
+    session = AttendedSession(kind, event.session_id, day, event.held_on, tuple(event.staff_ids), fidelity)
     await models.session_attended(event.urn, event.cohort_id, session)
 
 
@@ -119,6 +124,7 @@ PROJECTED: EventRoutes[ReadModels] = EventRoutes(
     on(ModuleCompleted, _module_completed),
     on(ModuleCompletionWithdrawn, _completion_withdrawn),
     on(CircleHeld, _circle_held),
+    on(ModuleStarted, _module_started),
     on(LeadershipDayHeld, _attended),
     on(MentoringSessionHeld, _attended),
     on(ImmersionDayHeld, _attended),

@@ -13,7 +13,7 @@ from services.learning.domain.sessions import Session
 __all__ = ["PostgresSessionRepository"]
 
 _COLUMNS = Columns(
-    "session_id", "kind", "cohort_id", "urn", "day_number", "held_on", "venue", "status", "cancel_reason"
+    "session_id", "kind", "cohort_id", "urn", "day_number", "held_on", "venue", "status", "cancel_reason", "fidelity"
 )
 
 
@@ -39,12 +39,14 @@ class PostgresSessionRepository(PostgresRepository):
 
     async def update(self, session: Session) -> None:
         await self._conn.execute(
-            "UPDATE sessions SET held_on = $2, venue = $3, status = $4, cancel_reason = $5 WHERE session_id = $1",
+            "UPDATE sessions SET held_on = $2, venue = $3, status = $4, cancel_reason = $5, fidelity = $6 "
+            "WHERE session_id = $1",
             session.session_id,
             session.held_on,
             session.venue,
             session.status,
             session.cancel_reason,
+            session.fidelity,
         )
         await self._conn.executemany(
             "INSERT INTO session_attendance (session_id, urn, staff_ids) VALUES ($1, $2, $3) "

@@ -71,7 +71,7 @@ def build_sessions_router(unit_of_work: Callable[[], LearningUnitOfWork], authen
     async def record_attendance(session_id: UUID, body: Attendance, caller: Principal = caller_of) -> SessionView:
         await managed(session_id, caller)
         held = await sessions.record_attendance(
-            unit_of_work(), RecordAttendance(session_id, body.urns(), tuple(body.staff_ids), _today())
+            unit_of_work(), RecordAttendance(session_id, body.urns(), tuple(body.staff_ids), _today(), body.fidelity)
         )
         return SessionView.of(held)
 

@@ -53,6 +53,11 @@ class Attendance(BaseModel):
 
     schools: list[str] = Field(default_factory=list, max_length=500, description="URNs of the schools that attended")
     staff_ids: list[UUID] = Field(default_factory=list, max_length=2000, description="Staff ids of who attended")
+    fidelity: dict[str, bool] | None = Field(
+        default=None,
+        description="A leadership day's fidelity checklist (every item of `contracts/fidelity_checklists.json`'s "
+        "`leadership_day` list: its key and whether it was done); published with the day for the ledger",
+    )
 
     def urns(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.schools))

@@ -68,7 +68,9 @@ def _add_pages(
         POLICY.check(caller, "open_dashboard")
         views = await queries.cohort_overviews(unit_of_work, POLICY.schools_in_reach(caller))
         detailed = POLICY.allows(caller, "read_school_dashboard")
-        sections = "".join(cohort_section(view, detailed) for view in views) or "<p>No schools enrolled yet.</p>"
+        evidence = POLICY.allows(caller, "read_cohort_evidence")
+        sections = "".join(cohort_section(view, detailed, evidence) for view in views)
+        sections = sections or "<p>No schools enrolled yet.</p>"
         return HTMLResponse(page("Cohort overview", f"<h1>Cohort overview</h1>{sections}"))
 
     @router.get("/dashboard/schools/{urn}", response_class=HTMLResponse, summary="One school's page")

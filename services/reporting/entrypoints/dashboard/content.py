@@ -90,8 +90,9 @@ def _school_impact_chart(chart_id: str, table: Table) -> str:
     )
 
 
-def cohort_section(view: CohortOverview, detailed: bool = True) -> str:
-    """A cohort's part of the overview; without `detailed` (aggregate figures only) no school is named."""
+def cohort_section(view: CohortOverview, detailed: bool = True, evidence: bool = False) -> str:
+    """A cohort's part of the overview; without `detailed` (aggregate figures only) no school is named; with
+    `evidence`, a link to the cohort's evidence page."""
     tables, prefix = cohort_tables(view), f"cohort-{view.cohort_id}"
     csv = f"/dashboard/cohorts/{view.cohort_id}"
     at_risk = [p for p in view.schools if p.journey.at_risk]
@@ -112,6 +113,12 @@ def cohort_section(view: CohortOverview, detailed: bool = True) -> str:
         f'<section aria-labelledby="{prefix}-heading"><h2 id="{prefix}-heading">{escape(view.name)} '
         f"({escape(view.cohort_id)})</h2>"
         f'<p id="{prefix}-count">{len(view.schools)} schools, {len(at_risk)} flagged at risk.</p>'
+        + (
+            f'<p><a href="/dashboard/cohorts/{escape(view.cohort_id)}/evidence">Evidence for this cohort: '
+            "implementation, staff surveys, early indicators and outcome figures</a></p>"
+            if evidence
+            else ""
+        )
         + (
             f"<h3>Schools</h3>{table_html(tables['schools'], prefix, f'{csv}/schools.csv')}"
             f'<h3>Schools at risk</h3><div class="at-risk">{flags}</div>'

@@ -56,6 +56,12 @@ class NewImpactReturn(BaseModel):
     pupils_persistently_absent: int = Field(
         ge=0, le=_PUPILS, description="Pupils who missed 10% or more of their possible sessions"
     )
+    pupils_with_absence_records: int | None = Field(
+        default=None,
+        ge=0,
+        le=_PUPILS,
+        description="Pupils with absence records (DfE's denominator of persistent absence), if the school has it",
+    )
 
     def figures(self) -> ImpactFigures:
         return ImpactFigures(**{f.name: getattr(self, f.name) for f in fields(ImpactFigures)})
