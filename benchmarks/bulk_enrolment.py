@@ -128,7 +128,9 @@ async def measure_ceiling(client: Client, starts: int) -> Ceiling:
         began = time.monotonic()
         await asyncio.gather(*(starter() for _ in range(STARTERS)))
         started = time.monotonic() - began
-        while await _count(client, query) < starts:
+        while True:
+            if await _count(client, query) >= starts:
+                break
             await asyncio.sleep(0.1)
         completed = time.monotonic() - began
     return Ceiling(starts, starts / started, starts / completed)
@@ -149,7 +151,8 @@ async def _cohort_running(client: Client, deadline_seconds: float = 120) -> None
 async def measure_enrolment(
     http: httpx.AsyncClient, client: Client, stack: LocalStack, schools: int, deadline_seconds: float
 ) -> Enrolment:
-    assert stack.endpoints is not None and stack.nats_operator_url is not None
+    assert stack.endpoints is not None
+    assert stack.nats_operator_url is not None
     enrolment = stack.endpoints.url("enrolment")
     running = f'WorkflowType = "SchoolJourney" AND ExecutionStatus = "Running" AND {COHORT_ID} = "{COHORT}"'
     extract = gias_extract(schools)
@@ -198,8 +201,7 @@ def render(result: BulkResult) -> str:
         f"{e.first_running_seconds or 0:.1f} s, all running and started at {e.all_running_seconds:.1f} s",
         f"journeys running per second: {e.journeys_per_second:.1f}; ceiling {c.starts_per_second:.1f}/s; "
         f"ratio {result.ratio:.3f}",
-        "RSS with every journey live (MiB): "
-        + ", ".join(f"{name} {mib:.1f}" for name, mib in result.rss_mib.items()),
+        "RSS with every journey live (MiB): " + ", ".join(f"{name} {mib:.1f}" for name, mib in result.rss_mib.items()),
     ]
     return "\n".join(lines)
 

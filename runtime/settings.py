@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     temporal_address: str | None = Field(default=None, description="Temporal frontend host:port; unset: local")
     temporal_namespace: str = "default"
     journey_task_queue: str = "school-journeys"
+    worker_max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        description="Journeys and cohorts the worker keeps in memory (sticky cache); one evicted replays its "
+        "history when it next wakes, so this bounds the worker's memory whatever the number of live journeys",
+    )
 
     enrolment_port: int = 18101
     learning_port: int = 18102

@@ -40,6 +40,9 @@ async def run_worker(settings: Settings) -> None:
             task_queue=settings.journey_task_queue,
             workflows=[SchoolJourney, Cohort],
             activities=[activities.publish_journey_event],
+            # Thousands of journeys sleep for weeks between wakes: keeping each in memory would grow the worker
+            # with every school, so the least recently woken are evicted past this many and replayed when needed.
+            max_cached_workflows=settings.worker_max_cached_workflows,
         ):
             _log.info("journey worker polling task queue %s", settings.journey_task_queue)
             mark_ready()

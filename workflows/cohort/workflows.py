@@ -2,7 +2,8 @@
 
 A week before each leadership day it tells every journey of the cohort (each reminds its school); the day after,
 it tells them the day has passed (a journey whose headteacher did not attend follows that up). Moving a day moves
-its timers, and the journeys learn the new date. The bridge reads the plan from here when it starts a journey.
+its timers, and the journeys learn the new date. The bridge reads the plan from here when it starts a journey
+(once per cohort, cached) and tells it of new journeys in batches (`schools_joined`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from temporalio.exceptions import FailureError
 from temporalio.types import MethodSyncOrAsyncSingleParam
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined
+    from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined, SchoolsJoined
     from workflows.handlers import handlers_finished, history_is_long
     from workflows.journey.messages import LeadershipDayMoved, LeadershipDayNotice
     from workflows.journey.workflows import SchoolJourney
@@ -52,6 +53,8 @@ class Cohort:
             events_seen=[start.event_id],
         )
         self._changed = False
+        # Looked up once per join: a cohort of thousands would otherwise scan its list for every school.
+        self._joined = set(self._s.journeys)
 
     @workflow.run
     async def run(self, start: CohortStart) -> CohortCalendarState:
@@ -107,10 +110,21 @@ class Cohort:
         self._changed = True
         return True
 
+    def _join(self, joined: SchoolJoined) -> None:
+        if self._first_time(joined.event_id) and joined.journey_id not in self._joined:
+            self._joined.add(joined.journey_id)
+            self._s.journeys.append(joined.journey_id)
+
     @workflow.signal
     def school_joined(self, joined: SchoolJoined) -> None:
-        if self._first_time(joined.event_id) and joined.journey_id not in self._s.journeys:
-            self._s.journeys.append(joined.journey_id)
+        """One school's join, as bridges before `schools_joined` sent it: kept for signals already on their way."""
+        self._join(joined)
+
+    @workflow.signal
+    def schools_joined(self, batch: SchoolsJoined) -> None:
+        """What the bridge sends: every join it gathered while its previous signal to the cohort was on its way."""
+        for joined in batch.joined:
+            self._join(joined)
 
     @workflow.signal
     async def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
