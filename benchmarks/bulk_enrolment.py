@@ -38,7 +38,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
-from benchmarks.slice_latency import RESULTS_DIR
+from benchmarks.slice_latency import RESULTS_DIR, CpuMeter
 from benchmarks.trivial_workflow import Trivial
 from contracts.search_attributes import COHORT_ID
 from contracts.streams import JOURNEY
@@ -82,6 +82,8 @@ class BulkResult:
     ceiling: Ceiling
     enrolment: Enrolment
     rss_mib: dict[str, float]
+    # CPU seconds each process used from the POST until every journey ran: where the time went
+    cpu_seconds: dict[str, float]
 
     @property
     def ratio(self) -> float:
@@ -202,6 +204,8 @@ def render(result: BulkResult) -> str:
         f"journeys running per second: {e.journeys_per_second:.1f}; ceiling {c.starts_per_second:.1f}/s; "
         f"ratio {result.ratio:.3f}",
         "RSS with every journey live (MiB): " + ", ".join(f"{name} {mib:.1f}" for name, mib in result.rss_mib.items()),
+        "CPU seconds during the enrolment: "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.cpu_seconds.items()),
     ]
     return "\n".join(lines)
 
@@ -230,9 +234,13 @@ async def run(options: argparse.Namespace) -> BulkResult:
             print(f"ceiling: {options.ceiling_starts} trivial workflow starts", flush=True)
             ceiling = await measure_ceiling(client, options.ceiling_starts)
             print(f"enrolling {options.schools} schools through one GIAS import", flush=True)
+            cpu = CpuMeter(endpoints, data)
+            before = cpu.snapshot()
             enrolment = await measure_enrolment(http, client, stack, options.schools, options.deadline)
+            after = cpu.snapshot()
         rss = {name: mib for name in MEMORY_OF if (mib := rss_mib(endpoints.pids[name])) is not None}
-        return BulkResult(ceiling, enrolment, rss)
+        used = {name: round(after[name] - before[name], 1) for name in after if name in before}
+        return BulkResult(ceiling, enrolment, rss, dict(sorted(used.items(), key=lambda item: -item[1])))
     finally:
         await stack.stop()
 

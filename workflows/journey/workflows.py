@@ -46,7 +46,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.handlers import handlers_finished, history_is_long
     from workflows.journey import criteria
-    from workflows.journey.activities import JourneyActivities, PublishJourneyEvent
+    from workflows.journey.activities import JourneyActivities, PublishJourneyEvent, PublishJourneyEvents
     from workflows.journey.messages import (
         CircleHeld,
         CompletionWithdrawn,
@@ -82,6 +82,8 @@ _MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
 # Histories recorded before it upserted every search attribute on every wake; see workflows/VERSIONING.md.
 _UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
 _LATE_REGISTRATION_PATCH = "registration-arriving-after-activity-says-who"
+# Histories recorded before it published its start and its launch phase with two activities, one after the other.
+_START_IN_ONE_PUBLISH_PATCH = "publish-start-and-launch-in-one-activity"
 # The role of someone the journey heard of (a completion, a departure) before their registration reached it.
 _NOT_YET_REGISTERED = "unknown"
 
@@ -121,8 +123,13 @@ class SchoolJourney:
     async def run(self, start: JourneyStart) -> JourneySummary:
         s = self._s
         if start.carried is None:
-            await self._publish("started", JourneyStarted(**self._ids(), enrolled_on=s.enrolled_on, ends_on=s.ends_on))
-            await self._enter_phase("launch", s.enrolled_on)
+            started = JourneyStarted(**self._ids(), enrolled_on=s.enrolled_on, ends_on=s.ends_on)
+            if workflow.patched(_START_IN_ONE_PUBLISH_PATCH):
+                # One activity for both: a bulk enrolment starts thousands of journeys, each one round trip less.
+                await self._publish_all([("started", started), self._entering("launch", s.enrolled_on)])
+            else:
+                await self._publish("started", started)
+                await self._enter_phase("launch", s.enrolled_on)
         while True:
             today = workflow.now().date()
             s.forget_old_events(today)
@@ -165,15 +172,17 @@ class SchoolJourney:
         return min(candidates)
 
     async def _enter_phase(self, phase: str, entered_on: date) -> None:
+        await self._publish(*self._entering(phase, entered_on))
+
+    def _entering(self, phase: str, entered_on: date) -> tuple[str, PhaseEntered]:
+        """Move to `phase`; the key and event that say so."""
         s = self._s
         s.phase = phase
         month = next((m for p, m in criteria.PHASES if p == phase), PROGRAMME_MONTHS)
         previous = [m for p, m in criteria.PHASES if m < month]
         s.phase_ends_on = add_months(s.enrolled_on, month)
-        await self._publish(
-            f"phase:{phase}",
-            PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=max(previous, default=0)),
-        )
+        entered = PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=max(previous, default=0))
+        return f"phase:{phase}", entered
 
     async def _end_phase(self, today: date) -> JourneySummary | None:
         s = self._s
@@ -232,16 +241,28 @@ class SchoolJourney:
     def _ids(self) -> dict[str, str]:
         return {"urn": self._s.urn, "cohort_id": self._s.cohort_id, "journey_id": workflow.info().workflow_id}
 
-    async def _publish(self, key: str, event: Event) -> None:
+    def _item(self, key: str, event: Event) -> PublishJourneyEvent:
         # Derived from the workflow and what the event is about: a retry or a replay publishes the same id.
         event_id = uuid.uuid5(_EVENT_IDS, f"{workflow.info().workflow_id}/{key}")
+        return PublishJourneyEvent(str(event_id), event.subject, event.model_dump(mode="json"))
+
+    async def _publish(self, key: str, event: Event) -> None:
         await workflow.execute_activity_method(
             JourneyActivities.publish_journey_event,
-            PublishJourneyEvent(str(event_id), event.subject, event.model_dump(mode="json")),
+            self._item(key, event),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_PUBLISH_RETRY,
         )
         self._s.published += 1
+
+    async def _publish_all(self, events: list[tuple[str, Event]]) -> None:
+        await workflow.execute_activity_method(
+            JourneyActivities.publish_journey_events,
+            PublishJourneyEvents([self._item(key, event) for key, event in events]),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_PUBLISH_RETRY,
+        )
+        self._s.published += len(events)
 
     def _show(self, today: date) -> None:
         s = self._s
