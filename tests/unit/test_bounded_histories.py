@@ -122,3 +122,27 @@ async def test_a_cohort_told_of_schools_in_batches_keeps_each_once_across_runs(
     assert calendar.journeys == schools
     assert len(lengths) > 2
     assert max(lengths) <= 2 * 40  # signals arriving while it continues as new are handled first
+
+
+async def test_a_cohort_tells_hundreds_of_journeys_of_a_coming_day_in_a_few_workflow_tasks(
+    env: WorkflowEnvironment,  # noqa: F811
+) -> None:
+    async with Worker(env.client, task_queue=QUEUE, workflows=[Cohort]):
+        today = await _today(env)
+        plan = m.JourneyPlan([m.LeadershipDayDate(1, today + timedelta(days=10))])
+        start = CohortStart(_event(), "oxon-2026", "Oxfordshire", today, add_months(today, 18), plan)
+        cohort = await env.client.start_workflow(Cohort.run, start, id="cohort-oxon-2026", task_queue=QUEUE)
+        # Journeys that no longer run (ended, say): their signals fail, which the cohort expects and passes over.
+        joins = [SchoolJoined(_event(), f"journey-oxon-2026-{100000 + n}") for n in range(1200)]
+        for first in range(0, len(joins), 400):
+            await cohort.signal(Cohort.schools_joined, SchoolsJoined(joins[first : first + 400]))
+        await env.sleep(timedelta(days=4))
+        calendar = await cohort.query(Cohort.calendar)
+        events = [event.event_type for event in (await cohort.fetch_history()).events]
+        await cohort.terminate("test over")
+
+    tasks = events.count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+    assert calendar.notices_sent == [f"upcoming:1:{today + timedelta(days=10)}"]
+    assert events.count(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED) == 1200
+    assert tasks <= 12  # one per join signal, timer and batch of 500 signals, not one per journey
+    assert len(events) <= 2 * 1200 + 60

@@ -388,7 +388,7 @@ async def test_a_moved_leadership_day_moves_its_reminders(env: WorkflowEnvironme
 
         await env.sleep(timedelta(days=70))
         heard = await journey.query(StandInJourney.notices)
-        await _save_history(cohort, "cohort_moves_a_leadership_day_v2")
+        await _save_history(cohort, "cohort_moves_a_leadership_day_v3")
         await journey.terminate("test over")
         await cohort.terminate("test over")
 

@@ -8,6 +8,7 @@ its timers, and the journeys learn the new date. The bridge reads the plan from 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +28,9 @@ __all__ = ["REMINDER_BEFORE", "Cohort", "cohort_workflow_id"]
 
 REMINDER_BEFORE = timedelta(days=7)
 _EVENTS_REMEMBERED = 1_000
+# Histories recorded before it sent the journeys' signals one workflow task at a time; see workflows/VERSIONING.md.
+_TELL_MANY_AT_ONCE_PATCH = "cohort-signals-its-journeys-many-at-once"
+_SIGNALS_AT_ONCE = 500
 
 Notice = TypeVar("Notice", LeadershipDayNotice, LeadershipDayMoved)
 # A signal of SchoolJourney's that the cohort sends: by reference, so a renamed signal fails `mypy`.
@@ -96,10 +100,22 @@ class Cohort:
         await self._tell_all(signal, notice)
 
     async def _tell_all(self, signal: JourneySignal[Notice], notice: Notice) -> None:
-        for journey in list(self._s.journeys):
-            # A journey that has ended (withdrawn, completed) no longer takes signals; the others still must.
-            with contextlib.suppress(FailureError):
-                await workflow.get_external_workflow_handle_for(SchoolJourney.run, journey).signal(signal, notice)
+        journeys = list(self._s.journeys)
+        if workflow.patched(_TELL_MANY_AT_ONCE_PATCH):
+            # Many signals sent by one workflow task: one task per journey made a notice to a cohort of thousands
+            # take minutes and add three events a journey to the history. Below Temporal's limit on signals a
+            # workflow may have pending.
+            for first in range(0, len(journeys), _SIGNALS_AT_ONCE):
+                chunk = journeys[first : first + _SIGNALS_AT_ONCE]
+                await asyncio.gather(*(self._tell(journey, signal, notice) for journey in chunk))
+            return
+        for journey in journeys:
+            await self._tell(journey, signal, notice)
+
+    async def _tell(self, journey: str, signal: JourneySignal[Notice], notice: Notice) -> None:
+        # A journey that has ended (withdrawn, completed) no longer takes signals; the others still must.
+        with contextlib.suppress(FailureError):
+            await workflow.get_external_workflow_handle_for(SchoolJourney.run, journey).signal(signal, notice)
 
     def _first_time(self, event_id: str) -> bool:
         if event_id in self._s.events_seen:
