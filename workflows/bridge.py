@@ -146,12 +146,11 @@ class _CohortCalendars:
                 raise RetryLater(f"cohort {cohort_id} has no workflow yet") from failure
             raise
         finally:
-            current = self._asking.get(cohort_id)
-            if current is asyncio.current_task():
+            # Not ours any more if a moved day made `forget` drop it while asking: the answer may predate the move.
+            ours = self._asking.get(cohort_id) is asyncio.current_task()
+            if ours:
                 del self._asking[cohort_id]
-            else:
-                current = None  # forgotten while asking (a day moved): the answer may predate the move
-        if current is not None:
+        if ours:
             self._known[cohort_id] = (time.monotonic(), calendar)
         return calendar
 
@@ -215,6 +214,8 @@ def _settle(batch: list[tuple[SchoolJoined, asyncio.Future[None]]], failure: Bas
             continue
         if failure is None:
             done.set_result(None)
+        elif isinstance(failure, asyncio.CancelledError):
+            done.cancel()  # the bridge is stopping: its messages go back unacked
         else:
             done.set_exception(failure)
 

@@ -1,10 +1,12 @@
 """The bridge tells a cohort's workflow of its new journeys many at a time, and each enrolment is acked only once
-the signal carrying its own join was accepted. A stand-in for the Temporal client records the signals."""
+the signal carrying its own join was accepted; enrolments that need the cohort's calendar together ask for it once.
+A stand-in for the Temporal client records the signals and queries."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, cast
 
 import pytest
@@ -12,9 +14,10 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from runtime.errors import RetryLater
-from workflows.bridge import _CohortJoins
-from workflows.cohort.messages import SchoolJoined, SchoolsJoined
+from workflows.bridge import _CohortCalendars, _CohortJoins
+from workflows.cohort.messages import CohortCalendarState, SchoolJoined, SchoolsJoined
 from workflows.cohort.workflows import Cohort
+from workflows.journey.messages import JourneyPlan
 
 
 @dataclass
@@ -22,6 +25,7 @@ class Cohorts:
     """Stands in for Temporal: each cohort workflow's signals, in order; a signal waits while `held` is clear."""
 
     signals: list[tuple[str, list[str]]] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
     held: asyncio.Event = field(default_factory=asyncio.Event)
     failure: Exception | None = None
 
@@ -41,6 +45,12 @@ class Handle:
         if self.cohorts.failure is not None:
             raise self.cohorts.failure
         self.cohorts.signals.append((self.id, [joined.journey_id for joined in batch.joined]))
+
+    async def query(self, query: object) -> CohortCalendarState:
+        assert query == Cohort.calendar
+        self.cohorts.queries.append(self.id)
+        await self.cohorts.held.wait()
+        return CohortCalendarState("oxon", "Oxfordshire", date(2026, 9, 1), date(2028, 3, 1), JourneyPlan([]))
 
 
 def _joins(cohorts: Cohorts) -> _CohortJoins:
@@ -128,3 +138,19 @@ async def test_an_enrolment_given_up_on_midway_holds_up_no_later_join() -> None:
     await asyncio.sleep(0)
 
     assert cohorts.signals[-1] == ("cohort-oxon", ["journey-oxon-100001"])
+
+
+async def test_enrolments_that_need_a_cohorts_calendar_together_ask_its_workflow_once() -> None:
+    cohorts = Cohorts()
+    calendars = _CohortCalendars(cast(Client, cohorts))
+    asking = [asyncio.create_task(calendars.of("oxon")) for _ in range(50)]
+    await asyncio.sleep(0)
+    cohorts.held.set()
+
+    answers = await asyncio.gather(*asking)
+    again = await calendars.of("oxon")
+    calendars.forget("oxon")  # a leadership day moved
+    after_a_move = await calendars.of("oxon")
+
+    assert {answer.cohort_id for answer in [*answers, again, after_a_move]} == {"oxon"}
+    assert cohorts.queries == ["cohort-oxon", "cohort-oxon"]
