@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     temporal_address: str | None = Field(default=None, description="Temporal frontend host:port; unset: local")
     temporal_namespace: str = "default"
     journey_task_queue: str = "school-journeys"
+    worker_max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        description="Journeys and cohorts the worker keeps in memory (sticky cache); one evicted replays its "
+        "history when it next wakes, so this bounds the worker's memory whatever the number of live journeys",
+    )
+    worker_max_concurrent_workflow_tasks: int = Field(
+        default=16,
+        ge=2,
+        description="Workflow tasks the worker takes on at once; more only wait for the CPU here while their "
+        "10-second timeout runs (a bulk enrolment then times tasks out and redoes them), fewer wait on the server",
+    )
 
     enrolment_port: int = 18101
     learning_port: int = 18102

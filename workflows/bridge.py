@@ -52,7 +52,15 @@ from contracts.events.learning import (
 )
 from contracts.events.reporting import ImpactReturnSubmitted
 from contracts.programme import programme_end
-from contracts.search_attributes import COHORT_ID, JOURNEY_PHASE, LOCAL_AUTHORITY, URN
+from contracts.search_attributes import (
+    AT_RISK,
+    COHORT_ID,
+    JOURNEY_PHASE,
+    LOCAL_AUTHORITY,
+    MONTHS_ELAPSED,
+    STAFF_COMPLETED_ALL_PERCENT,
+    URN,
+)
 from runtime.broker import create_broker, wait_for_streams
 from runtime.calendar_file import load_half_terms
 from runtime.consumer import EventConsumer
@@ -63,7 +71,7 @@ from runtime.readiness import mark_ready
 from runtime.settings import Settings
 from runtime.telemetry import setup_telemetry
 from runtime.temporal import connect_temporal
-from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined
+from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined, SchoolsJoined
 from workflows.cohort.workflows import Cohort, cohort_workflow_id
 from workflows.journey import messages as journey
 from workflows.journey.plan import journey_plan
@@ -82,6 +90,9 @@ M = TypeVar("M")
 D = TypeVar("D", bound="DataclassInstance")
 # A workflow's signal, named by reference (`SchoolJourney.module_completed`): renaming it fails `mypy`.
 Signal = MethodSyncOrAsyncSingleParam[W, M, None]
+
+# Joins one signal to a cohort carries at most: a signal's payload stays a few tens of kilobytes.
+_MAX_JOINS_A_SIGNAL = 500
 
 _ADAPTERS: dict[type[Any], tuple[TypeAdapter[Any], frozenset[str]]] = {}
 
@@ -121,18 +132,27 @@ def _static_summary(event: SchoolEnrolled) -> str:
 
 class _CohortCalendars:
     """Each cohort's calendar as its workflow last answered, kept a short while: a cohort of 3,000 schools costs
-    one query, not one per school. A moved leadership day forgets it at once; the Cohort workflow tells its
-    journeys of moves itself, so a start with a calendar a moment old is corrected like any running journey."""
+    one query, not one per school, and the enrolments that miss it together share that one query. A moved
+    leadership day forgets it at once; the Cohort workflow tells its journeys of moves itself, so a start with a
+    calendar a moment old is corrected like any running journey."""
 
     def __init__(self, client: Client, keep_seconds: float = 60.0) -> None:
         self._client = client
         self._keep_seconds = keep_seconds
         self._known: dict[str, tuple[float, CohortCalendarState]] = {}
+        self._asking: dict[str, asyncio.Task[CohortCalendarState]] = {}
 
     async def of(self, cohort_id: str) -> CohortCalendarState:
         known = self._known.get(cohort_id)
         if known is not None and time.monotonic() - known[0] < self._keep_seconds:
             return known[1]
+        asking = self._asking.get(cohort_id)
+        if asking is None:
+            asking = self._asking[cohort_id] = asyncio.create_task(self._ask(cohort_id))
+        # Shielded: one caller giving up (its message cancelled) must not cancel the answer the others wait for.
+        return await asyncio.shield(asking)
+
+    async def _ask(self, cohort_id: str) -> CohortCalendarState:
         cohort: WorkflowHandle[Cohort, Any] = self._client.get_workflow_handle_for(
             Cohort.run, cohort_workflow_id(cohort_id)
         )
@@ -142,11 +162,79 @@ class _CohortCalendars:
             if failure.status == RPCStatusCode.NOT_FOUND:
                 raise RetryLater(f"cohort {cohort_id} has no workflow yet") from failure
             raise
-        self._known[cohort_id] = (time.monotonic(), calendar)
+        finally:
+            # Not ours any more if a moved day made `forget` drop it while asking: the answer may predate the move.
+            ours = self._asking.get(cohort_id) is asyncio.current_task()
+            if ours:
+                del self._asking[cohort_id]
+        if ours:
+            self._known[cohort_id] = (time.monotonic(), calendar)
         return calendar
 
     def forget(self, cohort_id: str) -> None:
         self._known.pop(cohort_id, None)
+        self._asking.pop(cohort_id, None)
+
+
+class _CohortJoins:
+    """Tells each cohort's workflow of its new journeys, many at a time (group commit).
+
+    A join waits for at most one signal to the cohort already on its way; the next signal carries every join that
+    gathered meanwhile. Each caller returns only once the signal carrying its own join was accepted (or fails as
+    that signal failed), so an event is still acked only after its effect. One workflow takes signals one at a
+    time: a signal per school made the cohort the bulk enrolment's bottleneck.
+    """
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._waiting: dict[str, list[tuple[SchoolJoined, asyncio.Future[None]]]] = {}
+        self._sending: dict[str, asyncio.Task[None]] = {}
+
+    async def join(self, cohort_id: str, joined: SchoolJoined) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(cohort_id, []).append((joined, done))
+        if cohort_id not in self._sending:
+            self._sending[cohort_id] = asyncio.create_task(self._send(cohort_id))
+        await done
+
+    async def _send(self, cohort_id: str) -> None:
+        cohort: WorkflowHandle[Cohort, Any] = self._client.get_workflow_handle_for(
+            Cohort.run, cohort_workflow_id(cohort_id)
+        )
+        batch: list[tuple[SchoolJoined, asyncio.Future[None]]] = []
+        try:
+            while waiting := self._waiting.pop(cohort_id, []):
+                batch, rest = waiting[:_MAX_JOINS_A_SIGNAL], waiting[_MAX_JOINS_A_SIGNAL:]
+                if rest:
+                    self._waiting[cohort_id] = rest
+                try:
+                    await cohort.signal(Cohort.schools_joined, SchoolsJoined([joined for joined, _ in batch]))
+                except RPCError as failure:
+                    if failure.status != RPCStatusCode.NOT_FOUND:
+                        raise
+                    _settle(batch, RetryLater(f"cohort {cohort_id} has no workflow yet"))
+                else:
+                    _settle(batch, None)
+        except BaseException as failure:
+            # Each waiter's consumer decides what the failure means (an outage is retried, a bug dead-lettered);
+            # the joins still waiting fail with it too rather than wait for a signal no one will send.
+            _settle(batch + self._waiting.pop(cohort_id, []), failure)
+            if not isinstance(failure, Exception):
+                raise
+        finally:
+            self._sending.pop(cohort_id, None)
+
+
+def _settle(batch: list[tuple[SchoolJoined, asyncio.Future[None]]], failure: BaseException | None) -> None:
+    for _, done in batch:
+        if done.done():
+            continue
+        if failure is None:
+            done.set_result(None)
+        elif isinstance(failure, asyncio.CancelledError):
+            done.cancel()  # the bridge is stopping: its messages go back unacked
+        else:
+            done.set_exception(failure)
 
 
 class JourneyBridge:
@@ -157,6 +245,7 @@ class JourneyBridge:
         self._task_queue = task_queue
         self._calendar = calendar
         self._cohorts = _CohortCalendars(client)
+        self._joins = _CohortJoins(client)
 
     # --- cohorts ----------------------------------------------------------------------------------------------
 
@@ -215,11 +304,17 @@ class JourneyBridge:
             plan=calendar.plan,
             half_terms=half_terms,
         )
+        # Every attribute the journey shows, with the values a new journey has: the journey upserts only what
+        # differs from these, so its first wake writes nothing to the history or the visibility store.
         attributes = TypedSearchAttributes(
             [
                 SearchAttributePair(SearchAttributeKey.for_keyword(URN), event.urn),
                 SearchAttributePair(SearchAttributeKey.for_keyword(COHORT_ID), event.cohort_id),
+                SearchAttributePair(SearchAttributeKey.for_keyword(LOCAL_AUTHORITY), start.local_authority),
                 SearchAttributePair(SearchAttributeKey.for_keyword(JOURNEY_PHASE), "launch"),
+                SearchAttributePair(SearchAttributeKey.for_bool(AT_RISK), False),
+                SearchAttributePair(SearchAttributeKey.for_float(STAFF_COMPLETED_ALL_PERCENT), 0.0),
+                SearchAttributePair(SearchAttributeKey.for_int(MONTHS_ELAPSED), 0),
             ]
         )
         try:
@@ -236,9 +331,7 @@ class JourneyBridge:
         except WorkflowAlreadyStartedError:
             _log.info("journey %s already ran; enrolment %s ignored", workflow_id, envelope.id)
             return
-        await self._signal(
-            self._cohort(event.cohort_id), Cohort.school_joined, SchoolJoined(str(envelope.id), workflow_id)
-        )
+        await self._joins.join(event.cohort_id, SchoolJoined(str(envelope.id), workflow_id))
 
     async def on_school_withdrawn(self, event: SchoolWithdrawn, envelope: Envelope) -> None:
         withdrawal = _heard(journey.Withdrawal, event, envelope)

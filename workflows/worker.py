@@ -11,6 +11,7 @@ import signal
 
 import nats
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from runtime.broker import connection_options
 from runtime.log import configure_logging
@@ -43,7 +44,20 @@ async def run_worker(settings: Settings) -> None:
             client,
             task_queue=settings.journey_task_queue,
             workflows=[SchoolJourney, Cohort, TerminatedJourney],
-            activities=[activities.publish_journey_event],
+            activities=[activities.publish_journey_event, activities.publish_journey_events],
+            # Thousands of journeys sleep for weeks between wakes: keeping each in memory would grow the worker
+            # with every school, so the least recently woken are evicted past this many and replayed when needed.
+            max_cached_workflows=settings.worker_max_cached_workflows,
+            # Tasks taken on wait for this process's CPU while their timeout runs; tasks not yet taken wait on the
+            # server, where no timeout runs. Thousands of journeys starting at once must stay on the server.
+            max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+            # The sandbox still refuses non-deterministic calls, but no longer re-imports every module for each
+            # new run: that halved the CPU a journey's first task costs (a bulk enrolment starts thousands). Safe
+            # because workflow modules import only `contracts/` and the standard library and keep no module state;
+            # the replay tests still run the full sandbox.
+            workflow_runner=SandboxedWorkflowRunner(
+                restrictions=SandboxRestrictions.default.with_passthrough_all_modules()
+            ),
         ):
             _log.info("journey worker polling task queue %s", settings.journey_task_queue)
             mark_ready()

@@ -56,7 +56,10 @@ class Published:
         """A worker for one journey, publishing here."""
         activities = JourneyActivities(self)
         return Worker(
-            client, task_queue=QUEUE, workflows=[SchoolJourney], activities=[activities.publish_journey_event]
+            client,
+            task_queue=QUEUE,
+            workflows=[SchoolJourney],
+            activities=[activities.publish_journey_event, activities.publish_journey_events],
         )
 
     def subjects(self) -> list[str]:
@@ -160,7 +163,7 @@ async def test_school_that_keeps_up_completes_with_no_at_risk_flag(env: Workflow
         )
 
         final = await handle.result()
-        await _save_history(handle, "journey_keeps_up_v2")
+        await _save_history(handle, "journey_keeps_up_v3")
 
     assert "flagged_at_risk" not in published.subjects()
     assert "reminder_issued" not in published.subjects()
@@ -197,7 +200,7 @@ async def test_lagging_school_is_flagged_at_the_end_of_foundations_reminded_and_
             await handle.signal(SchoolJourney.mentoring_session_held, m.SessionHeld(_event(), f"late-{index}", today))
         await env.sleep(timedelta(hours=1))
         progress = await _progress(handle)
-        await _save_history(handle, "journey_lags_and_catches_up_v2")
+        await _save_history(handle, "journey_lags_and_catches_up_v3")
         await handle.terminate("test over")
 
     assert [f["phase"] for f in flagged] == ["foundations"]
@@ -385,7 +388,7 @@ async def test_a_moved_leadership_day_moves_its_reminders(env: WorkflowEnvironme
 
         await env.sleep(timedelta(days=70))
         heard = await journey.query(StandInJourney.notices)
-        await _save_history(cohort, "cohort_moves_a_leadership_day_v2")
+        await _save_history(cohort, "cohort_moves_a_leadership_day_v3")
         await journey.terminate("test over")
         await cohort.terminate("test over")
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from workflows.journey.messages import JourneyPlan
 
-__all__ = ["CohortCalendarState", "CohortStart", "SchoolJoined"]
+__all__ = ["CohortCalendarState", "CohortStart", "SchoolJoined", "SchoolsJoined"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,14 @@ class CohortStart:
 class SchoolJoined:
     event_id: str
     journey_id: str
+
+
+@dataclass(frozen=True)
+class SchoolsJoined:
+    """Many schools' joins in one signal: the bridge gathers the joins that arrive while its last signal to the
+    cohort is on its way, so a bulk enrolment costs the cohort a few signals, not one a school."""
+
+    joined: list[SchoolJoined]
 
 
 @dataclass

@@ -2,11 +2,13 @@
 
 A week before each leadership day it tells every journey of the cohort (each reminds its school); the day after,
 it tells them the day has passed (a journey whose headteacher did not attend follows that up). Moving a day moves
-its timers, and the journeys learn the new date. The bridge reads the plan from here when it starts a journey.
+its timers, and the journeys learn the new date. The bridge reads the plan from here when it starts a journey
+(once per cohort, cached) and tells it of new journeys in batches (`schools_joined`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,7 +19,7 @@ from temporalio.exceptions import FailureError
 from temporalio.types import MethodSyncOrAsyncSingleParam
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined
+    from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined, SchoolsJoined
     from workflows.handlers import handlers_finished, history_is_long
     from workflows.journey.messages import LeadershipDayMoved, LeadershipDayNotice
     from workflows.journey.workflows import SchoolJourney
@@ -26,6 +28,9 @@ __all__ = ["REMINDER_BEFORE", "Cohort", "cohort_workflow_id"]
 
 REMINDER_BEFORE = timedelta(days=7)
 _EVENTS_REMEMBERED = 1_000
+# Histories recorded before it sent the journeys' signals one workflow task at a time; see workflows/VERSIONING.md.
+_TELL_MANY_AT_ONCE_PATCH = "cohort-signals-its-journeys-many-at-once"
+_SIGNALS_AT_ONCE = 500
 
 Notice = TypeVar("Notice", LeadershipDayNotice, LeadershipDayMoved)
 # A signal of SchoolJourney's that the cohort sends: by reference, so a renamed signal fails `mypy`.
@@ -52,6 +57,8 @@ class Cohort:
             events_seen=[start.event_id],
         )
         self._changed = False
+        # Looked up once per join: a cohort of thousands would otherwise scan its list for every school.
+        self._joined = set(self._s.journeys)
 
     @workflow.run
     async def run(self, start: CohortStart) -> CohortCalendarState:
@@ -93,10 +100,22 @@ class Cohort:
         await self._tell_all(signal, notice)
 
     async def _tell_all(self, signal: JourneySignal[Notice], notice: Notice) -> None:
-        for journey in list(self._s.journeys):
-            # A journey that has ended (withdrawn, completed) no longer takes signals; the others still must.
-            with contextlib.suppress(FailureError):
-                await workflow.get_external_workflow_handle_for(SchoolJourney.run, journey).signal(signal, notice)
+        journeys = list(self._s.journeys)
+        if workflow.patched(_TELL_MANY_AT_ONCE_PATCH):
+            # Many signals sent by one workflow task: one task per journey made a notice to a cohort of thousands
+            # take minutes and add three events a journey to the history. Below Temporal's limit on signals a
+            # workflow may have pending.
+            for first in range(0, len(journeys), _SIGNALS_AT_ONCE):
+                chunk = journeys[first : first + _SIGNALS_AT_ONCE]
+                await asyncio.gather(*(self._tell(journey, signal, notice) for journey in chunk))
+            return
+        for journey in journeys:
+            await self._tell(journey, signal, notice)
+
+    async def _tell(self, journey: str, signal: JourneySignal[Notice], notice: Notice) -> None:
+        # A journey that has ended (withdrawn, completed) no longer takes signals; the others still must.
+        with contextlib.suppress(FailureError):
+            await workflow.get_external_workflow_handle_for(SchoolJourney.run, journey).signal(signal, notice)
 
     def _first_time(self, event_id: str) -> bool:
         if event_id in self._s.events_seen:
@@ -107,10 +126,21 @@ class Cohort:
         self._changed = True
         return True
 
+    def _join(self, joined: SchoolJoined) -> None:
+        if self._first_time(joined.event_id) and joined.journey_id not in self._joined:
+            self._joined.add(joined.journey_id)
+            self._s.journeys.append(joined.journey_id)
+
     @workflow.signal
     def school_joined(self, joined: SchoolJoined) -> None:
-        if self._first_time(joined.event_id) and joined.journey_id not in self._s.journeys:
-            self._s.journeys.append(joined.journey_id)
+        """One school's join, as bridges before `schools_joined` sent it: kept for signals already on their way."""
+        self._join(joined)
+
+    @workflow.signal
+    def schools_joined(self, batch: SchoolsJoined) -> None:
+        """What the bridge sends: every join it gathered while its previous signal to the cohort was on its way."""
+        for joined in batch.joined:
+            self._join(joined)
 
     @workflow.signal
     async def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:

@@ -15,10 +15,10 @@ from uuid import UUID
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from contracts import EVENT_TYPES
+from contracts import EVENT_TYPES, Envelope, Event
 from contracts.codec import envelope_of
 
-__all__ = ["JourneyActivities", "PublishJourneyEvent", "Publisher"]
+__all__ = ["JourneyActivities", "PublishJourneyEvent", "PublishJourneyEvents", "Publisher"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,13 @@ class PublishJourneyEvent:
     event_id: str
     subject: str
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PublishJourneyEvents:
+    """Several decisions taken in one workflow task, published in order by one activity."""
+
+    events: list[PublishJourneyEvent]
 
 
 class Publisher(Protocol):
@@ -51,6 +58,16 @@ class JourneyActivities:
     # Its name is the method's name, as recorded in every journey's history: keep it when refactoring.
     @activity.defn
     async def publish_journey_event(self, item: PublishJourneyEvent) -> None:
+        await self._publish(self._checked(item))
+
+    @activity.defn
+    async def publish_journey_events(self, items: PublishJourneyEvents) -> None:
+        """Every event checked before any is published; then in order. A retry publishes the same ids again."""
+        for checked in [self._checked(item) for item in items.events]:
+            await self._publish(checked)
+
+    @staticmethod
+    def _checked(item: PublishJourneyEvent) -> tuple[Event, Envelope]:
         kind = EVENT_TYPES.get(item.subject)
         if kind is None:
             raise ApplicationError(f"no event is published on {item.subject!r}", non_retryable=True)
@@ -59,7 +76,10 @@ class JourneyActivities:
         except ValueError as bad:
             # A workflow bug, not a passing failure: retrying would fail the same way.
             raise ApplicationError(f"{item.subject} payload is not valid: {bad}", non_retryable=True) from None
-        envelope = envelope_of(event, UUID(item.event_id))
+        return event, envelope_of(event, UUID(item.event_id))
+
+    async def _publish(self, checked: tuple[Event, Envelope]) -> None:
+        event, envelope = checked
         await self._jetstream.publish(
             event.subject, event.model_dump_json().encode(), headers=envelope.to_headers(), timeout=10
         )

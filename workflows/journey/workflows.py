@@ -47,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.handlers import handlers_finished, history_is_long
     from workflows.journey import criteria
-    from workflows.journey.activities import JourneyActivities, PublishJourneyEvent
+    from workflows.journey.activities import JourneyActivities, PublishJourneyEvent, PublishJourneyEvents
     from workflows.journey.messages import (
         CircleHeld,
         CompletionWithdrawn,
@@ -85,6 +85,8 @@ _UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
 _LATE_REGISTRATION_PATCH = "registration-arriving-after-activity-says-who"
 _CANCEL_IS_WITHDRAWAL_PATCH = "cancelled-journey-ends-as-a-withdrawal"
 _SIGNALLED_WITHDRAWAL_PATCH = "withdrawal-signalled-without-an-event-ends-the-journey-at-once"
+# Histories recorded before it published its start and its launch phase with two activities, one after the other.
+_START_IN_ONE_PUBLISH_PATCH = "publish-start-and-launch-in-one-local-activity"
 # The role of someone the journey heard of (a completion, a departure) before their registration reached it.
 _NOT_YET_REGISTERED = "unknown"
 
@@ -151,8 +153,15 @@ class SchoolJourney:
     async def _journey(self, start: JourneyStart) -> JourneySummary:
         s = self._s
         if start.carried is None:
-            await self._publish("started", JourneyStarted(**self._ids(), enrolled_on=s.enrolled_on, ends_on=s.ends_on))
-            await self._enter_phase("launch", s.enrolled_on)
+            started = JourneyStarted(**self._ids(), enrolled_on=s.enrolled_on, ends_on=s.ends_on)
+            if workflow.patched(_START_IN_ONE_PUBLISH_PATCH):
+                # Both in one local activity, run by this worker inside the journey's first workflow task: a bulk
+                # enrolment starts thousands of journeys, and each then costs Temporal one workflow task, not three
+                # tasks and two activity tasks. A retry or a replay publishes the same ids, as activities do.
+                await self._publish_all([("started", started), self._entering("launch", s.enrolled_on)])
+            else:
+                await self._publish("started", started)
+                await self._enter_phase("launch", s.enrolled_on)
         while True:
             today = workflow.now().date()
             s.forget_old_events(today)
@@ -195,15 +204,17 @@ class SchoolJourney:
         return min(candidates)
 
     async def _enter_phase(self, phase: str, entered_on: date) -> None:
+        await self._publish(*self._entering(phase, entered_on))
+
+    def _entering(self, phase: str, entered_on: date) -> tuple[str, PhaseEntered]:
+        """Move to `phase`; the key and event that say so."""
         s = self._s
         s.phase = phase
         month = next((m for p, m in criteria.PHASES if p == phase), PROGRAMME_MONTHS)
         previous = [m for p, m in criteria.PHASES if m < month]
         s.phase_ends_on = add_months(s.enrolled_on, month)
-        await self._publish(
-            f"phase:{phase}",
-            PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=max(previous, default=0)),
-        )
+        entered = PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=max(previous, default=0))
+        return f"phase:{phase}", entered
 
     async def _end_phase(self, today: date) -> JourneySummary | None:
         s = self._s
@@ -262,16 +273,28 @@ class SchoolJourney:
     def _ids(self) -> dict[str, str]:
         return {"urn": self._s.urn, "cohort_id": self._s.cohort_id, "journey_id": workflow.info().workflow_id}
 
-    async def _publish(self, key: str, event: Event) -> None:
+    def _item(self, key: str, event: Event) -> PublishJourneyEvent:
         # Derived from the workflow and what the event is about: a retry or a replay publishes the same id.
         event_id = journey_event_id(workflow.info().workflow_id, key)
+        return PublishJourneyEvent(str(event_id), event.subject, event.model_dump(mode="json"))
+
+    async def _publish(self, key: str, event: Event) -> None:
         await workflow.execute_activity_method(
             JourneyActivities.publish_journey_event,
-            PublishJourneyEvent(str(event_id), event.subject, event.model_dump(mode="json")),
+            self._item(key, event),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=PUBLISH_RETRY,
         )
         self._s.published += 1
+
+    async def _publish_all(self, events: list[tuple[str, Event]]) -> None:
+        await workflow.execute_local_activity_method(
+            JourneyActivities.publish_journey_events,
+            PublishJourneyEvents([self._item(key, event) for key, event in events]),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=PUBLISH_RETRY,
+        )
+        self._s.published += len(events)
 
     def _show(self, today: date) -> None:
         s = self._s

@@ -1,0 +1,156 @@
+"""The bridge tells a cohort's workflow of its new journeys many at a time, and each enrolment is acked only once
+the signal carrying its own join was accepted; enrolments that need the cohort's calendar together ask for it once.
+A stand-in for the Temporal client records the signals and queries."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+import pytest
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from runtime.errors import RetryLater
+from workflows.bridge import _CohortCalendars, _CohortJoins
+from workflows.cohort.messages import CohortCalendarState, SchoolJoined, SchoolsJoined
+from workflows.cohort.workflows import Cohort
+from workflows.journey.messages import JourneyPlan
+
+
+@dataclass
+class Cohorts:
+    """Stands in for Temporal: each cohort workflow's signals, in order; a signal waits while `held` is clear."""
+
+    signals: list[tuple[str, list[str]]] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+    failure: Exception | None = None
+
+    def get_workflow_handle_for(self, run: object, workflow_id: str) -> Handle:
+        assert run == Cohort.run
+        return Handle(self, workflow_id)
+
+
+@dataclass
+class Handle:
+    cohorts: Cohorts
+    id: str
+
+    async def signal(self, signal: object, batch: SchoolsJoined) -> None:
+        assert signal == Cohort.schools_joined
+        await self.cohorts.held.wait()
+        if self.cohorts.failure is not None:
+            raise self.cohorts.failure
+        self.cohorts.signals.append((self.id, [joined.journey_id for joined in batch.joined]))
+
+    async def query(self, query: object) -> CohortCalendarState:
+        assert query == Cohort.calendar
+        self.cohorts.queries.append(self.id)
+        await self.cohorts.held.wait()
+        return CohortCalendarState("oxon", "Oxfordshire", date(2026, 9, 1), date(2028, 3, 1), JourneyPlan([]))
+
+
+def _joins(cohorts: Cohorts) -> _CohortJoins:
+    return _CohortJoins(cast(Client, cohorts))
+
+
+def _joined(n: int) -> SchoolJoined:
+    return SchoolJoined(f"event-{n}", f"journey-oxon-{100000 + n}")
+
+
+async def _settled(tasks: list[asyncio.Task[Any]]) -> list[BaseException | None]:
+    await asyncio.wait(tasks, timeout=5)
+    return [task.exception() for task in tasks]
+
+
+async def test_joins_arriving_while_a_signal_is_on_its_way_go_together_in_the_next() -> None:
+    cohorts = Cohorts()
+    joins = _joins(cohorts)
+    first = asyncio.create_task(joins.join("oxon", _joined(0)))
+    await asyncio.sleep(0)
+    later = [asyncio.create_task(joins.join("oxon", _joined(n))) for n in range(1, 41)]
+    await asyncio.sleep(0)
+    assert not first.done()  # acked only once its signal was accepted
+
+    cohorts.held.set()
+    outcomes = await _settled([first, *later])
+
+    assert outcomes == [None] * 41
+    assert cohorts.signals == [
+        ("cohort-oxon", ["journey-oxon-100000"]),
+        ("cohort-oxon", [f"journey-oxon-{100000 + n}" for n in range(1, 41)]),
+    ]
+
+
+async def test_each_cohort_gets_its_own_signals() -> None:
+    cohorts = Cohorts()
+    cohorts.held.set()
+    joins = _joins(cohorts)
+
+    await asyncio.gather(joins.join("oxon", _joined(1)), joins.join("glos", _joined(2)))
+
+    assert sorted(cohorts.signals) == [
+        ("cohort-glos", ["journey-oxon-100002"]),
+        ("cohort-oxon", ["journey-oxon-100001"]),
+    ]
+
+
+async def test_joins_to_a_cohort_with_no_workflow_yet_are_retried_later_and_then_go_through() -> None:
+    cohorts = Cohorts(failure=RPCError("not found", RPCStatusCode.NOT_FOUND, b""))
+    joins = _joins(cohorts)
+    waiting = [asyncio.create_task(joins.join("oxon", _joined(n))) for n in range(3)]
+    cohorts.held.set()
+
+    outcomes = await _settled(waiting)
+    cohorts.failure = None
+    await joins.join("oxon", _joined(0))
+
+    assert all(isinstance(outcome, RetryLater) for outcome in outcomes)
+    assert cohorts.signals == [("cohort-oxon", ["journey-oxon-100000"])]
+
+
+async def test_a_failed_signal_fails_every_join_it_carried_and_none_is_lost_silently() -> None:
+    cohorts = Cohorts(failure=RPCError("Temporal is away", RPCStatusCode.UNAVAILABLE, b""))
+    joins = _joins(cohorts)
+    waiting = [asyncio.create_task(joins.join("oxon", _joined(n))) for n in range(3)]
+    cohorts.held.set()
+
+    outcomes = await _settled(waiting)
+
+    assert [type(outcome) for outcome in outcomes] == [RPCError] * 3
+    assert cohorts.signals == []
+
+
+async def test_an_enrolment_given_up_on_midway_holds_up_no_later_join() -> None:
+    cohorts = Cohorts()
+    joins = _joins(cohorts)
+    cancelled = asyncio.create_task(joins.join("oxon", _joined(1)))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    cohorts.held.set()
+
+    await joins.join("oxon", _joined(1))
+    await asyncio.sleep(0)
+
+    assert cohorts.signals[-1] == ("cohort-oxon", ["journey-oxon-100001"])
+
+
+async def test_enrolments_that_need_a_cohorts_calendar_together_ask_its_workflow_once() -> None:
+    cohorts = Cohorts()
+    calendars = _CohortCalendars(cast(Client, cohorts))
+    asking = [asyncio.create_task(calendars.of("oxon")) for _ in range(50)]
+    await asyncio.sleep(0)
+    cohorts.held.set()
+
+    answers = await asyncio.gather(*asking)
+    again = await calendars.of("oxon")
+    calendars.forget("oxon")  # a leadership day moved
+    after_a_move = await calendars.of("oxon")
+
+    assert {answer.cohort_id for answer in [*answers, again, after_a_move]} == {"oxon"}
+    assert cohorts.queries == ["cohort-oxon", "cohort-oxon"]
