@@ -239,3 +239,20 @@ async def read_model_rows(pool: asyncpg.Pool) -> dict[str, list[str]]:
         table: [row[0] for row in await pool.fetch(f"SELECT t::text FROM {table} t ORDER BY t::text")]
         for table in READ_MODEL_TABLES
     }
+
+
+async def notifications_know_staff(db: asyncpg.Pool, staff_id: str) -> None:
+    """Wait until notifications has copied `staff_id`'s registration (its id and role) from enrolment's event."""
+
+    async def known() -> bool:
+        return bool(await db.fetchval("SELECT true FROM notifications.staff WHERE staff_id = $1", uuid.UUID(staff_id)))
+
+    await eventually(known)
+
+
+async def registered_lead(api: Platform, db: asyncpg.Pool, urn: str, email: str, role: str = "headteacher") -> str:
+    """Register someone at `urn` with `email`; return their staff_id once notifications knows them."""
+    member = {"name": "Test Lead", "email": email, "role": role}
+    staff_id: str = expect(await api.enrolment.register_staff(urn, member), 201)["staff_id"]
+    await notifications_know_staff(db, staff_id)
+    return staff_id

@@ -21,7 +21,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal, Protocol
 from uuid import UUID
 
@@ -32,7 +32,7 @@ from services.notifications.domain.templates import Templates, Wording
 from services.notifications.service_layer.routes import Email, Refused, Route, TryAgain
 from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 
-__all__ = ["AddressBook", "Outcome", "Sender", "word"]
+__all__ = ["AddressBook", "Outcome", "Sender", "long_date", "undeliverable", "word"]
 
 _log = logging.getLogger(__name__)
 
@@ -49,9 +49,20 @@ class Outcome:
     detail: str | None = None
 
 
+_DATES = ("due_on", "held_on", "previous_date", "was_on", "flagged_on", "week_of")
+
+
+def long_date(day: date) -> str:
+    """A date as GOV.UK writes it: 19 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def word(templates: Templates, kind: str, values: dict[str, object]) -> Wording:
     """A message's words: its values, and the programme's words for its reminder, session or role."""
     filled = dict(values)
+    for key in _DATES:
+        if isinstance(values.get(key), str) and values[key]:
+            filled[key] = long_date(date.fromisoformat(str(values[key])))
     if "reminder" in values:
         filled["reminder_title"] = templates.word("reminder", str(values["reminder"]))
     if "session_kind" in values:
