@@ -30,8 +30,10 @@ class MaildirKeeper:
     """aiosmtpd handler: refuses what could never be delivered, keeps the rest in a Maildir."""
 
     def __init__(self, maildir: Path) -> None:
-        maildir.mkdir(parents=True, exist_ok=True)
+        maildir.parent.mkdir(parents=True, exist_ok=True)
         self._box = mailbox.Maildir(maildir, create=True)
+        for part in ("tmp", "new", "cur"):  # an existing empty folder is not made a Maildir by `create`
+            (maildir / part).mkdir(parents=True, exist_ok=True)
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]

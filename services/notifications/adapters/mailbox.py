@@ -35,7 +35,7 @@ def _kept(key: str, raw: bytes) -> KeptEmail:
             break
     return KeptEmail(
         key=key,
-        message_id=str(parsed.get("Message-ID", "")),
+        message_id=str(parsed.get("Message-ID", "")).strip(),
         to=str(parsed.get("To", "")),
         subject=str(parsed.get("Subject", "")),
         date=str(parsed.get("Date", "")),
