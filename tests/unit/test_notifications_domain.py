@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import icalendar
 import pytest
@@ -27,8 +28,8 @@ ENTRY = CalendarEntry(
 def test_invitation_reads_back_as_one_whole_day_event_with_its_uid_and_sequence() -> None:
     text = invitation(ENTRY, "programme@rsp.localhost", "head@school.example")
 
-    calendar = icalendar.Calendar.from_ical(text)
-    event = next(iter(calendar.walk("VEVENT")))
+    calendar: Any = icalendar.Calendar.from_ical(text)
+    event: Any = next(iter(calendar.walk("VEVENT")))
     assert str(calendar["METHOD"]) == "REQUEST"
     assert str(event["UID"]) == ENTRY.uid
     assert int(event["SEQUENCE"]) == 3
@@ -49,7 +50,7 @@ def test_invitation_lines_end_in_crlf_and_fold_before_75_octets() -> None:
 def test_a_cancellation_is_method_cancel_and_status_cancelled() -> None:
     cancelled = CalendarEntry(ENTRY.uid, 4, "CANCEL", ENTRY.day, "Leadership day 4")
 
-    calendar = icalendar.Calendar.from_ical(invitation(cancelled, "p@rsp.localhost", "h@school.example"))
+    calendar: Any = icalendar.Calendar.from_ical(invitation(cancelled, "p@rsp.localhost", "h@school.example"))
 
     assert str(calendar["METHOD"]) == "CANCEL"
     assert str(next(iter(calendar.walk("VEVENT")))["STATUS"]) == "CANCELLED"
