@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal, Protocol
@@ -57,7 +57,7 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def word(templates: Templates, kind: str, values: dict[str, object]) -> Wording:
+def word(templates: Templates, kind: str, values: Mapping[str, object]) -> Wording:
     """A message's words: its values, and the programme's words for its reminder, session or role."""
     filled = dict(values)
     for key in _DATES:
