@@ -15,6 +15,7 @@ from services.notifications.domain.model import Preferences, message_id_of, next
 from services.notifications.domain.templates import Templates
 from services.notifications.service_layer.delivery import word
 from services.notifications.service_layer.handlers import TEMPLATES
+from services.notifications.service_layer.routes import without_addresses
 
 ENTRY = CalendarEntry(
     uid="5f0c@relational-schools-programme",
@@ -109,3 +110,9 @@ def test_back_off_doubles_from_two_seconds_and_never_waits_more_than_an_hour() -
 
 def test_a_digest_week_begins_on_monday() -> None:
     assert week_start(datetime(2026, 11, 26, 23, 0, tzinfo=UTC)) == date(2026, 11, 23)
+
+
+def test_what_a_provider_said_keeps_no_address() -> None:
+    said = "5.1.1 <jane.doe@cherwell.example>: Recipient address rejected; also jo@x.org"
+
+    assert without_addresses(said) == "5.1.1 <<address>>: Recipient address rejected; also <address>"

@@ -15,7 +15,7 @@ from uuid import UUID
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from services.notifications.service_layer.routes import Email, Refused, TryAgain
+from services.notifications.service_layer.routes import Email, Refused, TryAgain, without_addresses
 
 __all__ = ["NotifyRoute"]
 
@@ -27,7 +27,7 @@ def _judge(error: APIError) -> Exception:
     if code in (401, 403):
         # A wrong or revoked key: an operator must act, and until then nothing may be lost.
         return TryAgain(f"Notify {code}: the API key was not accepted")
-    return Refused(f"Notify {code}: {error.message}")
+    return Refused(without_addresses(f"Notify {code}: {error.message}"))
 
 
 class NotifyRoute:

@@ -17,7 +17,7 @@ from uuid import UUID
 
 import aiosmtplib
 
-from services.notifications.service_layer.routes import Email, Refused, TryAgain
+from services.notifications.service_layer.routes import Email, Refused, TryAgain, without_addresses
 
 __all__ = ["SmtpRoute", "build_email"]
 
@@ -92,11 +92,13 @@ class SmtpRoute:
                 raise (Refused if code >= 500 else TryAgain)(f"SMTP {code} for the recipient")
         except aiosmtplib.SMTPRecipientsRefused as refused:
             code = refused.recipients[0].code if refused.recipients else 550
-            raise (Refused if code >= 500 else TryAgain)(f"SMTP {code}: {refused.recipients[0].message}") from None
+            said = without_addresses(refused.recipients[0].message if refused.recipients else "")
+            raise (Refused if code >= 500 else TryAgain)(f"SMTP {code}: {said}") from None
         except aiosmtplib.SMTPResponseException as answer:
             self._drop(client)
             client = None
-            raise (Refused if answer.code >= 500 else TryAgain)(f"SMTP {answer.code}: {answer.message}") from None
+            said = without_addresses(answer.message)
+            raise (Refused if answer.code >= 500 else TryAgain)(f"SMTP {answer.code}: {said}") from None
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as failure:
             self._drop(client)
             client = None

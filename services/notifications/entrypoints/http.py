@@ -78,6 +78,7 @@ def build_router(
         description="Notify calls this with the bearer token the council set in Notify "
         "(`RSP_NOTIFY_CALLBACK_TOKEN`), not a platform token. A permanent failure publishes "
         "rsp.notifications.message.undeliverable.v1; the address in the receipt is never kept.",
+        responses={401: {"description": "Not the callback bearer token set in Notify"}},
     )
     async def delivery_receipt(body: DeliveryReceipt, authorization: str | None = Header(default=None)) -> None:
         expected = f"Bearer {callback_token}" if callback_token else None

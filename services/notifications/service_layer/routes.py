@@ -8,11 +8,20 @@ is told.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
-__all__ = ["Email", "Refused", "Route", "TryAgain"]
+__all__ = ["Email", "Refused", "Route", "TryAgain", "without_addresses"]
+
+_ADDRESS = re.compile(r"[^\s<>()\[\]@,;:\"']+@[^\s<>()\[\]@,;:\"']+")
+
+
+def without_addresses(text: str) -> str:
+    """A provider's words with any address in them blotted out: servers often echo the recipient in a refusal,
+    and what a provider said is kept, published and logged."""
+    return _ADDRESS.sub("<address>", text)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""The GOV.UK Notify route against a stand-in that speaks Notify's API (tests/notify_stand_in.py): the real Notify
-cannot be reached from here. Notifications' own tables live in a schema of this test, on the stack's Postgres;
-addresses come from the stack's real enrolment, through the real `notifications-python-client`.
+"""Notifications' sender through the GOV.UK Notify route, against a stand-in that speaks Notify's API
+(tests/notify_stand_in.py): the real Notify cannot be reached from here. Notifications' own tables live in a
+schema of this test, on the stack's Postgres; addresses come from the stack's real enrolment, through the real
+`notifications-python-client`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from services.notifications.adapters.addresses import EnrolmentAddressBook
 from services.notifications.adapters.notify import NotifyRoute
 from services.notifications.adapters.postgres import PostgresNotificationsUnitOfWork
 from services.notifications.bootstrap import bootstrap
+from services.notifications.domain.model import Preferences
 from services.notifications.entrypoints.http import build_router
 from services.notifications.service_layer.delivery import Sender
 from services.notifications.service_layer.handlers import TEMPLATES
@@ -194,3 +196,47 @@ async def test_delivery_receipts_need_the_councils_token_and_a_permanent_failure
     assert payload["route"] == "notify"
     assert payload["failure"] == "permanent-failure"
     assert receipt["to"] not in str(payload)
+
+
+async def test_a_weekly_digest_gathers_a_persons_reminders_once_the_week_is_over(
+    api: Platform, schema_pool: asyncpg.Pool, notify: NotifyStandIn, local_stack: LocalStack, stack: Endpoints
+) -> None:
+    cohort = "int-notify"
+    urn = await enrolled_school(api, cohort)
+    head = await registered_staff(api, urn, role="headteacher")
+    async with _units(schema_pool) as uow:
+        await uow.preferences.save(Preferences(uuid.UUID(head), weekly_digest=True))
+        await uow.commit()
+    dispatcher = bootstrap(lambda: _units(schema_pool))
+    await _hear(
+        dispatcher,
+        SchoolEnrolled(urn=urn, cohort_id=cohort, school_name=f"School {urn}", enrolled_on=date.today()),
+        StaffRegistered(
+            staff_id=uuid.UUID(head), urn=urn, cohort_id=cohort, role="headteacher", starts_on=date.today()
+        ),
+        *(
+            ReminderIssued(
+                urn=urn,
+                cohort_id=cohort,
+                journey_id=journey_id(cohort, urn),
+                reminder=kind,
+                due_on=date(2027, 1, day),
+                reason="Due.",
+                issued_on=date.today(),
+            )
+            for kind, day in (("mentoring_due", 8), ("impact_return_late", 15))
+        ),
+    )
+    sender = _sender(schema_pool, notify, local_stack, stack)
+
+    assert await sender.send_due(LATER) == 0  # held, not sent one by one
+    assert await sender.gather_digests() == 0  # this week is not over
+    assert await sender.gather_digests(datetime.now(UTC) + timedelta(days=7)) == 1
+    assert await sender.gather_digests(datetime.now(UTC) + timedelta(days=7)) == 0
+    await sender.send_due(LATER)
+
+    [digest] = notify.accepted
+    body = digest["personalisation"]["body"]
+    assert "8 January 2027" in body
+    assert "15 January 2027" in body
+    assert sorted(await _status(schema_pool, urn)) == ["digested", "digested", "sent"]
