@@ -80,13 +80,16 @@ class SmtpRoute:
         return client
 
     async def send(self, email: Email) -> None:
+        try:
+            message = build_email(email, self._sender)
+        except ValueError:
+            # A control character or line break in an address or subject: no server could take it as it is.
+            raise Refused("the address or subject cannot be written in an email header") from None
         client = await self._idle.get()
         try:
             if client is None or not client.is_connected:
                 client = await self._open()
-            errors, _ = await client.send_message(
-                build_email(email, self._sender), sender=self._envelope_sender, recipients=[email.to]
-            )
+            errors, _ = await client.send_message(message, sender=self._envelope_sender, recipients=[email.to])
             if errors:  # refused recipients of a message to several; ours have one
                 code = next(iter(errors.values())).code
                 raise (Refused if code >= 500 else TryAgain)(f"SMTP {code} for the recipient")
@@ -94,6 +97,8 @@ class SmtpRoute:
             code = refused.recipients[0].code if refused.recipients else 550
             said = without_addresses(refused.recipients[0].message if refused.recipients else "")
             raise (Refused if code >= 500 else TryAgain)(f"SMTP {code}: {said}") from None
+        except aiosmtplib.SMTPNotSupported:
+            raise Refused("the server does not take this address (it needs SMTPUTF8)") from None
         except aiosmtplib.SMTPResponseException as answer:
             self._drop(client)
             client = None

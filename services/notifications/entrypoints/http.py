@@ -11,12 +11,12 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from contracts.identifiers import URN_PATTERN
 from runtime.auth import Authenticator, Principal
 from services.notifications.adapters.mailbox import read_mailbox
-from services.notifications.domain.errors import ReceiptNotAuthorised
+from services.notifications.domain.errors import ReceiptNotAuthorised, SendingFailed
 from services.notifications.domain.model import Preferences
 from services.notifications.domain.templates import Templates
 from services.notifications.entrypoints.authorisation import POLICY
@@ -62,12 +62,23 @@ def build_router(
         description="Sends the email now (a 429 or 5xx from the provider is retried a few times; still failing: 503, "
         "send again with the same Idempotency-Key). Neither the address nor the link is kept: only that an "
         "invitation for a role went. A refused address: 422.",
-        responses={503: {"description": "The email provider could not take it now; try again"}},
+        response_model=SentInvitation,
+        responses={
+            503: {
+                "description": "The email provider could not take it now; try again",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        },
     )
-    async def send_sign_in_invitation(body: NewSignInInvitation, caller: Principal = caller_of) -> SentInvitation:
+    async def send_sign_in_invitation(
+        body: NewSignInInvitation, caller: Principal = caller_of
+    ) -> SentInvitation | JSONResponse:
         POLICY.check(caller, "send_sign_in_invitation")
         invitation = services.SignInInvitation(body.email, body.sign_in_url, body.expires_at, body.role)
-        message_id = await services.send_sign_in_invitation(unit_of_work(), route, templates, invitation)
+        try:
+            message_id = await services.send_sign_in_invitation(unit_of_work(), route, templates, invitation)
+        except SendingFailed as later:
+            return JSONResponse({"detail": later.message}, status_code=503, headers={"Retry-After": "30"})
         return SentInvitation(message_id=message_id)
 
     @router.post(

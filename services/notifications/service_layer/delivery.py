@@ -151,6 +151,10 @@ class Sender:
                 return Outcome(message, "retry", str(later))
             except Refused as refused:
                 return Outcome(message, "failed", str(refused))
+            except Exception as failure:
+                # A fault of ours (a template that cannot word it, say): kept and tried again, never dropped.
+                _log.exception("message %s could not be sent", message.message_id)
+                return Outcome(message, "retry", f"could not be sent: {type(failure).__name__}")
             return Outcome(message, "sent")
 
     def email(self, message: OutgoingMessage, address: str) -> Email:
