@@ -146,6 +146,6 @@ class Policy:
 
     def schools_in_reach(self, principal: Principal) -> frozenset[str] | None:
         """None for roles that see every school (in aggregate or in full), else the URNs they may see."""
-        if principal.role in (Role.PROGRAMME_ADMIN, Role.VIEWER):
+        if principal.role in (Role.PROGRAMME_ADMIN, Role.VIEWER, Role.SERVICE):
             return None
         return principal.schools
