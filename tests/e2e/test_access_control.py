@@ -371,6 +371,7 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
 # Not behind a bearer token: health checks, the public event catalogue, and the dashboard login, which takes its
 # token from the link itself.
 _OPEN_TO_ALL = frozenset({"/health", "/health/live", "/health/ready", "/asyncapi.json", "/dashboard/login",
+                          "/mailbox/login",
                           # Notify's receipts carry the council's own bearer token, not a platform one.
                           "/notify/delivery-receipts"})  # fmt: skip
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import icalendar
 import pytest
 from nats.js import JetStreamContext
@@ -23,7 +24,9 @@ from temporalio.worker import Worker
 from contracts import journey_id
 from contracts.events.journey import ReminderIssued
 from contracts.programme import PlanTargets, add_months
+from runtime.auth import Role
 from runtime.calendar_file import load_half_terms
+from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
 from runtime.temporal import register_search_attributes
 from services.enrolment.domain.model import programme_plan
@@ -397,3 +400,47 @@ async def test_no_address_reaches_a_log_line_or_a_span(
             if path.name.startswith("mailbox"):
                 continue
             assert head not in path.read_text(encoding="utf-8", errors="replace"), f"{head} is in {path}"
+
+
+@pytest.mark.parametrize(
+    "choices", [{"weekly_digest": "maybe"}, {"non_essential_off": True, "everything_off": True}, [True]]
+)
+async def test_bad_preferences_are_refused_and_change_nothing(api: Platform, db: asyncpg.Pool, choices: object) -> None:
+    staff_id = str(uuid.uuid4())
+    before = await db.fetchval("SELECT count(*) FROM notifications.preferences")
+
+    answer = await api.notifications.request("PUT", f"/people/{staff_id}/preferences", json=choices)
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"]
+    assert await db.fetchval("SELECT count(*) FROM notifications.preferences") == before
+
+
+async def test_only_a_message_in_doubt_is_sent_again_by_hand(api: Platform, db: asyncpg.Pool) -> None:
+    sent = await db.fetchval("SELECT message_id FROM notifications.messages WHERE status = 'sent' LIMIT 1")
+    assert sent is not None, "an earlier test sent a message"
+
+    answer = await api.notifications.resend(str(sent))
+
+    assert answer.status_code == 409
+    assert "only a message in doubt" in answer.json()["detail"]
+    assert await db.fetchval("SELECT status FROM notifications.messages WHERE message_id = $1", sent) == "sent"
+    assert (await api.notifications.resend(str(uuid.uuid4()))).status_code == 404
+
+
+async def test_the_mailbox_page_shows_what_was_sent_to_the_programme_team_only(
+    api: Platform, local_stack: LocalStack, stack: Endpoints
+) -> None:
+    address = _address()
+    expect(await api.notifications.send_sign_in_invitation(_invitation(address)), 201)
+
+    page = await api.notifications.mailbox()
+    assert page.status_code == 200
+    assert address in page.text
+    assert "You are invited to the Relational Schools Programme" in page.text
+    async with httpx.AsyncClient(base_url=stack.url("notifications"), follow_redirects=False) as browser:
+        opened = await browser.get("/mailbox/login", params={"token": local_stack.token()})
+        assert opened.status_code == 303
+        assert (await browser.get("/mailbox")).status_code == 200  # the cookie opens it
+        school = local_stack.token(Role.SCHOOL, "a-school", ("123456",))
+        assert (await browser.get("/mailbox/login", params={"token": school})).status_code == 403

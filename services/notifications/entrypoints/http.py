@@ -11,10 +11,10 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from contracts.identifiers import URN_PATTERN
-from runtime.auth import Authenticator, Principal
+from runtime.auth import SESSION_COOKIE, Authenticator, Principal
 from services.notifications.adapters.mailbox import read_mailbox
 from services.notifications.domain.errors import ReceiptNotAuthorised, SendingFailed
 from services.notifications.domain.model import Preferences
@@ -39,6 +39,7 @@ MessageStatusFilter = Literal[
 ]
 _STATUS_QUERY = Query(default=None, alias="status", description="Only messages in this state")
 _URN_QUERY = Query(default=None, pattern=URN_PATTERN, description="Only messages about this school")
+_TOKEN_QUERY = Query(description="A token from `rsp token`")
 _LIMIT_QUERY = Query(default=100, ge=1, le=1000, description="How many, newest first")
 
 
@@ -139,6 +140,19 @@ def build_router(
         POLICY.check(caller, "resend_message")
         await services.resend(unit_of_work(), message_id)
         return {"status": "pending"}
+
+    @router.get(
+        "/mailbox/login",
+        tags=["mailbox"],
+        summary="Open the local mailbox with a token (kept in a cookie for the mailbox page only)",
+        responses={401: {"description": "The token in the link is not valid"}},
+    )
+    async def mailbox_login(token: str = _TOKEN_QUERY) -> RedirectResponse:
+        principal = authenticate.principal_of(token)  # refuses a bad token before any cookie is set
+        POLICY.check(principal, "open_mailbox")
+        answer = RedirectResponse("/mailbox", status_code=303)
+        answer.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", path="/mailbox")
+        return answer
 
     @router.get(
         "/mailbox",
