@@ -64,6 +64,7 @@ CONSUMES: dict[str, tuple[type[Event], ...]] = {
         events.SchoolEnrolled,
         events.SchoolWithdrawn,
         events.SchoolCompleted,
+        events.SchoolUrnChanged,
         events.StaffRegistered,
         events.StaffLeft,
         events.ReminderIssued,

@@ -11,8 +11,17 @@ from tests.unit.fakes import FakeUnitOfWork, NotFaked
 
 
 class FakeNotificationSchools:
-    def __init__(self) -> None:
+    def __init__(self, staff: FakeNotificationStaff) -> None:
         self.rows: dict[str, School] = {}
+        self._staff = staff
+
+    async def change_urn(self, predecessor_urn: str, successor_urn: str) -> None:
+        school = self.rows.pop(predecessor_urn)
+        self.rows[successor_urn] = School(successor_urn, school.cohort_id, school.school_name, school.active)
+        for member in list(self._staff.rows.values()):
+            if member.urn == predecessor_urn:
+                self._staff.rows[member.staff_id] = StaffRecord(member.staff_id, successor_urn, member.role,
+                                                                member.left_on)  # fmt: skip
 
     async def get(self, urn: str) -> School | None:
         return self.rows.get(urn)
@@ -75,8 +84,8 @@ class FakeNotificationsUnitOfWork(FakeUnitOfWork):
 
     def __init__(self) -> None:
         super().__init__()
-        self.schools = FakeNotificationSchools()
         self.staff = FakeNotificationStaff()
+        self.schools = FakeNotificationSchools(self.staff)
         self.preferences = FakePreferences()
         self.calendars = FakeCalendars()
         self.messages = FakeMessages()

@@ -10,7 +10,7 @@ import pytest
 from contracts import Envelope
 from contracts.codec import envelope_of
 from contracts.events import Event
-from contracts.events.enrolment import SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts.events.enrolment import SchoolEnrolled, SchoolUrnChanged, SchoolWithdrawn, StaffLeft, StaffRegistered
 from contracts.events.journey import FlaggedAtRisk, ReminderIssued
 from contracts.events.learning import SessionCancelled, SessionScheduled
 from contracts.identifiers import journey_id
@@ -138,3 +138,14 @@ async def test_a_cohorts_session_invites_every_active_school_and_each_change_rai
     assert entries == {("session_scheduled", 0, "REQUEST"), ("session_moved", 1, "REQUEST"),
                        ("session_cancelled", 2, "CANCEL")}  # fmt: skip
     assert len({m.calendar.uid for m in messages if m.calendar is not None}) == 1
+
+
+async def test_after_a_urn_change_reminders_reach_the_same_leads_under_the_new_urn(
+    uow: FakeNotificationsUnitOfWork,
+) -> None:
+    change = SchoolUrnChanged(predecessor_urn=URN, successor_urn=OTHER, cohort_id=COHORT, changed_on=date(2026, 11, 1))
+
+    await _hear(uow, change, _reminder(OTHER))
+
+    assert {m.staff_id for m in uow.messages.rows.values()} == {HEAD, SENIOR}
+    assert {m.urn for m in uow.messages.rows.values()} == {OTHER}

@@ -36,6 +36,16 @@ class PostgresSchoolRepository(PostgresRepository):
             *_SCHOOL.values(school),
         )
 
+    async def change_urn(self, predecessor_urn: str, successor_urn: str) -> None:
+        await self._conn.execute(
+            f"INSERT INTO schools ({_SCHOOL}) SELECT $2, cohort_id, school_name, active FROM schools WHERE urn = $1 "
+            "ON CONFLICT (urn) DO NOTHING",
+            predecessor_urn,
+            successor_urn,
+        )
+        await self._conn.execute("UPDATE staff SET urn = $2 WHERE urn = $1", predecessor_urn, successor_urn)
+        await self._conn.execute("DELETE FROM schools WHERE urn = $1", predecessor_urn)
+
     async def active_in_cohort(self, cohort_id: str) -> list[School]:
         rows = await self._conn.fetch(
             f"SELECT {_SCHOOL} FROM schools WHERE cohort_id = $1 AND active ORDER BY urn", cohort_id

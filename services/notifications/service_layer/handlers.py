@@ -10,7 +10,14 @@ from collections.abc import Mapping
 from datetime import date
 
 from contracts import Envelope
-from contracts.events.enrolment import SchoolCompleted, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
+from contracts.events.enrolment import (
+    SchoolCompleted,
+    SchoolEnrolled,
+    SchoolUrnChanged,
+    SchoolWithdrawn,
+    StaffLeft,
+    StaffRegistered,
+)
 from contracts.events.journey import FlaggedAtRisk, ReminderIssued
 from contracts.events.learning import SessionCancelled, SessionScheduled
 from runtime.errors import RetryLater
@@ -41,6 +48,11 @@ async def note_school_withdrawn(uow: NotificationsUnitOfWork, event: SchoolWithd
 
 async def note_school_completed(uow: NotificationsUnitOfWork, event: SchoolCompleted, _: Envelope) -> None:
     await _end_school(uow, event.urn)
+
+
+async def note_urn_changed(uow: NotificationsUnitOfWork, event: SchoolUrnChanged, _: Envelope) -> None:
+    """The school and its staff carry on under the new URN (an academy conversion)."""
+    await uow.schools.change_urn(event.predecessor_urn, event.successor_urn)
 
 
 async def note_staff_registered(uow: NotificationsUnitOfWork, event: StaffRegistered, _: Envelope) -> None:
@@ -178,6 +190,7 @@ EVENT_HANDLERS: HandlerTable[NotificationsUnitOfWork] = HandlerTable(
     on(SchoolEnrolled, note_school_enrolled),
     on(SchoolWithdrawn, note_school_withdrawn),
     on(SchoolCompleted, note_school_completed),
+    on(SchoolUrnChanged, note_urn_changed),
     on(StaffRegistered, note_staff_registered),
     on(StaffLeft, note_staff_left),
     on(ReminderIssued, send_reminder),
