@@ -132,7 +132,15 @@ class Sender:
         outcomes = await asyncio.gather(*(self._deliver(message, moment) for message in taken))
         if self._hold_after_send:
             await asyncio.sleep(self._hold_after_send)  # the fault test kills the process here
-        await self._record(outcomes)
+        while True:
+            # What was sent is known only here now: keep trying to record it through a Postgres outage, or a
+            # restart would have to treat those emails as in doubt.
+            try:
+                await self._record(outcomes)
+                break
+            except Exception:
+                _log.exception("recording %d sends failed; trying again", len(outcomes))
+                await asyncio.sleep(1.0)
         return len(taken)
 
     async def _deliver(self, message: OutgoingMessage, now: datetime) -> Outcome:
@@ -225,9 +233,12 @@ class Sender:
         return f"- {held.values.get('school_name', '')}: {title}, due {held.values.get('due_on', '')}"
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self.recover()
+        recovered = False
         while not stop.is_set():
             try:
+                if not recovered:
+                    await self.recover()
+                    recovered = True
                 sent = await self.send_due()
                 if not sent:
                     await self.gather_digests()
