@@ -230,7 +230,8 @@ class Sender:
 
     def _digest_line(self, held: OutgoingMessage) -> str:
         title = self._templates.word("reminder", str(held.values.get("reminder", "")))
-        return f"- {held.values.get('school_name', '')}: {title}, due {held.values.get('due_on', '')}"
+        due = long_date(date.fromisoformat(str(held.values["due_on"])))
+        return f"- {held.values.get('school_name', '')}: {title}, due {due}"
 
     async def run(self, stop: asyncio.Event) -> None:
         recovered = False
