@@ -16,7 +16,7 @@ import httpx
 import icalendar
 import pytest
 from nats.js import JetStreamContext
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -39,6 +39,7 @@ from tests.support import (
     eventually,
     published,
     registered_lead,
+    scheduled_leadership_day,
     stream_messages,
 )
 from tests.support_events import publish_event
@@ -189,16 +190,14 @@ async def test_moving_a_leadership_day_updates_the_same_calendar_entry_and_cance
     urn = await enrolled_school(api, cohort)
     head = _address()
     await registered_lead(api, db, urn, head)
-    first, moved = TODAY + timedelta(days=20), TODAY + timedelta(days=27)
 
-    session = expect(
-        await api.learning.schedule_session(
-            {"kind": "leadership_day", "cohort_id": cohort, "day_number": 2, "held_on": first.isoformat()}
-        ),
-        201,
-    )
+    # Leadership day 3 on the date the cohort's plan gives it, then moved a week later in the plan (enrolment),
+    # which learning follows by moving the session.
+    session = await scheduled_leadership_day(api, cohort, 3)
+    first = date.fromisoformat(session["held_on"])
+    moved = first + timedelta(days=7)
     [invited] = await _emails_to(local_stack, head, 1)
-    expect(await api.learning.move_session(session["session_id"], moved.isoformat()))
+    expect(await api.enrolment.move_leadership_day(cohort, 3, {"held_on": moved.isoformat()}))
     updated = next(e for e in await _emails_to(local_stack, head, 2) if e.key != invited.key)
     expect(await api.learning.cancel_session(session["session_id"], "the venue flooded"))
     cancelled = next(e for e in await _emails_to(local_stack, head, 3) if e.key not in (invited.key, updated.key))
@@ -213,7 +212,7 @@ async def test_moving_a_leadership_day_updates_the_same_calendar_entry_and_cance
     assert sequences[0] < sequences[1] < sequences[2]
     assert _event(original)["DTSTART"].dt == first
     assert _event(change)["DTSTART"].dt == moved
-    assert "Leadership day 2" in str(_event(change)["SUMMARY"])
+    assert "Leadership day 3" in str(_event(change)["SUMMARY"])
     assert long_date(moved) in updated.subject
     assert long_date(first) in updated.body
 
@@ -273,7 +272,9 @@ async def test_a_refused_address_tells_the_schools_journey_its_lead_is_not_reach
     assert failures[0]["route"] == "smtp"
     assert "550" in failures[0]["failure"]
     assert "@" not in str(failures[0])
-    journey = temporal.get_workflow_handle_for(SchoolJourney.run, journey_id(COHORT, urn))
+    journey: WorkflowHandle[SchoolJourney, Any] = temporal.get_workflow_handle_for(
+        SchoolJourney.run, journey_id(COHORT, urn)
+    )
 
     async def journey_knows() -> m.JourneyProgress | None:
         progress = await journey.query(SchoolJourney.progress)
