@@ -89,6 +89,11 @@ async def _up(demo: bool) -> int:
     endpoints = starting.result()
     admin_token = stack.token()
     print(_summary(endpoints, admin_token), flush=True)
+    if "console-invite" in service_commands():
+        # The console's command: a one-time link for the programme team's own account (made on first use).
+        print("Sign in to the console as the programme team (the link works once):", flush=True)
+        invite = argparse.Namespace(email=None, role="programme_admin", urn=[])
+        await asyncio.to_thread(service_commands()["console-invite"].run, invite)
     if demo:
         # The demo is enrolment's command; it runs beside the loop that supervises the stack.
         await asyncio.to_thread(service_commands()["seed-demo"].run, argparse.Namespace())

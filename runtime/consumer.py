@@ -109,6 +109,11 @@ class EventConsumer:
             durable=durable,
             # Pull consumers share the work between replicas and, fetched in batches, beat push throughput.
             pull_sub=PullSub(batch_size=PULL_BATCH, timeout=PULL_WAIT_SECONDS),
+            # The next batch is fetched while this one is handled (up to PULL_BATCH at work and PULL_BATCH queued),
+            # instead of after its slowest event. Handlers start in delivery order, which is all the inbox's
+            # batching needs; order across event types was never promised (handlers that wait for another event
+            # say `RetryLater`).
+            max_workers=PULL_BATCH,
             # Deliveries come to this process's own inbox, the only one its NATS user may subscribe to.
             inbox_prefix=f"{inbox_prefix(self.consumer)}.".encode(),
             deliver_policy=DeliverPolicy.ALL,

@@ -11,7 +11,7 @@ from runtime.errors import ConfigurationError
 
 __all__ = ["SERVICE_NAMES", "Settings"]
 
-SERVICE_NAMES: tuple[str, ...] = ("enrolment", "learning", "circles", "reporting", "notifications")
+SERVICE_NAMES: tuple[str, ...] = ("enrolment", "learning", "circles", "reporting", "notifications", "console")
 
 
 class Settings(BaseSettings):
@@ -36,8 +36,9 @@ class Settings(BaseSettings):
     learning_port: int = 18102
     circles_port: int = 18103
     reporting_port: int = 18104
-    notifications_port: int = 18105
+    notifications_port: int = 18106
     smtp_port: int = Field(default=18025, description="The SMTP server's port (the local mailbox's, when started here)")
+    console_port: int = 18105
     nats_port: int = 14222
     nats_monitor_port: int = 18222
     temporal_port: int = 17233

@@ -70,6 +70,7 @@ def isolated_settings(data_dir: Path) -> Settings:
         smtp_host=None,
         mailbox_dir=None,
         notify_api_key=None,
+        console_port=0,
         nats_port=0,
         nats_monitor_port=0,
         temporal_port=0,
@@ -210,6 +211,9 @@ class LocalStack:
             **{f"RSP_{name.upper()}_PORT": str(port) for name, port in service_ports.items()},
             **mail_env,
         }
+        if "notifications" in service_ports and not env.get("RSP_NOTIFICATIONS_URL"):
+            # The console emails sign-in links through notifications when the stack runs it.
+            env["RSP_NOTIFICATIONS_URL"] = f"http://{settings.host}:{service_ports['notifications']}"
         for name, module in PLATFORM_PROCESSES:
             child_env = dict(env)
             child_env["RSP_NATS_URL"] = self.nats_urls[name]

@@ -161,6 +161,20 @@ class NewStaffMember(_NewPerson):
     starts_on: date | None = Field(default=None, description="First day counted; defaults to today")
 
 
+class SchoolPlanView(BaseModel):
+    """The plan a school follows: its cohort's dates and targets, without the cohort's other schools."""
+
+    cohort_id: str
+    name: str = Field(description="The cohort's name")
+    starts_on: date
+    ends_on: date = Field(description="Last day of the cohort's 18 months")
+    plan: ProgrammePlan
+
+    @classmethod
+    def of(cls, cohort: Cohort) -> SchoolPlanView:
+        return cls.model_validate({**asdict(cohort), "ends_on": cohort.ends_on})
+
+
 class StaffView(BaseModel):
     model_config = ConfigDict(from_attributes=True)  # read from a StaffMember's attributes of the same names
 

@@ -122,7 +122,8 @@ class ImportReport:
 
 async def import_schools(uow: EnrolmentUnitOfWork, command: ImportSchools) -> ImportReport:
     """Enrol every open school of the extract not already enrolled; one transaction, so a failure enrols none.
-    Re-running the same file enrols nothing more: each school it enrolled is now in this cohort."""
+    Re-running the same file enrols nothing more: each school it enrolled is now in this cohort. With
+    `check_only` the same report is made and nothing is written."""
     report = ImportReport()
     async with uow:
         cohort = await _cohort(uow, command.cohort_id)
@@ -157,10 +158,12 @@ async def import_schools(uow: EnrolmentUnitOfWork, command: ImportSchools) -> Im
                 history,
                 command.enrolled_on,
             )
-            await uow.schools.add(enrolment)
-            await uow.record(enrolment.enrolled_event())
             report.enrolled.append(enrolment)
-        await uow.commit()
+            if not command.check_only:
+                await uow.schools.add(enrolment)
+                await uow.record(enrolment.enrolled_event())
+        if not command.check_only:
+            await uow.commit()
     return report
 
 
