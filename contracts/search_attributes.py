@@ -6,6 +6,7 @@ __all__ = [
     "AT_RISK",
     "COHORT_ID",
     "JOURNEY_PHASE",
+    "LEAD_NOT_REACHED",
     "LOCAL_AUTHORITY",
     "MONTHS_ELAPSED",
     "SEARCH_ATTRIBUTES",
@@ -20,6 +21,8 @@ JOURNEY_PHASE = "JourneyPhase"
 AT_RISK = "AtRisk"
 STAFF_COMPLETED_ALL_PERCENT = "StaffCompletedAllPercent"
 MONTHS_ELAPSED = "MonthsElapsed"
+# Set once an email to the school's leads could not be delivered for good (notifications said so).
+LEAD_NOT_REACHED = "LeadNotReached"
 
 # Name -> Temporal search attribute type; the local stack registers these at start-up and deploy/ documents the
 # same list for a real cluster.
@@ -31,4 +34,5 @@ SEARCH_ATTRIBUTES: dict[str, str] = {
     AT_RISK: "Bool",
     STAFF_COMPLETED_ALL_PERCENT: "Double",
     MONTHS_ELAPSED: "Int",
+    LEAD_NOT_REACHED: "Bool",
 }

@@ -11,6 +11,7 @@ __all__ = [
     "ENROLMENT",
     "JOURNEY",
     "LEARNING",
+    "NOTIFICATIONS",
     "REPORTING",
     "StreamSpec",
     "stream_for",
@@ -34,10 +35,21 @@ LEARNING = StreamSpec("RSP_LEARNING", ("rsp.learning.>",), "Modules and face-to-
 CIRCLES = StreamSpec("RSP_CIRCLES", ("rsp.circles.>",), "Reflective and practice discussion circles")
 REPORTING = StreamSpec("RSP_REPORTING", ("rsp.reporting.>",), "Impact returns submitted by schools")
 JOURNEY = StreamSpec("RSP_JOURNEY", ("rsp.journey.>",), "Decisions of each school's journey workflow")
+NOTIFICATIONS = StreamSpec(
+    "RSP_NOTIFICATIONS", ("rsp.notifications.>",), "Messages the notifications service could not deliver"
+)
 DEAD_LETTER = StreamSpec(
     "RSP_DEAD_LETTER", ("rsp.dead_letter.>",), "Events a consumer could never handle, kept for inspection"
 )
-ALL_STREAMS: tuple[StreamSpec, ...] = (ENROLMENT, LEARNING, CIRCLES, REPORTING, JOURNEY, DEAD_LETTER)
+ALL_STREAMS: tuple[StreamSpec, ...] = (
+    ENROLMENT,
+    LEARNING,
+    CIRCLES,
+    REPORTING,
+    JOURNEY,
+    NOTIFICATIONS,
+    DEAD_LETTER,
+)
 
 
 def stream_for(subject: str) -> StreamSpec:

@@ -15,6 +15,7 @@ PRODUCES: dict[str, str] = {
     "circles": "rsp.circles",
     "reporting": "rsp.reporting",
     "worker": "rsp.journey",
+    "notifications": "rsp.notifications",
 }
 
 # Process -> the events it consumes, each through its own durable JetStream consumer.
@@ -58,6 +59,21 @@ CONSUMES: dict[str, tuple[type[Event], ...]] = {
         events.ImmersionDayHeld,
         events.PractitionerTrained,
         events.ImpactReturnSubmitted,
+        events.MessageUndeliverable,
+    ),
+    # What turns into a message: the journeys' decisions and the sessions schools attend, with what it takes to
+    # address them (which school, its name and cohort, and its staff's ids and roles; never an address).
+    "notifications": (
+        events.SchoolEnrolled,
+        events.SchoolWithdrawn,
+        events.SchoolCompleted,
+        events.SchoolUrnChanged,
+        events.StaffRegistered,
+        events.StaffLeft,
+        events.ReminderIssued,
+        events.FlaggedAtRisk,
+        events.SessionScheduled,
+        events.SessionCancelled,
     ),
 }
 

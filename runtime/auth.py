@@ -1,7 +1,8 @@
 """Who is calling: signed bearer tokens (JWT, HS256) carrying a role and, for school users, their school.
 
 Roles: `programme_admin` (the local authority's team: everything), `facilitator` (the schools assigned in the
-token), `school` (its own school only), `viewer` (commissioners: aggregate figures only). Each service states in
+token), `school` (its own school only), `viewer` (commissioners: aggregate figures only), `service` (another
+platform process, allowed only what a policy names for it). Each service states in
 one `Policy` which roles may do what; a school outside the caller's reach answers exactly as a missing one does.
 """
 
@@ -34,6 +35,8 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
     SCHOOL = "school"
     VIEWER = "viewer"
+    # Another platform process calling on its own behalf (notifications asking enrolment for an address).
+    SERVICE = "service"
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,6 @@ class Policy:
 
     def schools_in_reach(self, principal: Principal) -> frozenset[str] | None:
         """None for roles that see every school (in aggregate or in full), else the URNs they may see."""
-        if principal.role in (Role.PROGRAMME_ADMIN, Role.VIEWER):
+        if principal.role in (Role.PROGRAMME_ADMIN, Role.VIEWER, Role.SERVICE):
             return None
         return principal.schools

@@ -51,6 +51,9 @@ def _summary(endpoints: Endpoints, admin_token: str | None = None) -> str:
         lines.append(f"  dashboard  {endpoints.dashboard}/login?token={admin_token}")
     else:
         lines.append(f"  dashboard  {endpoints.dashboard}")
+    if endpoints.mailbox:
+        login = f"{endpoints.mailbox}/login?token={admin_token}" if admin_token else endpoints.mailbox
+        lines.append(f"  mailbox    {login}   (SMTP {endpoints.smtp}: every email the platform sends stays here)")
     if endpoints.temporal_ui:
         lines.append(f"  Temporal   UI {endpoints.temporal_ui}   (frontend {endpoints.temporal_address})")
     else:

@@ -18,7 +18,7 @@ from contracts.asyncapi import asyncapi_document
 from runtime.api_document import Error, FieldProblem
 from runtime.errors import Conflict, Forbidden, Invalid, NotFound, PlatformError, Unauthenticated
 
-__all__ = ["create_app"]
+__all__ = ["answer_errors", "create_app"]
 
 _STATUS: tuple[tuple[type[PlatformError], int], ...] = (
     (Unauthenticated, 401),
@@ -77,6 +77,12 @@ def _serve_docs_offline(app: FastAPI, title: str) -> None:
         )
 
 
+def answer_errors(app: FastAPI) -> None:
+    """Map the platform's errors and refused input to their HTTP answers (also for routers tested on their own)."""
+    app.add_exception_handler(PlatformError, _platform_error)
+    app.add_exception_handler(RequestValidationError, _invalid_input)
+
+
 def create_app(
     title: str,
     description: str,
@@ -103,8 +109,7 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     _serve_docs_offline(app, title)
-    app.add_exception_handler(PlatformError, _platform_error)
-    app.add_exception_handler(RequestValidationError, _invalid_input)
+    answer_errors(app)
 
     # Kubernetes' two questions apart: is the process alive (else restart it), and can it serve now (else send
     # no traffic). A service whose database or NATS is away is alive but not ready, and heals by itself.

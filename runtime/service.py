@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -55,6 +55,11 @@ class ServiceRuntime:
         self._migrations = migrations
         self._pool: asyncpg.Pool | None = None
         self._ready = False
+        self._background: list[Callable[[asyncio.Event], Awaitable[None]]] = []
+
+    def run_beside(self, task: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+        """Run `task(stop)` while the service is up (started once it is ready; `stop` is set when it stops)."""
+        self._background.append(task)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -89,11 +94,15 @@ class ServiceRuntime:
         await relay.start()
         await self.broker.start()
         self._ready = True
+        stop = asyncio.Event()
+        beside = [asyncio.ensure_future(task(stop)) for task in self._background]
         _log.info("%s ready", self.name)
         try:
             yield
         finally:
             self._ready = False
+            stop.set()
+            await asyncio.gather(*beside, return_exceptions=True)
             await self.broker.stop()
             await relay.stop()
             await self._pool.close()

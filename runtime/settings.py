@@ -11,7 +11,7 @@ from runtime.errors import ConfigurationError
 
 __all__ = ["SERVICE_NAMES", "Settings"]
 
-SERVICE_NAMES: tuple[str, ...] = ("enrolment", "learning", "circles", "reporting", "console")
+SERVICE_NAMES: tuple[str, ...] = ("enrolment", "learning", "circles", "reporting", "notifications", "console")
 
 
 class Settings(BaseSettings):
@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     learning_port: int = 18102
     circles_port: int = 18103
     reporting_port: int = 18104
+    notifications_port: int = 18106
+    smtp_port: int = Field(default=18025, description="The SMTP server's port (the local mailbox's, when started here)")
     console_port: int = 18105
     nats_port: int = 14222
     nats_monitor_port: int = 18222
@@ -71,6 +73,36 @@ class Settings(BaseSettings):
         default=30.0,
         gt=0,
         description="A request applied but not answered this long ago died with its process; a retry is told so",
+    )
+
+    smtp_host: str | None = Field(default=None, description="SMTP server to send through; unset: the local mailbox")
+    smtp_username: str | None = Field(default=None, description="SMTP login, if the server asks for one")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS")
+    smtp_sender: str = Field(
+        default="Relational Schools Programme <programme@rsp.localhost>", description="The From of every email"
+    )
+    mailbox_dir: Path | None = Field(
+        default=None, description="The local mailbox's Maildir, shown at notifications' /mailbox; unset: no page"
+    )
+    notify_api_key: SecretStr | None = Field(
+        default=None, description="GOV.UK Notify API key; set: emails go through Notify instead of SMTP"
+    )
+    notify_base_url: str = Field(default="https://api.notifications.service.gov.uk", description="Notify's API")
+    notify_template_id: str | None = Field(
+        default=None, description="The Notify email template with ((subject)) and ((body)) placeholders"
+    )
+    notify_callback_token: SecretStr | None = Field(
+        default=None, description="Bearer token Notify sends with its delivery receipts (set in Notify's callbacks)"
+    )
+    programme_team_email: str | None = Field(
+        default=None, description="The programme team's shared mailbox: copies of at-risk notices go there"
+    )
+    enrolment_url: str | None = Field(
+        default=None, description="Enrolment's base URL, for recipients' addresses; unset: this host's enrolment port"
+    )
+    notifications_hold_after_send_seconds: float = Field(
+        default=0.0, ge=0, description="For the fault test only: wait this long between sending and recording"
     )
 
     otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint; unset: console")

@@ -272,14 +272,41 @@ class ReportingClient(ServiceClient):
         return self.http.stream("GET", f"{self.base_url}/events/live", params=params)
 
 
+class NotificationsClient(ServiceClient):
+    """Notifications' API."""
+
+    async def send_sign_in_invitation(self, invitation: dict[str, Any], headers: Headers = None) -> httpx.Response:
+        return await self._post("/sign-in-invitations", invitation, headers)
+
+    async def delivery_receipt(self, receipt: dict[str, Any], bearer: str | None) -> httpx.Response:
+        headers = {} if bearer is None else {"Authorization": f"Bearer {bearer}"}
+        return await self.http.post(f"{self.base_url}/notify/delivery-receipts", json=receipt, headers=headers)
+
+    async def preferences(self, staff_id: str) -> httpx.Response:
+        return await self._get(f"/people/{staff_id}/preferences")
+
+    async def set_preferences(self, staff_id: str, choices: dict[str, Any]) -> httpx.Response:
+        return await self.request("PUT", f"/people/{staff_id}/preferences", json=choices)
+
+    async def messages(self, **params: str) -> httpx.Response:
+        return await self._get("/messages", params)
+
+    async def resend(self, message_id: str) -> httpx.Response:
+        return await self._post(f"/messages/{message_id}/resending")
+
+    async def mailbox(self) -> httpx.Response:
+        return await self._get("/mailbox")
+
+
 @dataclass(frozen=True)
 class Platform:
-    """The four services, called as one caller."""
+    """The services, called as one caller."""
 
     enrolment: EnrolmentClient
     learning: LearningClient
     circles: CirclesClient
     reporting: ReportingClient
+    notifications: NotificationsClient
 
     @classmethod
     def over(cls, http: httpx.AsyncClient, endpoints: Endpoints) -> Platform:
@@ -288,12 +315,13 @@ class Platform:
             LearningClient(http, endpoints.url("learning")),
             CirclesClient(http, endpoints.url("circles")),
             ReportingClient(http, endpoints.url("reporting")),
+            NotificationsClient(http, endpoints.url("notifications")),
         )
 
     @property
     def services(self) -> dict[str, ServiceClient]:
         return {"enrolment": self.enrolment, "learning": self.learning, "circles": self.circles,
-                "reporting": self.reporting}  # fmt: skip
+                "reporting": self.reporting, "notifications": self.notifications}  # fmt: skip
 
 
 @asynccontextmanager

@@ -243,6 +243,23 @@ async def read_model_rows(pool: asyncpg.Pool) -> dict[str, list[str]]:
     }
 
 
+async def notifications_know_staff(db: asyncpg.Pool, staff_id: str) -> None:
+    """Wait until notifications has copied `staff_id`'s registration (its id and role) from enrolment's event."""
+
+    async def known() -> bool:
+        return bool(await db.fetchval("SELECT true FROM notifications.staff WHERE staff_id = $1", uuid.UUID(staff_id)))
+
+    await eventually(known)
+
+
+async def registered_lead(api: Platform, db: asyncpg.Pool, urn: str, email: str, role: str = "headteacher") -> str:
+    """Register someone at `urn` with `email`; return their staff_id once notifications knows them."""
+    member = {"name": "Test Lead", "email": email, "role": role}
+    staff_id: str = expect(await api.enrolment.register_staff(urn, member), 201)["staff_id"]
+    await notifications_know_staff(db, staff_id)
+    return staff_id
+
+
 async def planned_leadership_day(api: Platform, cohort_id: str, number: int) -> str:
     """The date enrolment's plan for `cohort_id` gives leadership day `number` (ISO)."""
     cohort = expect(await api.enrolment.cohort(cohort_id))

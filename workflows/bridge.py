@@ -50,6 +50,7 @@ from contracts.events.learning import (
     ModuleCompletionWithdrawn,
     PractitionerTrained,
 )
+from contracts.events.notifications import MessageUndeliverable
 from contracts.events.reporting import ImpactReturnSubmitted
 from contracts.programme import programme_end
 from contracts.search_attributes import (
@@ -386,6 +387,12 @@ class JourneyBridge:
         submitted = _heard(journey.ImpactReturn, event, envelope)
         await self._to_journey(event.cohort_id, event.urn, SchoolJourney.impact_return_submitted, submitted)
 
+    async def on_message_undeliverable(self, event: MessageUndeliverable, envelope: Envelope) -> None:
+        if event.urn is None or event.cohort_id is None:
+            return  # a sign-in invitation, say: no school's journey to tell
+        failure = _heard(journey.LeadNotReached, event, envelope, failed_at=event.failed_at.isoformat())
+        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.lead_not_reached, failure)
+
     # --- delivery ---------------------------------------------------------------------------------------------
 
     def _cohort(self, cohort_id: str) -> WorkflowHandle[Cohort, Any]:
@@ -485,6 +492,7 @@ EVENT_HANDLERS: HandlerTable[JourneyBridge] = HandlerTable(
     on(ImmersionDayHeld, JourneyBridge.on_immersion_day_held),
     on(PractitionerTrained, JourneyBridge.on_practitioner_trained),
     on(ImpactReturnSubmitted, JourneyBridge.on_impact_return),
+    on(MessageUndeliverable, JourneyBridge.on_message_undeliverable),
 )
 
 

@@ -35,6 +35,7 @@ from contracts.events.learning import (
     SessionCancelled,
     SessionScheduled,
 )
+from contracts.events.notifications import MessageUndeliverable
 from contracts.events.reporting import ImpactReturnSubmitted
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "LeadershipDayHeld",
     "LeadershipDayRescheduled",
     "MentoringSessionHeld",
+    "MessageUndeliverable",
     "MilestoneReached",
     "ModuleCompleted",
     "ModuleCompletionWithdrawn",
@@ -105,5 +107,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BackOnTrack,
         JourneyCompleted,
         JourneyWithdrawn,
+        MessageUndeliverable,
     )
 }

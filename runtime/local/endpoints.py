@@ -28,6 +28,8 @@ class Endpoints(BaseModel):
     nats_url: str
     nats_monitor: str | None
     postgres_dsn: str
+    smtp: str | None = Field(default=None, description="The local mailbox's SMTP server, when the stack runs it")
+    mailbox: str | None = Field(default=None, description="The page that shows the local mailbox")
     pids: dict[str, int] = Field(default_factory=dict)
 
     def write(self, data_dir: Path) -> Path:

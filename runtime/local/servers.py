@@ -1,4 +1,4 @@
-"""The three servers of the local stack, each installed from PyPI: PostgreSQL, NATS with JetStream, Temporal."""
+"""The servers of the local stack, each installed from PyPI: PostgreSQL, NATS with JetStream, Temporal, a mailbox."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ from runtime.local.processes import ManagedProcess
 __all__ = [
     "DATABASE",
     "EmbeddedPostgres",
+    "mailbox_process",
     "nats_process",
     "temporal_process",
+    "wait_for_mailbox",
     "wait_for_nats",
     "wait_for_temporal",
     "wait_until",
@@ -189,3 +191,23 @@ async def wait_for_temporal(address: str, namespace: str, process: ManagedProces
         return bool(await client.service_client.check_health())
 
     await wait_until("Temporal", healthy, within, lambda: process.returncode is not None)
+
+
+def mailbox_process(
+    maildir: Path, port: int, env: dict[str, str], log_dir: Path, echo: TextIO | None
+) -> ManagedProcess:
+    """The SMTP server that keeps what it receives (`runtime/local/mailbox.py`), a process of its own so that it
+    outlives a notifications process killed in the middle of a send."""
+    argv = [sys.executable, "-m", "runtime.local.mailbox", "--port", str(port), "--maildir", str(maildir)]
+    return ManagedProcess("mailbox", argv, env, log_dir, echo)
+
+
+async def wait_for_mailbox(port: int, process: ManagedProcess, within: float = 30) -> None:
+    async def greets() -> bool:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return (await reader.readline()).startswith(b"220")
+        finally:
+            writer.close()
+
+    await wait_until("mailbox", greets, within, lambda: process.returncode is not None)

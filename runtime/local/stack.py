@@ -24,8 +24,10 @@ from runtime.local.ports import choose_port
 from runtime.local.processes import ManagedProcess
 from runtime.local.servers import (
     EmbeddedPostgres,
+    mailbox_process,
     nats_process,
     temporal_process,
+    wait_for_mailbox,
     wait_for_nats,
     wait_for_temporal,
     wait_until,
@@ -63,6 +65,11 @@ def isolated_settings(data_dir: Path) -> Settings:
         learning_port=0,
         circles_port=0,
         reporting_port=0,
+        notifications_port=0,
+        smtp_port=0,
+        smtp_host=None,
+        mailbox_dir=None,
+        notify_api_key=None,
         console_port=0,
         nats_port=0,
         nats_monitor_port=0,
@@ -99,6 +106,8 @@ class LocalStack:
         self.service_dsns: dict[str, str] = {}
         self.nats_urls: dict[str, str] = {}
         self.nats_operator_url: str | None = None
+        self.smtp_url: str | None = None
+        self.maildir: Path | None = None
         self._lock = self.data_dir / "run" / "stack.pid"
 
     @property
@@ -163,6 +172,19 @@ class LocalStack:
             await temporal.start()
             temporal_address, temporal_ui = f"127.0.0.1:{port}", f"http://127.0.0.1:{ui_port}"
 
+        # Without an SMTP server of its own, the stack runs the mailbox: every email the platform sends stays there.
+        mail_env: dict[str, str] = {}
+        if settings.smtp_host is None:
+            smtp_port = choose_port(settings.smtp_port, taken)
+            maildir = settings.mailbox_dir or data / "mailbox"
+            mailbox = mailbox_process(maildir, smtp_port, base_env, logs, self._echo)
+            self._servers.append(mailbox)
+            await mailbox.start()
+            await wait_for_mailbox(smtp_port, mailbox)
+            self.smtp_url = f"smtp://127.0.0.1:{smtp_port}"
+            self.maildir = maildir
+            mail_env = {"RSP_SMTP_HOST": "127.0.0.1", "RSP_SMTP_PORT": str(smtp_port), "RSP_MAILBOX_DIR": str(maildir)}
+
         postgres_dsn = settings.postgres_dsn
         # A configured Postgres is used with its DSN as given; the local one gives each service its own role.
         self.service_dsns = {name: postgres_dsn for name in SERVICE_NAMES if postgres_dsn}
@@ -187,6 +209,7 @@ class LocalStack:
             "RSP_TEMPORAL_NAMESPACE": settings.temporal_namespace,
             "RSP_HOST": settings.host,
             **{f"RSP_{name.upper()}_PORT": str(port) for name, port in service_ports.items()},
+            **mail_env,
         }
         if "notifications" in service_ports and not env.get("RSP_NOTIFICATIONS_URL"):
             # The console emails sign-in links through notifications when the stack runs it.
@@ -220,6 +243,8 @@ class LocalStack:
             nats_url=nats_url,
             nats_monitor=nats_monitor,
             postgres_dsn=postgres_dsn,
+            smtp=self.smtp_url,
+            mailbox=f"{urls['notifications']}/mailbox" if self.maildir is not None else None,
             pids={process.name: process.pid for process in self.processes if process.pid is not None},
         )
         self.endpoints.write(data)

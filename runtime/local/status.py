@@ -130,4 +130,10 @@ async def stack_status(endpoints: Endpoints, task_queue: str) -> list[ProcessSta
             statuses.append(
                 ProcessStatus("temporal-ui", await _http_ok(http, endpoints.temporal_ui), endpoints.temporal_ui)
             )
+        if endpoints.smtp:
+            # The local mailbox, when the stack runs it: its SMTP port takes connections.
+            smtp = endpoints.smtp.removeprefix("smtp://")
+            statuses.append(
+                ProcessStatus("mailbox", await _tcp_open(smtp), f"{endpoints.smtp}   (page {endpoints.mailbox})")
+            )
     return [*statuses, *services, worker, bridge]

@@ -37,6 +37,7 @@ COHORT = "e2e-access"
 # Each impact return in the matrix has a roll of its own, so each is a new version rather than a repeat.
 _rolls = itertools.count(300)
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
+SERVICE = Role.SERVICE
 # A school's own detail (its staff ids, its at-risk reasons): not for commissioners, who read aggregates.
 SCHOOL_DETAIL = frozenset({ADMIN, FACILITATOR, SCHOOL})
 STAFF = "<the registered staff member>"  # in a body: the `{staff_id}` registered for the case
@@ -280,6 +281,23 @@ ENDPOINTS = [
              frozenset({ADMIN, VIEWER}), False),
     Endpoint("read cohort evidence csv", "reporting", "GET", f"/dashboard/cohorts/{COHORT}/evidence/dosage.csv",
              frozenset({ADMIN, VIEWER}), False),
+    # Enrolment answers one address to notifications (a service token) and the programme team, never by school.
+    Endpoint("read staff address", "enrolment", "GET", "/schools/{urn}/staff/{staff_id}/address",
+             frozenset({ADMIN, SERVICE}), False),
+    Endpoint("send sign-in invitation", "notifications", "POST", "/sign-in-invitations", frozenset({ADMIN}), False,
+             lambda urn: {"email": f"{uuid.uuid4().hex[:10]}@school.example",
+                          "sign_in_url": "https://console.example/sign-in/matrix",
+                          "expires_at": "2030-01-01T09:00:00+00:00", "role": "school"},
+             succeeds_with=201),
+    Endpoint("read preferences", "notifications", "GET", "/people/{staff_id}/preferences",
+             frozenset({ADMIN, SCHOOL}), False),
+    Endpoint("set preferences", "notifications", "PUT", "/people/{staff_id}/preferences",
+             frozenset({ADMIN, SCHOOL}), False, lambda urn: {"weekly_digest": True}),
+    Endpoint("read messages", "notifications", "GET", "/messages", frozenset({ADMIN}), False),
+    # No message is in doubt: a role that may ask is told there is none (404), the others 403.
+    Endpoint("resend message", "notifications", "POST", "/messages/{staff_id}/resending", frozenset({ADMIN}), False,
+             succeeds_with=404),
+    Endpoint("open local mailbox", "notifications", "GET", "/mailbox", frozenset({ADMIN}), False),
 ]  # fmt: skip
 
 
@@ -407,14 +425,17 @@ async def test_every_endpoint_answers_each_role_for_own_and_other_school(
 
 # Not behind a bearer token: health checks, the public event catalogue, and the dashboard login, which takes its
 # token from the link itself.
-_OPEN_TO_ALL = frozenset({"/health", "/health/live", "/health/ready", "/asyncapi.json", "/dashboard/login"})
+_OPEN_TO_ALL = frozenset({"/health", "/health/live", "/health/ready", "/asyncapi.json", "/dashboard/login",
+                          "/mailbox/login",
+                          # Notify's receipts carry the council's own bearer token, not a platform one.
+                          "/notify/delivery-receipts"})  # fmt: skip
 
 
 async def test_the_matrix_covers_every_endpoint_of_every_service(api: Platform) -> None:
     names = {name: uuid.uuid4() for name in ("staff_id", "circle_id", "learner", "completion", "session", "feedback")}
     covered = [(e.service, e.method, e.path.format(urn="123456", **names)) for e in ENDPOINTS]
     missing = []
-    for service in ("enrolment", "learning", "circles", "reporting"):
+    for service in ("enrolment", "learning", "circles", "reporting", "notifications"):
         document = (await api.services[service].openapi()).json()
         for template, operations in document["paths"].items():
             shape = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")

@@ -30,7 +30,10 @@ async def test_platform_runs_against_existing_postgres_nats_and_temporal(
     second = LocalStack(settings, echo=None)
     endpoints = await second.start()
     try:
-        assert set(endpoints.pids) == {"enrolment", "learning", "circles", "reporting", "console", "worker", "bridge"}
+        # No SMTP server is configured, so the stack runs its own mailbox beside the platform's processes.
+        assert set(endpoints.pids) == {
+            "enrolment", "learning", "circles", "reporting", "notifications", "console", "worker", "bridge", "mailbox"
+        }  # fmt: skip
         assert (endpoints.postgres_dsn, endpoints.nats_url, endpoints.temporal_address) == (
             stack.postgres_dsn,
             local_stack.nats_operator_url,

@@ -14,8 +14,10 @@ from runtime.local.stack import LocalStack
 
 RSP = str(Path(sys.executable).parent / "rsp")
 EVERY_PROCESS = (
-    "postgres", "nats", "temporal", "temporal-ui", "enrolment", "learning", "circles", "reporting", "worker", "bridge",
+    "postgres", "nats", "temporal", "temporal-ui", "mailbox", "enrolment", "learning", "circles", "reporting",
+    "notifications", "worker", "bridge",
 )  # fmt: skip
+SERVICES = ("enrolment", "learning", "circles", "reporting", "notifications")
 
 
 async def _rsp_status(data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -60,7 +62,7 @@ async def test_status_reports_every_process_of_a_running_stack_up_and_where(
 async def test_status_of_a_stack_whose_processes_are_gone_names_each_down_and_fails(tmp_path: Path) -> None:
     gone = f"http://127.0.0.1:{_closed_port()}"
     Endpoints(
-        services={name: ServiceEndpoint(url=gone, docs=f"{gone}/docs") for name in EVERY_PROCESS[4:8]},
+        services={name: ServiceEndpoint(url=gone, docs=f"{gone}/docs") for name in SERVICES},
         dashboard=f"{gone}/dashboard",
         temporal_address=f"127.0.0.1:{_closed_port()}",
         temporal_namespace="default",
@@ -68,6 +70,8 @@ async def test_status_of_a_stack_whose_processes_are_gone_names_each_down_and_fa
         nats_url=f"nats://127.0.0.1:{_closed_port()}",
         nats_monitor=gone,
         postgres_dsn=f"postgresql://rsp@127.0.0.1:{_closed_port()}/rsp",
+        smtp=f"smtp://127.0.0.1:{_closed_port()}",
+        mailbox=f"{gone}/mailbox",
     ).write(tmp_path)
 
     status = await _rsp_status(tmp_path)

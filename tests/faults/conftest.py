@@ -29,12 +29,19 @@ from tests.support import ensure_cohort
 # A request killed after its commit answers "applied, answer lost" after this long (30 s in production).
 ANSWER_LOST_SECONDS = 3.0
 FAULT_COHORT = "faults-2026"
+HOLD_AFTER_SEND_SECONDS = 4.0
 
 
 @pytest.fixture(scope="session")
 async def local_stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
     data: Path = tmp_path_factory.mktemp("fault-stack")
-    settings = isolated_settings(data).model_copy(update={"idempotency_answer_lost_seconds": ANSWER_LOST_SECONDS})
+    settings = isolated_settings(data).model_copy(
+        update={
+            "idempotency_answer_lost_seconds": ANSWER_LOST_SECONDS,
+            # Notifications waits this long between an email's send and its record, so a test can kill it there.
+            "notifications_hold_after_send_seconds": HOLD_AFTER_SEND_SECONDS,
+        }
+    )
     local = LocalStack(settings, echo=None)
     await local.start()
     try:

@@ -24,7 +24,7 @@ CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance
 STREAMS = r"^/(events|dashboard)/live$"
 
 
-@pytest.mark.parametrize("service", ["enrolment", "learning", "circles", "reporting"])
+@pytest.mark.parametrize("service", ["enrolment", "learning", "circles", "reporting", "notifications"])
 async def test_fuzzed_requests_get_only_documented_answers(
     local_stack: LocalStack, stack: Endpoints, stack_dir: Path, service: str
 ) -> None:

@@ -17,13 +17,17 @@ from services.circles.bootstrap import bootstrap as circles_bootstrap
 from services.circles.service_layer.handlers import EVENT_HANDLERS as CIRCLES
 from services.enrolment.service_layer.handlers import EVENT_HANDLERS as ENROLMENT
 from services.learning.service_layer.handlers import EVENT_HANDLERS as LEARNING
+from services.notifications.service_layer.handlers import EVENT_HANDLERS as NOTIFICATIONS
 from services.reporting.service_layer.projections import EVENT_HANDLERS as REPORTING
 from tests.unit.circles_fakes import FakeCirclesUnitOfWork
 from workflows.bridge import EVENT_HANDLERS as BRIDGE
 
 
 def test_every_consuming_process_has_a_table_of_exactly_what_it_consumes() -> None:
-    tables = {table.process: set(table.event_types) for table in (CIRCLES, ENROLMENT, LEARNING, REPORTING, BRIDGE)}
+    tables = {
+        table.process: set(table.event_types)
+        for table in (CIRCLES, ENROLMENT, LEARNING, REPORTING, BRIDGE, NOTIFICATIONS)
+    }
 
     assert tables == {process: set(consumed) for process, consumed in CONSUMES.items()}
 

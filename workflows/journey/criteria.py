@@ -212,6 +212,9 @@ def progress_markdown(state: JourneyProgress, today: date) -> str:
     ]
     if state.at_risk_reasons:
         lines += ["", "At risk because:", *(f"- {reason}" for reason in state.at_risk_reasons)]
+    if state.lead_not_reached:
+        lines += ["", "**The school's lead is not being reached**: emails that could not be delivered:"]
+        lines += [f"- {note}" for note in state.undelivered]
     if state.paused:
         lines += ["", f"Paused: {state.pause_reason}"]
     return "\n".join(lines)

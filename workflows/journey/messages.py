@@ -218,6 +218,18 @@ class DeadlineExtension:
     reason: str
 
 
+@dataclass(frozen=True)
+class LeadNotReached:
+    """Notifications could not deliver a message to someone at the school, for good (ids only)."""
+
+    event_id: str
+    message_id: str
+    kind: str
+    staff_id: str | None
+    failure: str
+    failed_at: str
+
+
 @dataclass
 class StaffRecord:
     role: str
@@ -259,6 +271,9 @@ class JourneyProgress:
     events_seen: list[str] = field(default_factory=list)
     events_seen_on: list[date] = field(default_factory=list)
     published: int = 0
+    # Messages to the school that could not be delivered for good: "<kind> to <staff id>: <failure>", newest last.
+    lead_not_reached: bool = False
+    undelivered: list[str] = field(default_factory=list)
 
     def modules_of(self, staff_id: str) -> list[int]:
         """The modules `staff_id` completed, in order."""

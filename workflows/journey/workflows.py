@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         AT_RISK,
         COHORT_ID,
         JOURNEY_PHASE,
+        LEAD_NOT_REACHED,
         LOCAL_AUTHORITY,
         MONTHS_ELAPSED,
         STAFF_COMPLETED_ALL_PERCENT,
@@ -59,6 +60,7 @@ with workflow.unsafe.imports_passed_through():
         LeadershipDayAttended,
         LeadershipDayMoved,
         LeadershipDayNotice,
+        LeadNotReached,
         ModuleCompletion,
         Pause,
         SessionHeld,
@@ -80,6 +82,8 @@ _PHASE = SearchAttributeKey.for_keyword(JOURNEY_PHASE)
 _AT_RISK = SearchAttributeKey.for_bool(AT_RISK)
 _COMPLETED_ALL = SearchAttributeKey.for_float(STAFF_COMPLETED_ALL_PERCENT)
 _MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
+_LEAD_NOT_REACHED = SearchAttributeKey.for_bool(LEAD_NOT_REACHED)
+_UNDELIVERED_KEPT = 20
 # Histories recorded before it upserted every search attribute on every wake; see workflows/VERSIONING.md.
 _UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
 _LATE_REGISTRATION_PATCH = "registration-arriving-after-activity-says-who"
@@ -308,6 +312,9 @@ class SchoolJourney:
             _COMPLETED_ALL.value_set(criteria.staff_completed_all_percent(s)),
             _MONTHS.value_set(min(months, PROGRAMME_MONTHS)),
         ]
+        if s.lead_not_reached:
+            # Only journeys that heard of an undelivered message upsert it, so recorded histories replay as before.
+            wanted.append(_LEAD_NOT_REACHED.value_set(True))
         if workflow.patched(_UPSERT_CHANGES_PATCH):
             # Each upsert is an event in the history and a write to the visibility store; most wakes change
             # nothing an admin searches by. The attributes the workflow has (from its start, an earlier upsert, or
@@ -339,6 +346,15 @@ class SchoolJourney:
             # Their completion or departure came first (another stream, or the bridge was retrying the
             # registration): the registration still says who they are, so a headteacher counts as one.
             known.role, known.starts_on = joined.role, joined.starts_on
+
+    @workflow.signal
+    def lead_not_reached(self, failure: LeadNotReached) -> None:
+        """An email to the school could not be delivered for good: its journey shows its lead is not being reached."""
+        if not self._first_time(failure.event_id):
+            return
+        self._s.lead_not_reached = True
+        note = f"{failure.kind} to {failure.staff_id or 'the programme team'}: {failure.failure} ({failure.failed_at})"
+        self._s.undelivered = [*self._s.undelivered, note][-_UNDELIVERED_KEPT:]
 
     @workflow.signal
     def staff_left(self, left: StaffLeft) -> None:

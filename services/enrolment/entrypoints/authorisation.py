@@ -8,6 +8,7 @@ from services.enrolment.domain.errors import SchoolNotFound
 __all__ = ["POLICY"]
 
 ADMIN, FACILITATOR, SCHOOL, VIEWER = Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.SCHOOL, Role.VIEWER
+SERVICE = Role.SERVICE
 
 POLICY = Policy(
     {
@@ -25,6 +26,8 @@ POLICY = Policy(
         "read_staff": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         "record_staff_leaving": frozenset({ADMIN, SCHOOL}),
         "erase_expired_personal_data": frozenset({ADMIN}),
+        # Notifications asks for one address at the moment it sends, and keeps it no longer than the send.
+        "read_staff_address": frozenset({ADMIN, SERVICE}),
     },
     hidden_school=SchoolNotFound,
 )

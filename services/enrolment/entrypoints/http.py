@@ -26,6 +26,7 @@ from services.enrolment.entrypoints.views import (
     NewStaffMember,
     SchoolPlanView,
     SchoolView,
+    StaffAddressView,
     StaffView,
     UrnChange,
     Withdrawal,
@@ -216,6 +217,17 @@ def _staff_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticate:
     async def read_staff(caller: Principal = caller_of, urn: str = _URN_PATH) -> list[StaffView]:
         POLICY.check(caller, "read_staff", urn)
         return [StaffView.of(member) for member in await queries.school_staff(unit_of_work(), urn)]
+
+    @router.get(
+        "/schools/{urn}/staff/{staff_id}/address",
+        summary="Where to write to one member of staff (for the notifications service)",
+        description="Their email only, read when a message is sent and kept no longer; empty once erased.",
+    )
+    async def read_staff_address(
+        staff_id: UUID, caller: Principal = caller_of, urn: str = _URN_PATH
+    ) -> StaffAddressView:
+        POLICY.check(caller, "read_staff_address")
+        return StaffAddressView.model_validate(await queries.staff_member(unit_of_work(), urn, staff_id))
 
     @router.post("/schools/{urn}/staff/{staff_id}/departure", summary="Record that someone left")
     async def record_staff_leaving(

@@ -191,6 +191,16 @@ class StaffView(BaseModel):
         return cls.model_validate(member)
 
 
+class StaffAddressView(BaseModel):
+    """Where to write to someone, for the notifications service only: read at the moment of sending, never kept."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    staff_id: UUID
+    email: str | None = Field(description="Empty once erased under the retention rule: then send nothing")
+    left_on: date | None = Field(description="Their last day, once they have left")
+
+
 class Departure(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

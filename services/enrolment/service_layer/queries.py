@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from runtime.lookups import found
-from services.enrolment.domain.errors import CohortNotFound, SchoolNotFound
+from services.enrolment.domain.errors import CohortNotFound, SchoolNotFound, StaffNotFound
 from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
 from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
 
-__all__ = ["cohort", "cohorts", "school", "school_staff", "schools_in_cohort"]
+__all__ = ["cohort", "cohorts", "school", "school_staff", "schools_in_cohort", "staff_member"]
 
 
 async def cohorts(uow: EnrolmentUnitOfWork) -> list[tuple[Cohort, list[SchoolEnrolment]]]:
@@ -37,3 +39,9 @@ async def school_staff(uow: EnrolmentUnitOfWork, urn: str) -> list[StaffMember]:
     async with uow:
         found(await uow.schools.current(urn), SchoolNotFound(urn))
         return await uow.staff.of_school(urn)
+
+
+async def staff_member(uow: EnrolmentUnitOfWork, urn: str, staff_id: UUID) -> StaffMember:
+    async with uow:
+        member = await uow.staff.get(urn, staff_id)
+    return found(member, StaffNotFound(staff_id))
