@@ -44,7 +44,7 @@ async def run_worker(settings: Settings) -> None:
             client,
             task_queue=settings.journey_task_queue,
             workflows=[SchoolJourney, Cohort, TerminatedJourney],
-            activities=[activities.publish_journey_event, activities.publish_journey_events],
+            activities=activities.registered(),
             # Thousands of journeys sleep for weeks between wakes: keeping each in memory would grow the worker
             # with every school, so the least recently woken are evicted past this many and replayed when needed.
             max_cached_workflows=settings.worker_max_cached_workflows,

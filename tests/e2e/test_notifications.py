@@ -161,7 +161,7 @@ async def _lagging_journey(env: WorkflowEnvironment, js: JetStreamContext, urn: 
     )
     activities = JourneyActivities(js)
     async with Worker(
-        env.client, task_queue="notify-e2e", workflows=[SchoolJourney], activities=[activities.publish_journey_event]
+        env.client, task_queue="notify-e2e", workflows=[SchoolJourney], activities=activities.registered()
     ):
         handle = await env.client.start_workflow(
             SchoolJourney.run, start, id=journey_id(COHORT, urn), task_queue="notify-e2e"

@@ -59,7 +59,7 @@ class Published:
             client,
             task_queue=QUEUE,
             workflows=[SchoolJourney],
-            activities=[activities.publish_journey_event, activities.publish_journey_events],
+            activities=activities.registered(),
         )
 
     def subjects(self) -> list[str]:

@@ -8,6 +8,7 @@ so renaming it fails `mypy` instead of stranding journeys on a name no worker se
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -56,6 +57,10 @@ class JourneyActivities:
         self._jetstream = jetstream
 
     # Its name is the method's name, as recorded in every journey's history: keep it when refactoring.
+    def registered(self) -> list[Callable[..., Awaitable[None]]]:
+        """Every activity a journey may call: what a worker serving journeys registers (tests included)."""
+        return [self.publish_journey_event, self.publish_journey_events]
+
     @activity.defn
     async def publish_journey_event(self, item: PublishJourneyEvent) -> None:
         await self._publish(self._checked(item))
