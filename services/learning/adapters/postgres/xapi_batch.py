@@ -25,15 +25,16 @@ from services.learning.domain.xapi_batch import BatchKnowledge, BatchOutdated, B
 __all__ = ["PostgresStatementBatchRepository"]
 
 _COMPLETION = "completion_id, staff_id, urn, cohort_id, module_number, completed_at, statement_id"
-# Column types of xapi_statements in `_COLUMNS` order, for unnest; the document travels as text.
-_STATEMENT_TYPES = (
-    "uuid", "text", "text", "text", "text", "text", "boolean", "timestamptz", "text", "uuid", "smallint", "text",
-    "uuid", "text",
-)  # fmt: skip
+# The type of each column of xapi_statements, for unnest; the document travels as text.
+_STATEMENT_TYPES = {
+    "statement_id": "uuid", "fingerprint": "text", "actor_key": "text", "verb_id": "text", "object_id": "text",
+    "object_type": "text", "completes": "boolean", "timestamp": "timestamptz", "outcome": "text",
+    "staff_id": "uuid", "module_number": "smallint", "reason": "text", "voided_by": "uuid", "document": "text",
+}  # fmt: skip
 _INSERT_STATEMENTS = (
     f"INSERT INTO xapi_statements ({_COLUMNS}) "
     f"SELECT {', '.join(f'{name}::jsonb' if name == 'document' else name for name in _COLUMNS.names)} "
-    f"FROM unnest({', '.join(f'${n}::{kind}[]' for n, kind in enumerate(_STATEMENT_TYPES, 1))}) "
+    f"FROM unnest({', '.join(f'${n}::{_STATEMENT_TYPES[name]}[]' for n, name in enumerate(_COLUMNS.names, 1))}) "
     f"AS s ({_COLUMNS}) ON CONFLICT (statement_id) DO NOTHING RETURNING statement_id"
 )
 _INSERT_COMPLETIONS = (
@@ -119,7 +120,7 @@ class PostgresStatementBatchRepository(PostgresRepository):
             raise BatchOutdated()
 
     async def _add_statements(self, statements: Sequence[StoredStatement]) -> None:
-        rows = [[*_COLUMNS.values(s)[:-1], _document(s)] for s in statements]
+        rows = [[_document(s) if n == "document" else getattr(s, n) for n in _COLUMNS.names] for s in statements]
         await self._expect(_INSERT_STATEMENTS, *_columns(rows), planned=len(rows))
 
     async def _mark_voided(self, voided: dict[UUID, UUID]) -> None:
