@@ -167,7 +167,7 @@ def ceiling_rows(bodies: list[list[dict[str, Any]]]) -> Iterator[list[tuple[Any,
 
 
 async def measure_statements(
-    http: httpx.AsyncClient, learning: str, work: Iterator[bytes], size: int, clients: int, seconds: float
+    http: httpx.AsyncClient, learning: str, work: Iterator[tuple[bytes, int]], clients: int, seconds: float
 ) -> tuple[float, Summary, int]:
     """Closed loop: each client sends the next batch as soon as its last one was answered."""
     latencies: list[float] = []
@@ -177,7 +177,7 @@ async def measure_statements(
 
     async def client() -> None:
         nonlocal refused, stored
-        for body in work:
+        for body, size in work:
             if time.monotonic() >= stop:
                 return
             sent = time.perf_counter()
@@ -192,6 +192,8 @@ async def measure_statements(
     started = time.monotonic()
     await asyncio.gather(*(client() for _ in range(clients)))
     elapsed = time.monotonic() - started
+    if time.monotonic() < stop:
+        print("the prepared statements ran out before the run's time: raise --schools or --staff", flush=True)
     return stored / elapsed, summarise(latencies, 0, refused), refused
 
 
@@ -237,20 +239,20 @@ async def run(options: argparse.Namespace) -> list[StatementsRun]:
             bodies = batches(accounts, options.batch)
             print(f"{len(bodies)} batches of {options.batch} statements prepared", flush=True)
             # Encoded once beforehand, so the clients spend nothing on it while they are timed.
-            work = iter([json.dumps(body).encode() for body in bodies])
+            work = iter([(json.dumps(body).encode(), len(body)) for body in bodies])
             rows = ceiling_rows(bodies)
             meter = CpuMeter(stack.endpoints, data)
             for number in range(1, options.runs + 1):
                 ceiling = await measure_ceiling(stack.endpoints.postgres_dsn, rows, options.seconds)
                 before, started = meter.snapshot(), time.monotonic()
                 rate, summary, refused = await measure_statements(
-                    http, learning, work, options.batch, options.clients, options.seconds
+                    http, learning, work, options.clients, options.seconds
                 )
                 after, thousands = meter.snapshot(), rate * (time.monotonic() - started) / 1000
                 cpu = {
-                    name: round((after[name] - before[name]) / max(thousands, 1e-9), 3)
+                    name: round((after[name] - before[name]) / thousands, 3)
                     for name in after
-                    if name in before and after[name] > before[name]
+                    if thousands > 0 and name in before and after[name] > before[name]
                 }
                 results.append(StatementsRun(number, rate, summary, refused, ceiling, cpu))
                 print(render(results[-1:]).splitlines()[1], flush=True)
