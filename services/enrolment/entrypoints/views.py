@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts import journey_id
 from contracts.events.enrolment import SchoolPhase, StaffRole
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
-from contracts.programme import PlanTargets, ProgrammePlan
+from contracts.programme import PlanTargets, ProgrammePlan, programme_end
 from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
 from services.enrolment.service_layer.handlers import ImportReport
 
@@ -100,6 +100,9 @@ class SchoolView(BaseModel):
     phase: SchoolPhase | None = Field(description="Phase of education (empty for schools enrolled before it was kept)")
     local_authority: str | None
     enrolled_on: date
+    programme_ends_on: date = Field(
+        description="Last day of the school's 18 months: enrolment owns it; its journey and reporting follow it"
+    )
     status: str = Field(description="active, withdrawn, completed, or converted (it has a new URN)")
     ended_on: date | None = Field(description="When it was withdrawn, completed or converted")
     headteacher_id: UUID | None = Field(description="The headteacher's staff id, when registered at enrolment")
@@ -114,6 +117,7 @@ class SchoolView(BaseModel):
             {
                 **asdict(enrolment),
                 "name": enrolment.school_name,
+                "programme_ends_on": programme_end(enrolment.enrolled_on),
                 "journey_id": journey_id(enrolment.cohort_id, enrolment.predecessor_urn or enrolment.urn),
             }
         )
