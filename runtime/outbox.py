@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -28,7 +28,7 @@ from runtime.database import AnyConnection
 from runtime.telemetry import current_trace_carrier, trace_context_from
 from runtime.waker import Waker
 
-__all__ = ["OutboxRelay", "record_event"]
+__all__ = ["OutboxRelay", "record_event", "record_events"]
 
 _log = logging.getLogger(__name__)
 # Publishes awaiting their ack at once, and how long a batch may wait for its acks.
@@ -49,6 +49,25 @@ async def record_event(conn: AnyConnection, event: Event) -> Envelope:
         current_trace_carrier(),
     )
     return envelope
+
+
+async def record_events(conn: AnyConnection, events: Sequence[Event]) -> list[Envelope]:
+    """Add `events` to the outbox in one statement inside the caller's transaction, positioned in their order."""
+    envelopes = [envelope_of(event) for event in events]
+    if envelopes:
+        carrier = current_trace_carrier()
+        await conn.execute(
+            "INSERT INTO outbox (event_id, subject, headers, payload, trace_context) "
+            "SELECT e.event_id, e.subject, e.headers::jsonb, e.payload::jsonb, $5::jsonb "
+            "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
+            "AS e (event_id, subject, headers, payload, n) ORDER BY e.n",
+            [envelope.id for envelope in envelopes],
+            [event.subject for event in events],
+            [json.dumps(envelope.to_headers()) for envelope in envelopes],
+            [event.model_dump_json() for event in events],
+            carrier,
+        )
+    return envelopes
 
 
 class OutboxRelay:

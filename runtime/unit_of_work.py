@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
@@ -16,7 +16,7 @@ from contracts import Envelope, Event
 from runtime.consumer import claim_event, claim_events
 from runtime.database import AnyConnection
 from runtime.idempotency import claim_key
-from runtime.outbox import record_event
+from runtime.outbox import record_event, record_events
 
 __all__ = ["PostgresUnitOfWork", "UnitOfWork"]
 
@@ -31,6 +31,7 @@ class UnitOfWork(Protocol):
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None: ...
     async def record(self, event: Event) -> Envelope: ...
+    async def record_all(self, events: Sequence[Event]) -> list[Envelope]: ...
     async def claim(self, consumer: str, envelope: Envelope) -> bool: ...
     async def claim_all(self, consumer: str, envelopes: list[Envelope]) -> set[UUID]: ...
     async def commit(self) -> None: ...
@@ -98,6 +99,12 @@ class PostgresUnitOfWork:
         envelope = await record_event(self.connection, event)
         self.events.append(envelope)
         return envelope
+
+    async def record_all(self, events: Sequence[Event]) -> list[Envelope]:
+        """Many events at once, in their order: one statement whatever their number."""
+        envelopes = await record_events(self.connection, events)
+        self.events.extend(envelopes)
+        return envelopes
 
     async def claim(self, consumer: str, envelope: Envelope) -> bool:
         """Inbox: False if `consumer` already applied this event (then do nothing)."""

@@ -5,6 +5,7 @@ back by its id, a voided one only as voided, every answer carries the version he
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -14,10 +15,19 @@ import asyncpg
 import httpx
 import pytest
 from nats.js import JetStreamContext
+from temporalio.client import Client
 
 from runtime.local.endpoints import Endpoints
 from tests.clients import Platform, platform_as
-from tests.support import Footprint, enrolled_learner, enrolled_school, published, registered_staff
+from tests.support import (
+    Footprint,
+    enrolled_learner,
+    enrolled_school,
+    eventually,
+    published,
+    registered_staff,
+)
+from workflows.verify import journey_progress
 
 COHORT = "e2e-learning-xapi"
 STATEMENTS_WRITTEN = Footprint.rows_of("learning.xapi_statements", streams=("RSP_LEARNING",))
@@ -456,3 +466,159 @@ async def test_batch_with_many_unmatched_statements_answers_a_count_and_a_link_n
     assert answer.headers["link"] == '</xapi/unmatched>; rel="related"'
     assert sum(len(k) + len(v) for k, v in answer.headers.items()) < 1024
     assert {s["id"] for s in batch} <= listed
+
+
+# Everything a batch can write: statements, starts, completions and their withdrawals, and the events.
+BATCH_WRITTEN = Footprint.rows_of(
+    "learning.xapi_statements", "learning.module_starts", "learning.module_completions",
+    "learning.completion_withdrawals", "learning.outbox", streams=("RSP_LEARNING",),
+)  # fmt: skip
+LAUNCHED = {"id": "http://adlnet.gov/expapi/verbs/launched"}
+EXPERIENCED = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+
+
+async def _mapped_staff(api: Platform, urn: str, count: int) -> list[tuple[str, dict[str, Any]]]:
+    """`count` registered staff of `urn`, each mapped to an LMS account: (staff id, xAPI actor)."""
+    mapped = []
+    for _ in range(count):
+        staff_id = await registered_staff(api, urn)
+        account = {"homePage": "https://lms.example.org", "name": f"user-{uuid.uuid4().hex[:8]}"}
+        assert (await api.learning.map_actor({"staff_id": staff_id, "account": account})).status_code == 201
+        mapped.append((staff_id, {"account": account}))
+    return mapped
+
+
+def _full_batch(actors: list[dict[str, Any]], size: int = 1000) -> list[dict[str, Any]]:
+    """A cmi5-like batch of `size` statements: each actor launches and completes every module once, and the rest
+    is what platforms send around that (pages experienced, launches again)."""
+    batch = []
+    for actor in actors:
+        for module in range(1, 16):
+            launched = {**_statement(actor, module), "verb": LAUNCHED}
+            del launched["result"]
+            batch += [launched, _statement(actor, module)]
+    while len(batch) < size:
+        actor, module = actors[len(batch) % len(actors)], 1 + len(batch) % 15
+        batch.append({**_statement(actor, module), "verb": EXPERIENCED})
+    return batch[:size]
+
+
+async def _completions_counted_everywhere(api: Platform, temporal: Client, urn: str) -> tuple[int, int, int]:
+    """Completions of `urn` in learning, its journey and reporting, once the journey and reporting hold as many
+    as learning."""
+    counted = len((await api.learning.completions(urn)).json())
+
+    async def caught_up() -> tuple[int, int, int] | None:
+        journey = await journey_progress(temporal, COHORT, urn)
+        answer = await api.reporting.progress(urn)
+        if journey is None or answer.status_code != 200:
+            return None
+        found = (counted, journey.module_completions(), answer.json()["modules"]["module_completions"])
+        return found if found[1] == found[2] == counted else None
+
+    return await eventually(caught_up, within=60)
+
+
+async def test_bulk_batch_counts_every_completion_once_in_learning_the_journey_and_reporting(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, temporal: Client
+) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff = await _mapped_staff(api, urn, 4)
+    batch = _full_batch([actor for _, actor in staff])
+
+    answer = await _post(api, batch)
+    counted = await _completions_counted_everywhere(api, temporal, urn)
+    after_first = await BATCH_WRITTEN.taken(db, js)
+    resent = await _post(api, batch)
+    counted_again = await _completions_counted_everywhere(api, temporal, urn)
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == [s["id"] for s in batch]
+    assert counted == (60, 60, 60)
+    for staff_id, _ in staff:
+        assert await _completed(api, urn, staff_id) == list(range(1, 16))
+    # In the statements' order: each learner starts then completes module 1, then module 2, and so on.
+    events = [
+        (kind.split(".")[3], event["staff_id"], event["module_number"])
+        for kind, event in await published(db, js, "RSP_LEARNING")
+        if event.get("urn") == urn
+    ]
+    assert events == [
+        (happened, staff_id, module)
+        for staff_id, _ in staff
+        for module in range(1, 16)
+        for happened in ("started", "completed")
+    ]
+    assert (resent.status_code, resent.json()) == (200, answer.json())
+    assert await BATCH_WRITTEN.taken(db, js) == after_first
+    assert counted_again == (60, 60, 60)
+
+
+async def test_bulk_batch_with_one_bad_statement_at_its_end_writes_nothing(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff = await _mapped_staff(api, urn, 2)
+    batch = _full_batch([actor for _, actor in staff])
+    stored = _statement(staff[0][1], 1)
+    assert (await _post(api, stored)).status_code == 200
+    before = await BATCH_WRITTEN.taken(db, js)
+
+    malformed = await _post(api, [*batch[:-1], {**batch[-1], "timestamp": "2026-11-02"}])
+    conflicting = await _post(api, [*batch[:-1], {**stored, "timestamp": "2026-11-03T09:00:00Z"}])
+
+    assert malformed.status_code == 400, malformed.text
+    assert malformed.json()["detail"].startswith("statements[999].timestamp")
+    assert conflicting.status_code == 409, conflicting.text
+    assert stored["id"] in conflicting.json()["detail"]
+    assert await BATCH_WRITTEN.taken(db, js) == before
+    assert await _completed(api, urn, staff[0][0]) == [1]
+
+
+async def test_completed_voided_and_completed_again_in_one_batch_counts_once(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    urn = await enrolled_school(api, COHORT)
+    [(staff_id, actor)] = await _mapped_staff(api, urn, 1)
+    first, again = _statement(actor, 14), _statement(actor, 14)
+    voiding = {"actor": AGENT, "verb": VOIDED, "object": {"objectType": "StatementRef", "id": first["id"]}}
+
+    answer = await _post(api, [first, voiding, again])
+
+    assert answer.status_code == 200, answer.text
+    assert await _completed(api, urn, staff_id) == [14]
+    assert await _learning_events(db, js, urn) == [
+        "rsp.learning.module.completed.v1",
+        "rsp.learning.module.completion_withdrawn.v1",
+        "rsp.learning.module.completed.v1",
+    ]
+    kept = await db.fetchval(
+        "SELECT statement_id FROM learning.module_completions WHERE staff_id = $1", uuid.UUID(staff_id)
+    )
+    assert str(kept) == again["id"]
+
+
+async def test_concurrent_batches_sharing_statements_and_modules_count_each_once(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff = await _mapped_staff(api, urn, 2)
+    shared = _full_batch([actor for _, actor in staff], 200)
+    # Each batch also completes every module again under statement ids of its own: one completion stands.
+    batches = [
+        [*shared, *[_statement(actor, module) for _, actor in staff for module in range(1, 16)]] for _ in range(4)
+    ]
+
+    answers = await asyncio.gather(*(_post(api, batch) for batch in batches))
+
+    assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+    for staff_id, _ in staff:
+        assert await _completed(api, urn, staff_id) == list(range(1, 16))
+    events = await _learning_events(db, js, urn)
+    assert events.count("rsp.learning.module.completed.v1") == 30
+    assert events.count("rsp.learning.module.started.v1") == 30
+    stored = await db.fetchval(
+        "SELECT count(*) FROM learning.xapi_statements WHERE statement_id = ANY($1::uuid[])",
+        list({uuid.UUID(s["id"]) for batch in batches for s in batch}),
+    )
+    assert stored == len(shared) + 4 * 30

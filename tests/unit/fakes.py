@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -71,6 +71,9 @@ class FakeUnitOfWork:
     async def record(self, event: Event) -> Envelope:
         self._staged_events.append(event)
         return Envelope(id=uuid4(), source=event.source, type=event.subject, time=datetime.now(UTC))
+
+    async def record_all(self, events: Sequence[Event]) -> list[Envelope]:
+        return [await self.record(event) for event in events]
 
     async def claim(self, consumer: str, envelope: Envelope) -> bool:
         key = (consumer, envelope.id)

@@ -9,7 +9,7 @@ from uuid import UUID
 from services.learning.domain import model
 from services.learning.domain.sessions import Session
 from services.learning.domain.xapi import StoredStatement
-from tests.unit.fakes import FakeTable, FakeUnitOfWork
+from tests.unit.fakes import FakeTable, FakeUnitOfWork, NotFaked
 
 __all__ = ["FakeLearningUnitOfWork"]
 
@@ -138,11 +138,12 @@ class FakeStatements(FakeTable[UUID, StoredStatement]):
 
     settle = FakeTable.add
 
-    async def voiding(self, statement_id: UUID) -> StoredStatement | None:
-        return next((s for s in self.rows.values() if s.is_voiding and s.object_id == str(statement_id)), None)
-
     async def unmatched(self, actor_key: str | None = None) -> list[StoredStatement]:
         return [s for s in self.rows.values() if s.unmatched and actor_key in (None, s.actor_key)]
+
+
+class FakeStatementBatches(NotFaked):
+    """Batches of statements are set-based SQL: `plan_batch` is unit-tested alone, the writes against Postgres."""
 
 
 class FakeSessions(FakeTable[UUID, Session]):
@@ -189,4 +190,5 @@ class FakeLearningUnitOfWork(FakeUnitOfWork):
         self.modules = FakeModules()
         self.actors = FakeActors()
         self.statements = FakeStatements()
+        self.statement_batches = FakeStatementBatches()
         self.sessions = FakeSessions()

@@ -24,6 +24,7 @@ __all__ = [
     "StaffNotRegistered",
     "StatementConflict",
     "StatementNotFound",
+    "StatementsBusy",
 ]
 
 
@@ -83,6 +84,14 @@ class BatchTooLarge(MalformedStatement):
 class StatementConflict(LearningError, Conflict):
     def __init__(self, statement_id: UUID) -> None:
         super().__init__(f"statement {statement_id} is already stored with different content")
+
+
+class StatementsBusy(LearningError, Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "other requests kept storing the same statements or completions while this batch was written; "
+            "nothing of it was kept: send it again"
+        )
 
 
 class StatementNotFound(LearningError, NotFound):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 from uuid import UUID
@@ -10,6 +11,7 @@ from runtime.unit_of_work import UnitOfWork
 from services.learning.domain import model
 from services.learning.domain.sessions import Session
 from services.learning.domain.xapi import StoredStatement
+from services.learning.domain.xapi_batch import BatchKnowledge, BatchPlan
 
 __all__ = [
     "ActorRepository",
@@ -20,6 +22,7 @@ __all__ = [
     "SessionRepository",
     "StaffRepository",
     "StartRepository",
+    "StatementBatchRepository",
     "StatementRepository",
 ]
 
@@ -66,10 +69,17 @@ class ActorRepository(Protocol):
 
 class StatementRepository(Protocol):
     async def get(self, statement_id: UUID) -> StoredStatement | None: ...
-    async def add(self, statement: StoredStatement) -> None: ...
     async def settle(self, statement: StoredStatement) -> None: ...
-    async def voiding(self, statement_id: UUID) -> StoredStatement | None: ...
     async def unmatched(self, actor_key: str | None = None) -> list[StoredStatement]: ...
+
+
+class StatementBatchRepository(Protocol):
+    """A batch of statements read and written set-based, a few queries whatever its size."""
+
+    async def knowledge(
+        self, statement_ids: Sequence[UUID], voided_ids: Sequence[UUID], actor_keys: Sequence[str]
+    ) -> BatchKnowledge: ...
+    async def write(self, plan: BatchPlan) -> set[tuple[UUID, int]]: ...
 
 
 class SessionRepository(Protocol):
@@ -99,5 +109,7 @@ class LearningUnitOfWork(UnitOfWork, Protocol):
     def actors(self) -> ActorRepository: ...
     @property
     def statements(self) -> StatementRepository: ...
+    @property
+    def statement_batches(self) -> StatementBatchRepository: ...
     @property
     def sessions(self) -> SessionRepository: ...

@@ -3,53 +3,66 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
-from services.learning.domain.errors import ActorAlreadyMapped, LearningError, StaffNotRegistered, StatementConflict
+from contracts.events.learning import ModuleStarted
+from services.learning.domain.errors import ActorAlreadyMapped, LearningError, StaffNotRegistered, StatementsBusy
 from services.learning.domain.model import learner_of
 from services.learning.domain.xapi import Outcome, StoredStatement
-from services.learning.service_layer.commands import RecordModuleCompletion, RecordModuleStart, WithdrawCompletion
-from services.learning.service_layer.handlers import complete_module, start_module, withdraw_recorded
+from services.learning.domain.xapi_batch import BatchOutdated, plan_batch
+from services.learning.service_layer.commands import RecordModuleCompletion, RecordModuleStart
+from services.learning.service_layer.handlers import complete_module, start_module
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 
 __all__ = ["map_actor", "receive_statements"]
 
 
+# A batch that lost a race to a concurrent one is settled again from what that one stored; more than this many
+# rounds means others keep writing the very same things, and the caller is asked to send it again.
+_ATTEMPTS = 5
+
+
 async def receive_statements(
     uow: LearningUnitOfWork, statements: list[StoredStatement], activities: Mapping[str, int], now: datetime
 ) -> list[StoredStatement]:
-    """Store every statement once and apply what it means; the answer says what became of each, in order."""
-    settled: list[StoredStatement] = []
+    """Store every statement once and apply what it means; the answer says what became of each, in order.
+
+    The batch is settled in memory against what a few set-based queries found (`plan_batch`), then written with
+    a few multi-row statements in one transaction: all of it or, on any refusal, none of it.
+    """
+    for _ in range(_ATTEMPTS):
+        try:
+            return await _store_batch(uow, statements, activities, now)
+        except BatchOutdated:
+            continue
+    raise StatementsBusy()
+
+
+async def _store_batch(
+    uow: LearningUnitOfWork, statements: list[StoredStatement], activities: Mapping[str, int], now: datetime
+) -> list[StoredStatement]:
+    statement_ids = [s.statement_id for s in statements]
+    voided_ids = [UUID(s.object_id) for s in statements if s.is_voiding]
+    # Only statements that may count need their actor: the others are settled without one.
+    actor_keys = {
+        s.actor_key
+        for s in statements
+        if s.actor_key and (s.completes or s.starts) and s.object_type == "Activity" and s.object_id in activities
+    }
     async with uow:
-        for statement in statements:
-            stored = await uow.statements.get(statement.statement_id)
-            if stored is not None:
-                if stored.fingerprint != statement.fingerprint:
-                    raise StatementConflict(statement.statement_id)
-                settled.append(stored)  # a resend: counted once, answered the same
-                continue
-            applied = await _apply(uow, statement, activities, now)
-            await uow.statements.add(applied)
-            settled.append(applied)
+        known = await uow.statement_batches.knowledge(statement_ids, voided_ids, sorted(actor_keys))
+        plan = plan_batch(statements, known, activities, now)
+        started = await uow.statement_batches.write(plan)
+        await uow.record_all(
+            [
+                event
+                for event in plan.events
+                if not isinstance(event, ModuleStarted) or (event.staff_id, event.module_number) in started
+            ]
+        )
         await uow.commit()
-    return settled
-
-
-async def _apply(
-    uow: LearningUnitOfWork, statement: StoredStatement, activities: Mapping[str, int], now: datetime
-) -> StoredStatement:
-    if statement.is_voiding:
-        await _void(uow, statement.statement_id, UUID(statement.object_id), now)
-        return statement.settled("voiding")
-    module = activities.get(statement.object_id) if statement.object_type == "Activity" else None
-    if module is None or not (statement.completes or statement.starts):
-        return statement.settled("not_about_modules")
-    voider = await uow.statements.voiding(statement.statement_id)
-    if voider is not None:  # its voiding statement came first: it never counts
-        return replace(statement.settled("not_about_modules", module_number=module), voided_by=voider.statement_id)
-    return await _learn(uow, statement, module)
+    return plan.answers
 
 
 async def _learn(uow: LearningUnitOfWork, statement: StoredStatement, module: int) -> StoredStatement:
@@ -71,17 +84,6 @@ async def _learn(uow: LearningUnitOfWork, statement: StoredStatement, module: in
         return statement.settled("start", staff_id, module)
     except LearningError as refused:
         return statement.settled("refused", staff_id, module, refused.message)
-
-
-async def _void(uow: LearningUnitOfWork, voiding_id: UUID, target_id: UUID, now: datetime) -> None:
-    target = await uow.statements.get(target_id)
-    if target is None or target.is_voiding or target.voided_by is not None:
-        return  # xAPI: a voiding statement cannot be voided; an unknown target is voided when it arrives
-    await uow.statements.settle(replace(target, voided_by=voiding_id))
-    completion = await uow.completions.from_statement(target_id)
-    if completion is not None:
-        reason = f"voided by xAPI statement {voiding_id}"
-        await withdraw_recorded(uow, completion, WithdrawCompletion(completion.completion_id, reason, now))
 
 
 async def map_actor(uow: LearningUnitOfWork, actor_key: str, staff_id: UUID) -> tuple[bool, int]:

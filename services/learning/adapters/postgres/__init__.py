@@ -13,6 +13,7 @@ from services.learning.adapters.postgres.modules import (
 )
 from services.learning.adapters.postgres.sessions import PostgresSessionRepository
 from services.learning.adapters.postgres.xapi import PostgresActorRepository, PostgresStatementRepository
+from services.learning.adapters.postgres.xapi_batch import PostgresStatementBatchRepository
 
 __all__ = ["PostgresLearningUnitOfWork"]
 
@@ -25,6 +26,7 @@ class PostgresLearningUnitOfWork(PostgresUnitOfWork):
     completions: PostgresCompletionRepository
     actors: PostgresActorRepository
     statements: PostgresStatementRepository
+    statement_batches: PostgresStatementBatchRepository
     sessions: PostgresSessionRepository
 
     def _open_repositories(self, conn: AnyConnection) -> None:
@@ -35,4 +37,5 @@ class PostgresLearningUnitOfWork(PostgresUnitOfWork):
         self.completions = PostgresCompletionRepository(conn)
         self.actors = PostgresActorRepository(conn)
         self.statements = PostgresStatementRepository(conn)
+        self.statement_batches = PostgresStatementBatchRepository(conn)
         self.sessions = PostgresSessionRepository(conn)

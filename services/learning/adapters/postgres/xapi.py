@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from uuid import UUID
 
 import asyncpg
 
 from runtime.rows import Columns, PostgresRepository
-from services.learning.domain.xapi import VOIDED, StoredStatement
+from services.learning.domain.xapi import StoredStatement
 
-__all__ = ["PostgresActorRepository", "PostgresStatementRepository"]
+__all__ = ["STATEMENT_COLUMNS", "PostgresActorRepository", "PostgresStatementRepository", "statement_of"]
 
-_COLUMNS = Columns(
+STATEMENT_COLUMNS = Columns(
     "statement_id",
     "fingerprint",
     "actor_key",
@@ -41,24 +40,16 @@ class PostgresActorRepository(PostgresRepository):
         await self._conn.execute("INSERT INTO xapi_actors (actor_key, staff_id) VALUES ($1, $2)", actor_key, staff_id)
 
 
-def _statement(row: asyncpg.Record) -> StoredStatement:
-    return _COLUMNS.build(StoredStatement, row, stored=row["stored_at"])
+def statement_of(row: asyncpg.Record) -> StoredStatement:
+    return STATEMENT_COLUMNS.build(StoredStatement, row, stored=row["stored_at"])
 
 
 class PostgresStatementRepository(PostgresRepository):
     async def get(self, statement_id: UUID) -> StoredStatement | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS}, stored_at FROM xapi_statements WHERE statement_id = $1", statement_id
+            f"SELECT {STATEMENT_COLUMNS}, stored_at FROM xapi_statements WHERE statement_id = $1", statement_id
         )
-        return None if row is None else _statement(row)
-
-    async def add(self, statement: StoredStatement) -> None:
-        # The JSON codec encodes plain dicts only.
-        document = None if statement.document is None else dict(statement.document)
-        await self._conn.execute(
-            f"INSERT INTO xapi_statements ({_COLUMNS}) VALUES ({_COLUMNS.placeholders()})",
-            *_COLUMNS.values(replace(statement, document=document)),
-        )
+        return None if row is None else statement_of(row)
 
     async def settle(self, statement: StoredStatement) -> None:
         await self._conn.execute(
@@ -72,19 +63,10 @@ class PostgresStatementRepository(PostgresRepository):
             statement.voided_by,
         )
 
-    async def voiding(self, statement_id: UUID) -> StoredStatement | None:
-        row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS}, stored_at FROM xapi_statements WHERE verb_id = $1 AND object_id = $2 "
-            "ORDER BY stored_at LIMIT 1",
-            VOIDED,
-            str(statement_id),
-        )
-        return None if row is None else _statement(row)
-
     async def unmatched(self, actor_key: str | None = None) -> list[StoredStatement]:
         rows = await self._conn.fetch(
-            f"SELECT {_COLUMNS}, stored_at FROM xapi_statements WHERE outcome IN ('unknown_actor', 'refused') "
+            f"SELECT {STATEMENT_COLUMNS}, stored_at FROM xapi_statements WHERE outcome IN ('unknown_actor', 'refused') "
             "AND voided_by IS NULL AND ($1::text IS NULL OR actor_key = $1) ORDER BY stored_at, statement_id",
             actor_key,
         )
-        return [_statement(row) for row in rows]
+        return [statement_of(row) for row in rows]
