@@ -158,6 +158,7 @@ async def import_schools(uow: EnrolmentUnitOfWork, command: ImportSchools) -> Im
                 history,
                 command.enrolled_on,
             )
+            enrolment = replace(enrolment, headteacher_name=establishment.headteacher_name or None)
             report.enrolled.append(enrolment)
             if not command.check_only:
                 await uow.schools.add(enrolment)
@@ -281,6 +282,8 @@ async def erase_expired_personal_data(
                 expired.append(school.urn)
         urns = sorted(set(expired))
         erased = await uow.staff.erase_personal_data(urns)
+        # The headteacher's name a GIAS extract gave is the same personal data, kept on the school's record.
+        await uow.schools.erase_headteacher_names(urns)
         await uow.commit()
     return urns, erased
 
