@@ -268,8 +268,9 @@ async def withdraw_school(uow: EnrolmentUnitOfWork, command: WithdrawSchool) -> 
 async def erase_expired_personal_data(
     uow: EnrolmentUnitOfWork, command: EraseExpiredPersonalData
 ) -> tuple[list[str], int]:
-    """Erase staff names and emails of schools that ended more than `keep_days` ago and are not back in the
-    programme; ids, roles and dates stay, so every aggregate stays true. Returns the schools and how many staff."""
+    """Erase staff names and emails, and headteacher names from GIAS extracts, of schools that ended more than
+    `keep_days` ago and are not back in the programme; ids, roles and dates stay, so every aggregate stays true.
+    Returns the schools and how many staff."""
     async with uow:
         expired: list[str] = []
         for school in await uow.schools.ended():
