@@ -282,3 +282,33 @@ async def test_withdrawing_a_school_needs_a_reason_and_then_ends_it(
         done = await browser.post(f"/schools/{urn}/withdrawal", data={**form, "reason": "Merged with another school"})
         assert done.headers["location"] == f"/schools/{urn}?done=withdrawn"
     assert expect_answer(await api.enrolment.school(urn))["status"] == "withdrawn"
+
+
+async def test_the_check_page_and_the_school_page_show_the_headteacher_named_in_the_extract(
+    team_tools: httpx.AsyncClient, stack: Endpoints, api: Platform
+) -> None:
+    cohort_id = f"heads-{uuid.uuid4().hex[:8]}"
+    expect_answer(
+        await api.enrolment.create_cohort(
+            {"cohort_id": cohort_id, "name": "Heads", "local_authority": "Oxfordshire", "starts_on": "2026-09-01"}
+        ),
+        201,
+    )
+    urn = next_urn()
+    extract = (
+        "URN,LA (name),EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),"
+        "PhaseOfEducation (name),HeadTitle (name),HeadFirstName,HeadLastName\r\n"
+        f"{urn},Oxfordshire,Heads School {urn},Community school,Open,Primary,Mx,Rowan,Brackenfield\r\n"
+    ).encode("cp1252")
+    async with _signed_in(stack, await _link(team_tools)) as browser:
+        csrf = await _csrf(browser, f"/cohorts/{cohort_id}/enrolments")
+        files = {"extract": ("gias.csv", extract, "text/csv")}
+        check = await browser.post(f"/cohorts/{cohort_id}/enrolments/check", data={"csrf_token": csrf}, files=files)
+        assert check.status_code == 200, check.text
+        assert "Mx Rowan Brackenfield" in check.text
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', check.text))
+        done = await browser.post(f"/cohorts/{cohort_id}/enrolments/confirm", data=hidden)
+        assert done.status_code == 200, done.text
+        school = await browser.get(f"/schools/{urn}")
+        assert "Headteacher: Mx Rowan Brackenfield" in school.text
+    assert expect_answer(await api.enrolment.school(urn))["headteacher_name"] == "Mx Rowan Brackenfield"

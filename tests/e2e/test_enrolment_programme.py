@@ -208,6 +208,43 @@ async def test_gias_extract_enrols_open_schools_and_a_rerun_changes_nothing(
     assert cohort["counts"]["active"] == 11
 
 
+async def test_headteacher_names_from_an_extract_are_checked_kept_by_enrolment_and_never_published(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext
+) -> None:
+    cohort_id, _ = await _cohort_with_a_school(api)
+    # Distinctive, so that finding them on a stream means they leaked.
+    heads = {next_urn(): ("Dr", "Philippa", "Quincebrook"), next_urn(): ("Not applicable", "Oswin", "Larkspurrow")}
+    header = (
+        "URN,LA (name),EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),"
+        "PhaseOfEducation (name),HeadTitle (name),HeadFirstName,HeadLastName"
+    )
+    rows = [
+        f"{urn},Oxfordshire,Heads School {urn},Community school,Open,Primary,{','.join(head)}"
+        for urn, head in heads.items()
+    ]
+    extract = ("\r\n".join([header, *rows]) + "\r\n").encode("cp1252")
+    expected = dict(zip(heads, ["Dr Philippa Quincebrook", "Oswin Larkspurrow"], strict=True))
+
+    async with WRITTEN.unchanged(db, js):
+        check = await api.enrolment.request(
+            "POST", f"/cohorts/{cohort_id}/gias-imports", content=extract,
+            headers={"Content-Type": "text/csv"}, params={"check": "true"},
+        )  # fmt: skip
+        assert check.status_code == 200, check.text
+        assert {s["urn"]: s["headteacher_name"] for s in check.json()["enrolled"]} == expected
+    confirmed = await api.enrolment.import_gias_extract(cohort_id, extract)
+
+    assert confirmed.status_code == 200, confirmed.text
+    assert {s["urn"]: s["headteacher_name"] for s in confirmed.json()["enrolled"]} == expected
+    for urn, name in expected.items():
+        assert (await api.enrolment.school(urn)).json()["headteacher_name"] == name
+    await quiet_outboxes(db)
+    streams = [info.config.name for info in await js.streams_info() if info.config.name]
+    messages = [data for stream in streams for _, data in await stream_messages(js, stream)]
+    assert all(any(urn.encode() in data for data in messages) for urn in heads)  # the enrolments were published...
+    assert not any(b"Quincebrook" in data or b"Larkspurrow" in data for data in messages)  # ...without the names
+
+
 @pytest.mark.parametrize(
     ("content", "says"),
     [

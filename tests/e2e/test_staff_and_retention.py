@@ -15,13 +15,14 @@ from typing import Any
 import asyncpg
 import pytest
 from nats.js import JetStreamContext
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowHandle
+from temporalio.service import RPCError
 
 from contracts import journey_id
 from runtime.auth import Role
 from runtime.local.stack import LocalStack
 from tests.clients import Platform
-from tests.support import Footprint, enrolled_school, eventually, learning_knows_staff, stream_messages
+from tests.support import Footprint, enrolled_school, eventually, learning_knows_staff, next_urn, stream_messages
 
 COHORT = "e2e-staff"
 RSP = str(Path(sys.executable).parent / "rsp")
@@ -124,9 +125,22 @@ async def test_erasure_command_empties_names_of_long_ended_schools_and_keeps_the
         await learning_knows_staff(api, urn, members[urn]["staff_id"])
         completion = {"staff_id": members[urn]["staff_id"], "urn": urn, "module_number": 1}
         assert (await api.learning.record_completion(completion)).status_code == 201
-    assert (await enrolment.withdraw_school(ended, "closed")).status_code == 200
-    # The school left 400 days ago: move its end date back rather than wait.
-    await db.execute("UPDATE enrolment.school_enrolments SET ended_on = ended_on - 400 WHERE urn = $1", ended)
+    # A school enrolled from a GIAS extract keeps its headteacher's name on its record: erased the same way.
+    from_gias = next_urn()
+    extract = (
+        "URN,LA (name),EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),"
+        "PhaseOfEducation (name),HeadTitle (name),HeadFirstName,HeadLastName\r\n"
+        f"{from_gias},Oxfordshire,Gias School {from_gias},Community school,Open,Primary,Mr,Ada,Lovelace\r\n"
+    ).encode("cp1252")
+    assert (await enrolment.import_gias_extract(COHORT, extract)).status_code == 200
+    assert (await enrolment.school(from_gias)).json()["headteacher_name"] == "Mr Ada Lovelace"
+    for urn in (ended, from_gias):
+        assert (await enrolment.withdraw_school(urn, "closed")).status_code == 200
+    # The schools left 400 days ago: move their end dates back rather than wait.
+    await db.execute(
+        "UPDATE enrolment.school_enrolments SET ended_on = ended_on - 400 WHERE urn = ANY($1::text[])",
+        [ended, from_gias],
+    )
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("RSP_")}
     env |= {"RSP_DATA_DIR": str(stack_dir), "RSP_JWT_SECRET": local_stack.settings.require_jwt_secret()}
@@ -147,6 +161,7 @@ async def test_erasure_command_empties_names_of_long_ended_schools_and_keeps_the
         members[ended]["staff_id"], "teacher", None, None,
     )  # fmt: skip
     assert staff[active][0]["name"] == "Ada Lovelace"
+    assert (await enrolment.school(from_gias)).json()["headteacher_name"] is None
     progress = (await api.reporting.progress(ended)).json()
     assert progress["modules"]["module_completions"] == 1
 
@@ -169,6 +184,15 @@ async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_t
         traced = {**school, "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}
         answer = await api.learning.record_completion(completion, headers=traced)
         assert answer.status_code == 201
+    # A school enrolled from a GIAS extract naming the probe as its headteacher, traced too.
+    head_urn = next_urn()
+    extract = (
+        "URN,LA (name),EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),"
+        "PhaseOfEducation (name),HeadTitle (name),HeadFirstName,HeadLastName\r\n"
+        f"{head_urn},Oxfordshire,Probe School {head_urn},Community school,Open,Primary,Dr,Zebedee,Quillfeather\r\n"
+    ).encode("cp1252")
+    traced = {"traceparent": f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"}
+    assert (await api.enrolment.import_gias_extract(COHORT, extract, headers=traced)).status_code == 200
 
     async def last_projection_traced() -> bool:
         # Reporting's spans for the last completion are on disk: everything before them is too.
@@ -188,18 +212,27 @@ async def test_no_staff_name_or_email_reaches_events_search_attributes_logs_or_t
     for path in [*(stack_dir / "logs").glob("*.log"), *(stack_dir / "traces").glob("*.jsonl")]:
         if _mentions_probe(path.read_text(encoding="utf-8", errors="replace")):
             leaks.append(str(path.relative_to(stack_dir)))
-    handle = temporal.get_workflow_handle(journey_id(COHORT, urn))
-    description = await handle.describe()
-    if _mentions_probe(repr(description.typed_search_attributes)):
-        leaks.append("search attributes")
-    history = await handle.fetch_history()
-    if _mentions_probe(history.to_json()):
-        leaks.append("workflow history")
+    for journey in (urn, head_urn):
+        handle = temporal.get_workflow_handle(journey_id(COHORT, journey))
+
+        async def started(handle: WorkflowHandle[Any, Any] = handle) -> WorkflowExecutionDescription | None:
+            try:
+                return await handle.describe()
+            except RPCError:  # the journey of the school just imported may not have started yet
+                return None
+
+        description = await eventually(started)
+        if _mentions_probe(repr(description.typed_search_attributes)):
+            leaks.append("search attributes")
+        history = await handle.fetch_history()
+        if _mentions_probe(history.to_json()):
+            leaks.append("workflow history")
 
     assert leaks == []
     # The scan can see: the name is where it belongs.
     staff = (await api.enrolment.staff(urn)).json()
     assert any(_mentions_probe(json.dumps(m)) for m in staff)
+    assert _mentions_probe((await api.enrolment.school(head_urn)).text)
 
 
 def _mentions_probe(text: str) -> bool:

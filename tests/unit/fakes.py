@@ -137,6 +137,9 @@ class FakeSchools:
     async def ended(self) -> list[SchoolEnrolment]:
         return [s for s in self.rows if s.status != "active"]
 
+    async def erase_headteacher_names(self, urns: list[str]) -> None:
+        self.staged.extend(replace(s, headteacher_name=None) for s in self.rows if s.urn in urns and s.headteacher_name)
+
     def apply(self) -> None:
         for change in self.staged:
             same = [i for i, s in enumerate(self.rows) if (s.urn, s.cohort_id) == (change.urn, change.cohort_id)]

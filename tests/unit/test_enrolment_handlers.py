@@ -15,10 +15,12 @@ from services.enrolment.domain.errors import (
     SchoolNotActive,
     StaffAlreadyLeft,
 )
+from services.enrolment.domain.gias import GiasEstablishment
 from services.enrolment.service_layer.commands import (
     CreateCohort,
     EnrolSchool,
     EraseExpiredPersonalData,
+    ImportSchools,
     RecordStaffLeaving,
     RegisterStaff,
     WithdrawSchool,
@@ -27,6 +29,7 @@ from services.enrolment.service_layer.handlers import (
     create_cohort,
     enrol_school,
     erase_expired_personal_data,
+    import_schools,
     record_staff_leaving,
     register_staff,
     withdraw_school,
@@ -171,6 +174,24 @@ async def test_personal_data_is_erased_only_once_the_school_ended_long_enough_ag
     erased = await uow.staff.get("123456", member.staff_id)
     assert erased is not None
     assert (erased.name, erased.email, erased.role) == (None, None, "teacher")
+
+
+async def test_headteacher_name_from_an_extract_is_erased_with_staff_names_once_the_school_ended() -> None:
+    uow = await _with_cohort()
+    rows = tuple(
+        GiasEstablishment(2 + i, urn, f"School {urn}", "Oxfordshire", "Primary", "Open", "Community school", head)
+        for i, (urn, head) in enumerate((("123456", "Mrs Ada Example"), ("654321", "Mr Sam Sample")))
+    )
+    await import_schools(uow, ImportSchools("oxon-2026", rows, TODAY))
+    await withdraw_school(uow, WithdrawSchool("123456", "closing", TODAY))
+
+    await erase_expired_personal_data(uow, EraseExpiredPersonalData(TODAY + timedelta(days=31), 30))
+
+    ended, active = await uow.schools.current("123456"), await uow.schools.current("654321")
+    assert ended is not None
+    assert active is not None
+    assert (ended.status, ended.headteacher_name) == ("withdrawn", None)
+    assert active.headteacher_name == "Mr Sam Sample"
 
 
 async def test_active_school_keeps_its_staff_personal_data() -> None:

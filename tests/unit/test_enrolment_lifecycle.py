@@ -248,6 +248,46 @@ def test_extract_is_read_from_latin_1_with_gias_columns() -> None:
     )
 
 
+_MINIMAL = (
+    "URN,LA (name),EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),PhaseOfEducation (name)"
+)
+
+
+def test_headteacher_name_is_read_when_the_extract_has_it_and_empty_when_not() -> None:
+    with_names = read_extract(EXTRACT.read_bytes())
+    short_title = read_extract(
+        (
+            f"{_MINIMAL},HeadTitle,HeadFirstName,HeadLastName\r\n"
+            "931001,Oxfordshire,A School,Community school,Open,Primary,Not applicable, Robin ,Example\r\n"
+            "931002,Oxfordshire,B School,Community school,Open,Primary,Mrs,,\r\n"
+        ).encode("cp1252")
+    )
+    without = read_extract(f"{_MINIMAL}\r\n931001,Oxfordshire,A School,Community school,Open,Primary\r\n".encode())
+
+    assert [row.headteacher_name for row in with_names[:3]] == [
+        "Mrs Alex Example",
+        "Mr Sam Sample",
+        "Ms Jo Placeholder",
+    ]
+    assert with_names[6].headteacher_name == ""  # the closed school's row has no head
+    assert [row.headteacher_name for row in short_title] == ["Robin Example", ""]
+    assert [(row.urn, row.headteacher_name) for row in without] == [("931001", "")]
+
+
+async def test_imported_school_keeps_the_extracts_headteacher_name_and_publishes_none() -> None:
+    uow = FakeEnrolmentUnitOfWork()
+    await create_cohort(uow, _cohort())
+
+    report = await import_schools(uow, ImportSchools("oxon-2026", read_extract(EXTRACT.read_bytes()), TODAY))
+
+    names = {school.urn: school.headteacher_name for school in report.enrolled}
+    assert names["931001"] == "Mrs Alex Example"
+    school = await uow.schools.current("931001")
+    assert school is not None
+    assert school.headteacher_name == "Mrs Alex Example"
+    assert not any("Example" in event.model_dump_json() for event in uow.published)
+
+
 def test_file_that_is_not_an_extract_is_refused_naming_what_is_missing() -> None:
     with pytest.raises(UnreadableExtract, match="'EstablishmentStatus \\(name\\)'"):
         read_extract(b"URN,EstablishmentName,LA (name),PhaseOfEducation (name),TypeOfEstablishment (name)\r\n")

@@ -29,6 +29,7 @@ _SCHOOL_COLUMNS = Columns(
     "headteacher_id",
     "predecessor_urn",
     "successor_urn",
+    "headteacher_name",
 )
 _STAFF_COLUMNS = Columns("staff_id", "urn", "name", "email", "role", "starts_on", "left_on")
 
@@ -123,6 +124,13 @@ class PostgresSchoolRepository(PostgresRepository):
             cohort_id,
         )
         return [self._from_row(row) for row in rows]
+
+    async def erase_headteacher_names(self, urns: list[str]) -> None:
+        await self._conn.execute(
+            "UPDATE school_enrolments SET headteacher_name = NULL "
+            "WHERE urn = ANY($1::text[]) AND headteacher_name IS NOT NULL",
+            urns,
+        )
 
 
 class PostgresStaffRepository(PostgresRepository):

@@ -39,6 +39,8 @@ class GiasEstablishment:
     phase: str
     status: str
     establishment_type: str
+    # Personal data: kept only on enrolment's school record, never in an event, log line or trace.
+    headteacher_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,8 @@ class SchoolEnrolment:
     headteacher_id: UUID | None = None
     predecessor_urn: str | None = None
     successor_urn: str | None = None
+    # From the GIAS extract it was enrolled from; personal data, erased with staff names.
+    headteacher_name: str | None = None
 
     def enrolled_event(self) -> SchoolEnrolled:
         return SchoolEnrolled.of(self)

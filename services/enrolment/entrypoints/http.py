@@ -62,7 +62,9 @@ _EXTRACT_BODY = {
     "requestBody": {
         "required": True,
         "description": "A GIAS extract as downloaded (CSV, Windows Latin-1). Columns read: "
-        + ", ".join(f"`{column}`" for column in COLUMNS),
+        + ", ".join(f"`{column}`" for column in COLUMNS)
+        + "; when present, the headteacher's name from `HeadTitle (name)` (or `HeadTitle`), `HeadFirstName` and "
+        "`HeadLastName`",
         "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
     }
 }

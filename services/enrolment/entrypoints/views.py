@@ -106,6 +106,11 @@ class SchoolView(BaseModel):
     status: str = Field(description="active, withdrawn, completed, or converted (it has a new URN)")
     ended_on: date | None = Field(description="When it was withdrawn, completed or converted")
     headteacher_id: UUID | None = Field(description="The headteacher's staff id, when registered at enrolment")
+    headteacher_name: str | None = Field(
+        default=None,
+        description="The headteacher's name from the GIAS extract the school was enrolled from (personal data: "
+        "erased with staff names)",
+    )
     predecessor_urn: str | None = Field(description="The URN this school had before an academy conversion")
     successor_urn: str | None = Field(description="The URN this school has had since an academy conversion")
     journey_id: str = Field(description="The school's SchoolJourney workflow id in Temporal")

@@ -158,6 +158,7 @@ async def import_schools(uow: EnrolmentUnitOfWork, command: ImportSchools) -> Im
                 history,
                 command.enrolled_on,
             )
+            enrolment = replace(enrolment, headteacher_name=establishment.headteacher_name or None)
             report.enrolled.append(enrolment)
             if not command.check_only:
                 await uow.schools.add(enrolment)
@@ -267,8 +268,9 @@ async def withdraw_school(uow: EnrolmentUnitOfWork, command: WithdrawSchool) -> 
 async def erase_expired_personal_data(
     uow: EnrolmentUnitOfWork, command: EraseExpiredPersonalData
 ) -> tuple[list[str], int]:
-    """Erase staff names and emails of schools that ended more than `keep_days` ago and are not back in the
-    programme; ids, roles and dates stay, so every aggregate stays true. Returns the schools and how many staff."""
+    """Erase staff names and emails, and headteacher names from GIAS extracts, of schools that ended more than
+    `keep_days` ago and are not back in the programme; ids, roles and dates stay, so every aggregate stays true.
+    Returns the schools and how many staff."""
     async with uow:
         expired: list[str] = []
         for school in await uow.schools.ended():
@@ -281,6 +283,8 @@ async def erase_expired_personal_data(
                 expired.append(school.urn)
         urns = sorted(set(expired))
         erased = await uow.staff.erase_personal_data(urns)
+        # The headteacher's name a GIAS extract gave is the same personal data, kept on the school's record.
+        await uow.schools.erase_headteacher_names(urns)
         await uow.commit()
     return urns, erased
 
