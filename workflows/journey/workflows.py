@@ -45,7 +45,7 @@ with workflow.unsafe.imports_passed_through():
         URN,
     )
     from workflows.handlers import handlers_finished, history_is_long
-    from workflows.journey import criteria
+    from workflows.journey import criteria, lifecycle
     from workflows.journey.activities import JourneyActivities, PublishJourneyEvent
     from workflows.journey.messages import (
         CircleHeld,
@@ -63,7 +63,6 @@ with workflow.unsafe.imports_passed_through():
         SessionHeld,
         StaffJoined,
         StaffLeft,
-        StaffRecord,
         UrnChange,
         Withdrawal,
     )
@@ -82,8 +81,6 @@ _MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
 # Histories recorded before it upserted every search attribute on every wake; see workflows/VERSIONING.md.
 _UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
 _LATE_REGISTRATION_PATCH = "registration-arriving-after-activity-says-who"
-# The role of someone the journey heard of (a completion, a departure) before their registration reached it.
-_NOT_YET_REGISTERED = "unknown"
 
 
 def _midnight(day: date) -> datetime:
@@ -165,20 +162,15 @@ class SchoolJourney:
         return min(candidates)
 
     async def _enter_phase(self, phase: str, entered_on: date) -> None:
-        s = self._s
-        s.phase = phase
-        month = next((m for p, m in criteria.PHASES if p == phase), PROGRAMME_MONTHS)
-        previous = [m for p, m in criteria.PHASES if m < month]
-        s.phase_ends_on = add_months(s.enrolled_on, month)
+        month = lifecycle.enter_phase(self._s, phase)
         await self._publish(
-            f"phase:{phase}",
-            PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=max(previous, default=0)),
+            f"phase:{phase}", PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=month)
         )
 
     async def _end_phase(self, today: date) -> JourneySummary | None:
         s = self._s
-        unmet = criteria.unmet_criteria(s, s.phase, today)
-        if not unmet:
+        judgement = lifecycle.judge_phase(s, today)
+        if not judgement.unmet:
             await self._publish(
                 f"milestone:{s.phase}",
                 MilestoneReached(
@@ -188,18 +180,15 @@ class SchoolJourney:
                     reached_on=today,
                 ),
             )
-        elif not s.paused:
-            s.at_risk, s.at_risk_reasons = True, unmet
-            s.times_flagged_at_risk += 1
+        elif judgement.flagged:
             self._flagged_phase = s.phase
             await self._publish(
                 f"at_risk:{s.phase}",
-                FlaggedAtRisk(**self._ids(), phase=s.phase, reasons=unmet, flagged_on=today),
+                FlaggedAtRisk(**self._ids(), phase=s.phase, reasons=judgement.unmet, flagged_on=today),
             )
-        names = [phase for phase, _ in criteria.PHASES]
-        following = names.index(s.phase) + 1
-        if following < len(names):
-            await self._enter_phase(names[following], today)
+        following = lifecycle.next_phase(s.phase)
+        if following is not None:
+            await self._enter_phase(following, today)
             return None
         s.phase = "completed"
         final = criteria.summary(s, today)
@@ -223,8 +212,7 @@ class SchoolJourney:
 
     async def _check_back_on_track(self, today: date) -> None:
         s = self._s
-        if s.at_risk and not criteria.unmet_criteria(s, self._flagged_phase, today):
-            s.at_risk, s.at_risk_reasons = False, []
+        if lifecycle.back_on_track(s, self._flagged_phase, today):
             await self._publish(
                 f"back_on_track:{s.times_flagged_at_risk}", BackOnTrack(**self._ids(), cleared_on=today)
             )
@@ -277,77 +265,57 @@ class SchoolJourney:
 
     @workflow.signal
     def staff_registered(self, joined: StaffJoined) -> None:
-        if not self._first_time(joined.event_id):
-            return
-        known = self._s.staff.get(joined.staff_id)
-        if known is None:
-            self._s.staff[joined.staff_id] = StaffRecord(role=joined.role, starts_on=joined.starts_on)
-        elif known.role == _NOT_YET_REGISTERED and workflow.patched(_LATE_REGISTRATION_PATCH):
-            # Their completion or departure came first (another stream, or the bridge was retrying the
-            # registration): the registration still says who they are, so a headteacher counts as one.
-            known.role, known.starts_on = joined.role, joined.starts_on
+        if self._first_time(joined.event_id):
+            # Who is known before their registration: see lifecycle.register_staff and VERSIONING.md.
+            known = self._s.staff.get(joined.staff_id)
+            late = known is not None and known.role == lifecycle.NOT_YET_REGISTERED
+            lifecycle.register_staff(self._s, joined, late and workflow.patched(_LATE_REGISTRATION_PATCH))
 
     @workflow.signal
     def staff_left(self, left: StaffLeft) -> None:
-        if not self._first_time(left.event_id):
-            return
-        record = self._s.staff.get(left.staff_id)
-        if record is None and workflow.patched(_LATE_REGISTRATION_PATCH):
-            record = self._s.staff[left.staff_id] = self._not_yet_registered()
-        if record is not None:
-            record.left_on = left.left_on
-
-    def _not_yet_registered(self) -> StaffRecord:
-        return StaffRecord(role=_NOT_YET_REGISTERED, starts_on=self._s.enrolled_on)
+        if self._first_time(left.event_id):
+            unknown = left.staff_id not in self._s.staff
+            lifecycle.staff_left(self._s, left, unknown and workflow.patched(_LATE_REGISTRATION_PATCH))
 
     @workflow.signal
     def module_completed(self, completion: ModuleCompletion) -> None:
-        if not self._first_time(completion.event_id):
-            return
-        # A completion can arrive before the registration it belongs to (separate streams); keep it.
-        record = self._s.staff.setdefault(completion.staff_id, self._not_yet_registered())
-        record.modules[completion.completion_id or completion.event_id] = completion.module_number
+        if self._first_time(completion.event_id):
+            lifecycle.complete_module(self._s, completion)
 
     @workflow.signal
     def completion_withdrawn(self, withdrawn: CompletionWithdrawn) -> None:
-        record = self._s.staff.get(withdrawn.staff_id)
-        if self._first_time(withdrawn.event_id) and record is not None:
-            record.modules.pop(withdrawn.completion_id, None)
+        if self._first_time(withdrawn.event_id):
+            lifecycle.withdraw_completion(self._s, withdrawn)
 
     @workflow.signal
     def circle_held(self, circle: CircleHeld) -> None:
         if self._first_time(circle.event_id):
-            self._s.circles[circle.circle_id] = circle.half_term or ""
+            lifecycle.hold_circle(self._s, circle)
 
     @workflow.signal
     def mentoring_session_held(self, session: SessionHeld) -> None:
         if self._first_time(session.event_id):
-            self._s.mentoring[session.session_id] = session.held_on
+            lifecycle.hold_mentoring(self._s, session)
 
     @workflow.signal
     def immersion_day_held(self, session: SessionHeld) -> None:
         if self._first_time(session.event_id):
-            self._s.immersion_days[session.session_id] = session.held_on
+            lifecycle.hold_immersion_day(self._s, session)
 
     @workflow.signal
     def practitioner_trained(self, session: SessionHeld) -> None:
         if self._first_time(session.event_id):
-            for staff_id in session.staff_ids:
-                if staff_id not in self._s.practitioners:
-                    self._s.practitioners.append(staff_id)
+            lifecycle.train_practitioners(self._s, session)
 
     @workflow.signal
     def leadership_day_attended(self, attended: LeadershipDayAttended) -> None:
-        if not self._first_time(attended.event_id):
-            return
-        headteachers = {i for i, r in self._s.staff.items() if r.role == "headteacher" and r.left_on is None}
-        if headteachers & set(attended.staff_ids) and attended.day_number not in self._s.leadership_days_attended:
-            self._s.leadership_days_attended.append(attended.day_number)
+        if self._first_time(attended.event_id):
+            lifecycle.attend_leadership_day(self._s, attended)
 
     @workflow.signal
     def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
         if self._first_time(moved.event_id):
-            self._s.plan = self._s.plan.with_day_moved(moved.day_number, moved.held_on)
+            lifecycle.move_leadership_day(self._s, moved)
 
     @workflow.signal
     async def leadership_day_upcoming(self, notice: LeadershipDayNotice) -> None:
@@ -361,11 +329,10 @@ class SchoolJourney:
     @workflow.signal
     async def leadership_day_passed(self, notice: LeadershipDayNotice) -> None:
         """From the cohort's workflow, the day after each day: a missing headteacher is followed up."""
-        s = self._s
-        if notice.day_number not in s.leadership_days_passed:
-            s.leadership_days_passed.append(notice.day_number)
+        news, missed = lifecycle.leadership_day_passed(self._s, notice)
+        if news:
             self._changed = True
-        if notice.day_number not in s.leadership_days_attended:
+        if missed:
             await self._remind_leadership_day(
                 f"leadership_missed:{notice.day_number}",
                 notice,
@@ -377,11 +344,8 @@ class SchoolJourney:
 
     @workflow.signal
     def impact_return_submitted(self, submitted: ImpactReturn) -> None:
-        if not self._first_time(submitted.event_id):
-            return
-        key = "baseline" if submitted.period == "baseline" else f"{submitted.academic_year} {submitted.period}"
-        if key not in self._s.impact_returns:
-            self._s.impact_returns.append(key)
+        if self._first_time(submitted.event_id):
+            lifecycle.receive_impact_return(self._s, submitted)
 
     @workflow.signal
     def urn_changed(self, change: UrnChange) -> None:
