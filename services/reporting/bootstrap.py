@@ -15,6 +15,7 @@ from services.reporting.adapters.live_feed import FeedSignal
 from services.reporting.adapters.postgres import PostgresReportingUnitOfWork
 from services.reporting.entrypoints.dashboard import build_dashboard
 from services.reporting.entrypoints.http import build_impact_router, build_router
+from services.reporting.entrypoints.http.forecast import build_forecast_router
 from services.reporting.entrypoints.live import LiveStreams, build_live_feed_router
 from services.reporting.service_layer.projections import EVENT_HANDLERS
 from services.reporting.service_layer.unit_of_work import ReportingUnitOfWork
@@ -41,6 +42,7 @@ def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, Fas
         [
             build_router(unit_of_work, runtime.authenticate),
             build_impact_router(unit_of_work, runtime.authenticate),
+            build_forecast_router(unit_of_work, runtime.authenticate),
             build_dashboard(unit_of_work, runtime.authenticate, streams),
             build_live_feed_router(streams, runtime.authenticate),
         ],

@@ -62,7 +62,7 @@ class PhaseOutlook:
     phase: str
     judged_on: date
     probability_at_risk: float
-    likely_failing: tuple[tuple[str, float], ...]  # criterion -> share of runs it failed in, most first
+    likely_failing: tuple[tuple[str, float], ...]  # each criterion -> share of runs it failed in, most first
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,11 @@ class SimulatedSchool:
             last_days[t.term_id] = max(last_days.get(t.term_id, t.ends_on), t.ends_on)
         self.terms = sorted((d, term) for term, d in last_days.items() if d >= max(today, s.enrolled_on))
         self.extra_mentoring = sorted(d for d in extra_mentoring if d > today)
+        self.late_returns = [
+            term
+            for term in criteria.ended_terms(s.half_terms, s.enrolled_on, today)
+            if criteria.return_key(term) not in s.impact_returns
+        ]
         self._ended_before = {t.ends_on: self.ended_before(t.ends_on) for t in self.half_terms}
         self._terms_before = {d: criteria.ended_terms(s.half_terms, s.enrolled_on, d) for d, _ in self.terms}
         self._completions: dict[tuple[str, int], ModuleCompletion] = {}
@@ -167,9 +172,10 @@ class SimulatedSchool:
     def run(self, rng: random.Random) -> tuple[SimulatedJourney, list[int]]:
         s = copy_progress(self.base)
         journey = SimulatedJourney(s, track_recovery=False)
-        r, plan = self.rates, s.plan
+        r, plan = self.rates.draw(rng), s.plan
         days = sorted((d.held_on, d.number) for d in plan.leadership_days if d.number not in s.leadership_days_passed)
         half_terms, terms, mentoring = list(self.half_terms), list(self.terms), list(self.extra_mentoring)
+        late = list(self.late_returns)
         counts: list[int] = []
         points = iter(self.points)
         next_point = next(points, None)
@@ -217,8 +223,12 @@ class SimulatedSchool:
                     if rng.random() < r.mentoring_per_term:
                         lifecycle.hold_mentoring(s, SessionHeld("", f"sim:{term_id}:{n}", ends))
                 if rng.random() < r.impact_return_per_term:
-                    season = term_id.rsplit("-", 1)[1]
-                    year = criteria.return_key(term_id).split(" ")[0]
+                    year, season = criteria.return_key(term_id).split(" ")
+                    lifecycle.receive_impact_return(s, ImpactReturn("", season, year))
+            while late:  # a return still missing for a term already ended can come in late
+                term_id = late.pop()
+                if rng.random() < r.impact_return_per_term:
+                    year, season = criteria.return_key(term_id).split(" ")
                     lifecycle.receive_impact_return(s, ImpactReturn("", season, year))
             while mentoring and mentoring[0] < end:
                 held_on = mentoring.pop(0)
@@ -285,11 +295,9 @@ def _summarise(s: JourneyProgress, rates: SchoolRates, history: HistoryUsed, run
     phases = []
     for phase, flags in runs.flagged.items():
         total = len(flags)
-        likely = tuple((name, round(n / total, 3)) for name, n in runs.failing[phase].most_common(3))
+        likely = tuple((name, round(n / total, 3)) for name, n in runs.failing[phase].most_common())
         phases.append(PhaseOutlook(phase, runs.judged_on[phase], round(sum(flags) / total, 3), likely))
-    series = tuple(
-        _point(on, [float(counts[i]) for counts in runs.completions]) for i, on in enumerate(runs.points)
-    )
+    series = tuple(_point(on, [float(counts[i]) for counts in runs.completions]) for i, on in enumerate(runs.points))
     return SchoolForecast(s.urn, s.phase, s.at_risk, tuple(phases), series, history, rates)
 
 
@@ -303,7 +311,9 @@ def forecast_school(
     what = what_if or WhatIf()
     rates, history = learn_rates(s, today)
     start = what.state(s)
-    outcome = simulate_runs(start, what.rates(s.urn, rates), today, runs, _school_seed(seed, s.urn), what.mentoring(s.urn))
+    outcome = simulate_runs(
+        start, what.rates(s.urn, rates), today, runs, _school_seed(seed, s.urn), what.mentoring(s.urn)
+    )
     return _summarise(s, rates, history, outcome), outcome
 
 

@@ -1,12 +1,14 @@
 """How often a school has done each part of the programme so far, learned from its journey's state.
 
-Every rate is smoothed towards a modest prior (Laplace's rule for shares, a few pseudo-months for counts), so a
-school a few weeks in is neither condemned nor acquitted by its first days; the history each rate rests on is
-kept beside it, so the forecast can say what it learned from.
+Each share is a Beta posterior (prior: nine in ten, worth two observations) and each rate a Gamma posterior (a few
+pseudo-months), so a school a few weeks in is neither condemned nor acquitted by its first days. The forecast
+draws each run's rates from these posteriors: what the history cannot tell apart widens the forecast's band
+instead of hiding in a point estimate. The history each rate rests on is kept beside it.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -18,6 +20,8 @@ __all__ = ["HistoryUsed", "SchoolRates", "learn_rates"]
 _DAYS_PER_MONTH = 30.44
 # Prior: about one module a month for each member of staff, worth two staff-months of history.
 _PRIOR_MODULES, _PRIOR_STAFF_MONTHS = 1.6, 2.0
+# Prior for shares: Beta(1.8, 0.2), nine in ten, worth two observations.
+_PRIOR_DONE, _PRIOR_MISSED = 1.8, 0.2
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,40 @@ class SchoolRates:
     staff_leaving_per_month: float  # each member of staff but the headteacher; a newcomer replaces them
     immersion_days_per_month: float
     practitioners_per_month: float
+    # The posteriors each field above is the mean of, in the same order: ("beta", a, b) or ("gamma", shape, rate).
+    # Empty: the rates are known (synthetic schools) and every run uses them as they are.
+    posteriors: tuple[tuple[str, float, float], ...] = ()
+    completion_factor: float = 1.0
 
     def with_completions_raised(self, percent: float) -> SchoolRates:
-        return replace(self, modules_per_staff_month=self.modules_per_staff_month * (1 + percent / 100))
+        factor = 1 + percent / 100
+        return replace(
+            self,
+            modules_per_staff_month=self.modules_per_staff_month * factor,
+            completion_factor=self.completion_factor * factor,
+        )
+
+    def draw(self, rng: random.Random) -> SchoolRates:
+        """One run's rates, drawn from the posteriors (the same rates when they are known)."""
+        if not self.posteriors:
+            return self
+        values = [
+            rng.betavariate(a, b) if kind == "beta" else rng.gammavariate(a, 1 / b) for kind, a, b in self.posteriors
+        ]
+        values[0] *= self.completion_factor
+        return replace(self, **dict(zip(_RATE_FIELDS, values, strict=True)), posteriors=(), completion_factor=1.0)
+
+
+_RATE_FIELDS = (
+    "modules_per_staff_month",
+    "circle_per_half_term",
+    "mentoring_per_term",
+    "headteacher_attends",
+    "impact_return_per_term",
+    "staff_leaving_per_month",
+    "immersion_days_per_month",
+    "practitioners_per_month",
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +92,9 @@ def _months(start: date, end: date) -> float:
     return max(0.0, (end - start).days / _DAYS_PER_MONTH)
 
 
-def _share(done: int, due: int) -> float:
-    return min(1.0, (done + 1) / (due + 2))
+def _beta(done: int, due: int) -> tuple[str, float, float]:
+    done = min(done, due)
+    return ("beta", done + _PRIOR_DONE, due - done + _PRIOR_MISSED)
 
 
 def learn_rates(s: JourneyProgress, today: date) -> tuple[SchoolRates, HistoryUsed]:
@@ -76,16 +112,21 @@ def learn_rates(s: JourneyProgress, today: date) -> tuple[SchoolRates, HistoryUs
     mentoring_due = len(ended_terms) * s.plan.mentoring_sessions_per_term
     returns_due = int(today >= criteria.baseline_due(s)) + len(ended_terms)
     months = _months(s.enrolled_on, today)
-    rates = SchoolRates(
-        modules_per_staff_month=(completions + _PRIOR_MODULES) / (staff_months + _PRIOR_STAFF_MONTHS),
-        circle_per_half_term=_share(circles, len(ended_half_terms)),
-        mentoring_per_term=_share(len(s.mentoring), mentoring_due),
-        headteacher_attends=_share(len(s.leadership_days_attended), len(s.leadership_days_passed)),
-        impact_return_per_term=_share(len(s.impact_returns), returns_due),
-        staff_leaving_per_month=(leavers + 0.2) / (staff_months + 20),
-        immersion_days_per_month=(len(s.immersion_days) + 0.5) / (months + 6),
-        practitioners_per_month=(len(s.practitioners) + 1) / (months + 6),
+    practitioner_pace = s.plan.practitioners_to_train / max(1, s.plan.practitioners_trained_by_month)
+    posteriors = (
+        ("gamma", completions + _PRIOR_MODULES, staff_months + _PRIOR_STAFF_MONTHS),
+        _beta(circles, len(ended_half_terms)),
+        _beta(len(s.mentoring), mentoring_due),
+        _beta(len(s.leadership_days_attended), len(s.leadership_days_passed)),
+        _beta(len(s.impact_returns), returns_due),
+        ("gamma", leavers + 0.2, staff_months + 20),
+        # Immersion days and training are scheduled by the plan more than learned from habit: the prior is the
+        # plan's own pace (its days over 18 months, its practitioners by their month), worth eighteen months.
+        ("gamma", len(s.immersion_days) + s.plan.immersion_days, months + 18),
+        ("gamma", len(s.practitioners) + 18 * practitioner_pace, months + 18),
     )
+    means = [a / (a + b) if kind == "beta" else a / b for kind, a, b in posteriors]
+    rates = SchoolRates(**dict(zip(_RATE_FIELDS, means, strict=True)), posteriors=posteriors)
     history = HistoryUsed(
         months=round(months, 1),
         staff=len(s.staff),

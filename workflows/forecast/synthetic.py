@@ -25,8 +25,8 @@ def typical_rates(modules_per_staff_month: float = 1.0, keen: float = 0.85) -> S
         headteacher_attends=keen,
         impact_return_per_term=keen,
         staff_leaving_per_month=0.01,
-        immersion_days_per_month=0.15,
-        practitioners_per_month=0.25,
+        immersion_days_per_month=0.12,
+        practitioners_per_month=0.18,
     )
 
 

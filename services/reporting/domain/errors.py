@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from runtime.errors import Invalid, NotFound, PlatformError
 
-__all__ = ["ImpossibleReturn", "NoSuchCohort", "NoSuchSchool", "ReportingError"]
+__all__ = ["ForecastRefused", "ImpossibleReturn", "NoForecast", "NoSuchCohort", "NoSuchSchool", "ReportingError"]
 
 
 class ReportingError(PlatformError):
@@ -27,3 +27,12 @@ class ImpossibleReturn(ReportingError, Invalid):
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
+
+
+class NoForecast(ReportingError, NotFound):
+    def __init__(self, cohort_id: str) -> None:
+        super().__init__(f"cohort {cohort_id!r} has no forecast yet (make one with `rsp forecast {cohort_id}`)")
+
+
+class ForecastRefused(ReportingError, Invalid):
+    """A forecast that cannot be kept as sent; the message starts with the field at fault."""

@@ -32,6 +32,9 @@ POLICY = Policy(
         "read_school_impact": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         # A cohort's table shows every school in it (suppressed): not for one school's own users.
         "read_cohort_impact": frozenset({ADMIN, VIEWER}),
+        # A forecast names each school's chance of being flagged: the programme team's working tool.
+        "keep_forecast": frozenset({ADMIN}),
+        "read_forecast": frozenset({ADMIN}),
     },
     hidden_school=NoSuchSchool,
 )
