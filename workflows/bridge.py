@@ -12,6 +12,7 @@ import logging
 import signal
 import time
 from dataclasses import fields
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import TypeAdapter
@@ -197,6 +198,8 @@ class JourneyBridge:
             enrolled_on=event.enrolled_on,
             plan=calendar.plan,
             half_terms=half_terms,
+            # Enrolled on a day already past (a back-dated enrolment): the journey lives its history in date order.
+            catch_up=event.enrolled_on < datetime.now(UTC).date(),
         )
         attributes = TypedSearchAttributes(
             [

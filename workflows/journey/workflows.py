@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -81,10 +81,41 @@ _MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
 # Histories recorded before it upserted every search attribute on every wake; see workflows/VERSIONING.md.
 _UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
 _LATE_REGISTRATION_PATCH = "registration-arriving-after-activity-says-who"
+# How long a catching-up journey waits for its history to stop arriving before living it (workflow time).
+CATCH_UP_QUIET = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """Something that happened on `on`, heard while catching up: a signal (with its session kind) or a
+    leadership-day notice (`passed` or `upcoming`)."""
+
+    on: date
+    order: int
+    signal: object
+    kind: str = ""
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
+
+
+def _day_of(moment: str) -> date:
+    """The day of an ISO 8601 time (`2027-01-04T10:00:00+00:00`)."""
+    return date.fromisoformat(moment[:10])
+
+
+def _return_day(s: JourneyProgress, submitted: ImpactReturn) -> date:
+    """The first day a return could have been made: the baseline at enrolment, a term's after that term ended."""
+    if submitted.period == "baseline":
+        return s.enrolled_on
+    ends = [t.ends_on for t in s.half_terms if t.term_id == _term_id(submitted)]
+    return max(ends) + timedelta(days=1) if ends else workflow.now().date()
+
+
+def _term_id(submitted: ImpactReturn) -> str:
+    """`2026/27`, `autumn` -> `2026-27-autumn`, the id of the term the return covers."""
+    return f"{submitted.academic_year.replace('/', '-')}-{submitted.period}"
 
 
 # Pinned: the type name every running journey, its history and the bridge's visibility query know.
@@ -109,8 +140,12 @@ class SchoolJourney:
                 phase_ends_on=boundaries[0][1],
             )
             self._first_time(start.event_id)
+            self._s.catching_up = start.catch_up
         self._flagged_phase = self._s.phase
         self._changed = False
+        # While catching up: what arrived, with the day it happened, to be lived in date order (not carried over
+        # continue-as-new: the journey does not continue as new before it has caught up).
+        self._history: list[_Dated] = []
 
     # --- the journey -------------------------------------------------------------------------------------------
 
@@ -120,6 +155,10 @@ class SchoolJourney:
         if start.carried is None:
             await self._publish("started", JourneyStarted(**self._ids(), enrolled_on=s.enrolled_on, ends_on=s.ends_on))
             await self._enter_phase("launch", s.enrolled_on)
+        if s.catching_up:
+            finished = await self._catch_up()
+            if finished is not None:
+                return finished
         while True:
             today = workflow.now().date()
             s.forget_old_events(today)
@@ -147,6 +186,80 @@ class SchoolJourney:
             wake = self._next_wake(today)
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self._changed, timeout=_midnight(wake) - workflow.now())
+
+    # --- a back-dated enrolment: its history lived in date order -----------------------------------------------
+
+    async def _catch_up(self) -> JourneySummary | None:
+        """Gather the history that arrives until it has been quiet for CATCH_UP_QUIET, then live it in date order:
+        each phase is judged on its own end day with what had happened by then, and reminders go out dated when
+        they fell due, so the journey's clock and the events' dates agree. Only then does it follow the calendar."""
+        s = self._s
+        while s.withdrawn_on is None:
+            self._changed = False
+            try:
+                await workflow.wait_condition(lambda: self._changed, timeout=CATCH_UP_QUIET)
+            except TimeoutError:
+                break
+        today = workflow.now().date()
+        # Leadership days that passed before the journey joined its cohort: the cohort told only the journeys it had.
+        for day in s.plan.leadership_days:
+            if day.held_on < today and day.number not in s.leadership_days_passed:
+                self._hold(day.held_on + timedelta(days=1), LeadershipDayNotice(day.number, day.held_on), "passed")
+        for item in sorted(self._history, key=lambda x: (min(x.on, today), x.order)):
+            finished = await self._live_until(min(item.on, today))
+            if finished is not None:
+                return finished
+            await self._apply_held(item)
+        self._history.clear()
+        finished = await self._live_until(today)
+        s.catching_up = False
+        return finished
+
+    async def _live_until(self, day: date) -> JourneySummary | None:
+        """Judge every phase that ended by `day` on its end day, then issue what was due by `day`."""
+        s = self._s
+        assert s.phase_ends_on is not None
+        while s.withdrawn_on is None and day >= s.phase_ends_on:
+            ends = s.phase_ends_on
+            if not s.paused:
+                await self._issue_reminders(ends)
+            finished = await self._end_phase(ends)
+            if finished is not None:
+                return finished
+        if not s.paused:
+            await self._issue_reminders(day)
+        await self._check_back_on_track(day)
+        return None
+
+    def _hold(self, on: date, signal: object, kind: str = "") -> bool:
+        """While catching up, keep what happened for `_catch_up`; False when the journey is living in the present."""
+        if not self._s.catching_up:
+            return False
+        self._history.append(_Dated(on, len(self._history), signal, kind))
+        self._changed = True
+        return True
+
+    async def _apply_held(self, item: _Dated) -> None:
+        if isinstance(item.signal, LeadershipDayNotice):
+            notice = item.signal
+            if item.kind == "upcoming":
+                key = f"leadership:{notice.day_number}:{notice.held_on}"
+                await self._remind(
+                    key,
+                    "leadership_day",
+                    notice.held_on,
+                    f"leadership day {notice.day_number} is on {notice.held_on}",
+                    item.on,
+                )
+                return
+            _, missed = lifecycle.leadership_day_passed(self._s, notice)
+            if missed:
+                reason = f"the headteacher did not attend leadership day {notice.day_number} on {notice.held_on}"
+                await self._remind(
+                    f"leadership_missed:{notice.day_number}", "leadership_day", notice.held_on, reason, item.on
+                )
+            return
+        lifecycle.apply_signal(self._s, item.signal, item.kind)
 
     def _next_wake(self, today: date) -> date:
         s = self._s
@@ -265,7 +378,7 @@ class SchoolJourney:
 
     @workflow.signal
     def staff_registered(self, joined: StaffJoined) -> None:
-        if self._first_time(joined.event_id):
+        if self._first_time(joined.event_id) and not self._hold(joined.starts_on, joined):
             # Who is known before their registration: see lifecycle.register_staff and VERSIONING.md.
             known = self._s.staff.get(joined.staff_id)
             late = known is not None and known.role == lifecycle.NOT_YET_REGISTERED
@@ -273,53 +386,55 @@ class SchoolJourney:
 
     @workflow.signal
     def staff_left(self, left: StaffLeft) -> None:
-        if self._first_time(left.event_id):
+        if self._first_time(left.event_id) and not self._hold(left.left_on, left):
             unknown = left.staff_id not in self._s.staff
             lifecycle.staff_left(self._s, left, unknown and workflow.patched(_LATE_REGISTRATION_PATCH))
 
     @workflow.signal
     def module_completed(self, completion: ModuleCompletion) -> None:
-        if self._first_time(completion.event_id):
+        if self._first_time(completion.event_id) and not self._hold(_day_of(completion.completed_at), completion):
             lifecycle.complete_module(self._s, completion)
 
     @workflow.signal
     def completion_withdrawn(self, withdrawn: CompletionWithdrawn) -> None:
-        if self._first_time(withdrawn.event_id):
+        if self._first_time(withdrawn.event_id) and not self._hold(workflow.now().date(), withdrawn):
             lifecycle.withdraw_completion(self._s, withdrawn)
 
     @workflow.signal
     def circle_held(self, circle: CircleHeld) -> None:
-        if self._first_time(circle.event_id):
+        if self._first_time(circle.event_id) and not self._hold(circle.held_on, circle):
             lifecycle.hold_circle(self._s, circle)
 
     @workflow.signal
     def mentoring_session_held(self, session: SessionHeld) -> None:
-        if self._first_time(session.event_id):
+        if self._first_time(session.event_id) and not self._hold(session.held_on, session, "mentoring"):
             lifecycle.hold_mentoring(self._s, session)
 
     @workflow.signal
     def immersion_day_held(self, session: SessionHeld) -> None:
-        if self._first_time(session.event_id):
+        if self._first_time(session.event_id) and not self._hold(session.held_on, session, "immersion_day"):
             lifecycle.hold_immersion_day(self._s, session)
 
     @workflow.signal
     def practitioner_trained(self, session: SessionHeld) -> None:
-        if self._first_time(session.event_id):
+        if self._first_time(session.event_id) and not self._hold(session.held_on, session, "practitioner_training"):
             lifecycle.train_practitioners(self._s, session)
 
     @workflow.signal
     def leadership_day_attended(self, attended: LeadershipDayAttended) -> None:
-        if self._first_time(attended.event_id):
+        if self._first_time(attended.event_id) and not self._hold(attended.held_on, attended):
             lifecycle.attend_leadership_day(self._s, attended)
 
     @workflow.signal
     def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
-        if self._first_time(moved.event_id):
+        if self._first_time(moved.event_id) and not self._hold(workflow.now().date(), moved):
             lifecycle.move_leadership_day(self._s, moved)
 
     @workflow.signal
     async def leadership_day_upcoming(self, notice: LeadershipDayNotice) -> None:
         """From the cohort's workflow, a week before each day: remind the school."""
+        if self._hold(notice.held_on - timedelta(days=7), notice, "upcoming"):
+            return
         await self._remind_leadership_day(
             f"leadership:{notice.day_number}:{notice.held_on}",
             notice,
@@ -329,6 +444,8 @@ class SchoolJourney:
     @workflow.signal
     async def leadership_day_passed(self, notice: LeadershipDayNotice) -> None:
         """From the cohort's workflow, the day after each day: a missing headteacher is followed up."""
+        if self._hold(notice.held_on + timedelta(days=1), notice, "passed"):
+            return
         news, missed = lifecycle.leadership_day_passed(self._s, notice)
         if news:
             self._changed = True
@@ -344,7 +461,7 @@ class SchoolJourney:
 
     @workflow.signal
     def impact_return_submitted(self, submitted: ImpactReturn) -> None:
-        if self._first_time(submitted.event_id):
+        if self._first_time(submitted.event_id) and not self._hold(_return_day(self._s, submitted), submitted):
             lifecycle.receive_impact_return(self._s, submitted)
 
     @workflow.signal
