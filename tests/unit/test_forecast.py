@@ -12,15 +12,18 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from contracts.programme import add_months
-from tests.unit.test_school_journey import HEAD, TEACHER, Published, _start, _today, env  # noqa: F401
-from workflows.forecast.journey import Decision, SimulatedJourney, copy_progress
+from contracts.programme import PlanTargets, add_months
+from runtime.calendar_file import load_half_terms
+from services.enrolment.domain.model import programme_plan
+from tests.unit.test_school_journey import HEAD, QUEUE, TEACHER, Published, _start, _today, env  # noqa: F401
+from workflows.forecast.journey import Decision, SimulatedJourney, copy_progress, new_progress
 from workflows.forecast.montecarlo import SchoolForecast, SimulatedSchool, forecast_cohort, forecast_school
 from workflows.forecast.rates import SchoolRates
 from workflows.forecast.synthetic import synthetic_school, typical_rates
 from workflows.forecast.whatif import WhatIfError, parse_what_if
 from workflows.journey import messages as m
 from workflows.journey.messages import JourneyProgress
+from workflows.journey.plan import journey_plan
 from workflows.journey.workflows import SchoolJourney
 
 THIRD = "33333333-3333-4333-8333-333333333333"
@@ -177,8 +180,8 @@ def test_flagged_share_at_each_phase_end_falls_inside_the_90_percent_interval() 
     fall inside the forecast's 5th-95th percentile band. A well-calibrated 90% band misses about one time in ten,
     and more when the learned rates are off; over 10 trials x 3 phase ends (30 checks) we allow up to 6 misses
     (20%; with a true 90% band, more than 6 has a chance of about 7%). Seen when written: 6, all realised
-    shares below the band at the deepening end (the forecast leans pessimistic there). Seeded, so the count is the same on
-    every run."""
+    shares below the band at the deepening end (the forecast leans pessimistic there). Seeded, so the count is
+    the same on every run."""
     misses, checks = 0, 0
     for trial in range(10):
         states, today, true_rates = _cohort(20, 4, seed=100 + trial, keen=0.97)
@@ -205,3 +208,51 @@ def test_history_used_is_what_the_journey_knows() -> None:
     assert forecast.history.module_completions == states[0].module_completions()
     assert forecast.history.months == round((today - states[0].enrolled_on).days / 30.44, 1)
     assert replace(forecast.rates).modules_per_staff_month > 0
+
+
+async def test_a_back_dated_journey_judges_its_history_as_it_would_have_lived_it(env: WorkflowEnvironment) -> None:  # noqa: F811
+    """Enrolled 300 days before it starts, sent its history out of order: it decides what a journey that lived
+    those days would have decided, on the same days (the simulated journey, fed in date order, is that journey)."""
+    published = Published()
+    async with published.worker(env.client):
+        today = await _today(env)
+        enrolled_on = today - timedelta(days=300)
+        half_terms = [
+            m.HalfTermSpan(t.half_term_id, t.starts_on, t.ends_on)
+            for t in load_half_terms().overlapping(enrolled_on, add_months(enrolled_on, 18))
+        ]
+        plan = journey_plan(programme_plan(enrolled_on, PlanTargets(), None))
+        start = m.JourneyStart(
+            "start", "123456", "oxon-2026", "Oxfordshire", enrolled_on, plan, half_terms, catch_up=True
+        )
+        handle = await env.client.start_workflow(
+            SchoolJourney.run, start, id="journey-oxon-2026-123456", task_queue=QUEUE
+        )
+        script = [item for item in _script(enrolled_on, plan) if item[0] < 300]
+        random.Random(5).shuffle(script)  # different streams: history arrives in any order
+        for _, signal, kind in script:
+            method: Any = _SESSIONS[kind] if kind else _SIGNALS[type(signal)]
+            await handle.signal(method, signal)
+        caught_up: JourneyProgress = await handle.query(SchoolJourney.progress)
+        assert caught_up.catching_up, "it waits for its history to stop arriving"
+        await env.sleep(timedelta(minutes=5))
+        caught_up = await handle.query(SchoolJourney.progress)
+        assert not caught_up.catching_up
+        assert caught_up.phase == "deepening"
+        await handle.result()
+    simulated = SimulatedJourney(new_progress("123456", "oxon-2026", enrolled_on, plan, half_terms))
+    lived = [(enrolled_on + timedelta(days=days), signal, kind) for days, signal, kind in script]
+    lived += [
+        (day.held_on + timedelta(days=1), m.LeadershipDayNotice(day.number, day.held_on), "")
+        for day in plan.leadership_days
+        if day.held_on < today
+    ]
+    for on, signal, kind in sorted(lived, key=lambda item: item[0]):
+        simulated.apply(on, signal, kind)
+    simulated.advance(add_months(enrolled_on, 18))
+    decided = _decisions_published(published)
+    assert "at_risk" in [d.kind for d in decided]
+    assert decided == simulated.decisions
+    reminders = published.of("reminder_issued")
+    assert reminders, "reminders went out as they fell due"
+    assert min(date.fromisoformat(r["issued_on"]) for r in reminders) < today - timedelta(days=200)
