@@ -40,9 +40,25 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "add-mentoring:URN=DATE, extend:URN|all=DAYS, completions:URN|all=+PERCENT",
     )
     parser.add_argument("--no-keep", action="store_true", help="print only; do not send the forecast to reporting")
+    parser.add_argument(
+        "--wait-minutes",
+        type=float,
+        default=0,
+        help="first wait up to this long for journeys still catching up on a back-dated history (the demo's)",
+    )
 
 
-async def _journeys(settings: Settings, cohort_id: str, token: str) -> list[JourneyProgress]:
+async def _journeys(settings: Settings, cohort_id: str, token: str, wait_minutes: float) -> list[JourneyProgress]:
+    """The running journeys of the cohort; with `wait_minutes`, once none is still catching up (or that long)."""
+    deadline = asyncio.get_running_loop().time() + 60 * wait_minutes
+    while True:
+        states = await _states(settings, cohort_id, token)
+        if not any(state.catching_up for state in states) or asyncio.get_running_loop().time() > deadline:
+            return states
+        await asyncio.sleep(10)
+
+
+async def _states(settings: Settings, cohort_id: str, token: str) -> list[JourneyProgress]:
     endpoints = running_stack(settings)
     where = {"temporal_address": endpoints.temporal_address, "temporal_namespace": endpoints.temporal_namespace}
     temporal = await connect_temporal(settings.model_copy(update=where))
@@ -51,7 +67,7 @@ async def _journeys(settings: Settings, cohort_id: str, token: str) -> list[Jour
         answer.raise_for_status()
         urns = [school["urn"] for school in answer.json()["schools"] if school["status"] == "active"]
     found = await asyncio.gather(*(journey_progress(temporal, cohort_id, urn) for urn in urns))
-    return [state for state in found if state is not None and state.phase != "completed"]
+    return [state for state in found if state is not None and state.phase != "completed"] if urns else []
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -66,7 +82,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings()
     token = admin_token(settings)
     try:
-        states = asyncio.run(_journeys(settings, args.cohort_id, token))
+        states = asyncio.run(_journeys(settings, args.cohort_id, token, args.wait_minutes))
     except httpx.HTTPStatusError as error:
         print(f"rsp: enrolment answered {error.response.status_code} for cohort {args.cohort_id!r}", file=sys.stderr)
         return 1
