@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,10 +41,10 @@ async def test_the_demo_seeds_a_cohort_living_its_history(
 
     async def lived() -> list[tuple[str, bool]] | None:
         journeys = await _journeys(temporal)
-        phases = Counter(phase for phase, _ in journeys)
-        caught_up = (len(journeys) == len(DEMO_SCHOOLS) and "launch" not in phases) or len(phases) >= 3
-        at_risk = any(flag for _, flag in journeys)
-        return journeys if caught_up and len(phases) >= 3 and at_risk else None
+        states = [await journey_progress(temporal, COHORT, school.urn) for school in DEMO_SCHOOLS]
+        if len(journeys) < len(DEMO_SCHOOLS) or any(s is None or s.catching_up for s in states):
+            return None
+        return journeys
 
     # The journeys wait for their history to stop arriving (two minutes), then live it.
     journeys = await eventually(lived, within=900, every=5)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -87,18 +86,18 @@ class PostgresImpactReturns(PostgresRepository):
 class PostgresForecasts(PostgresRepository):
     async def keep(self, cohort_id: str, made_at: datetime, document: dict[str, Any]) -> None:
         await self._conn.execute(
-            "INSERT INTO cohort_forecasts (cohort_id, made_at, document) VALUES ($1, $2, $3::jsonb) "
+            "INSERT INTO cohort_forecasts (cohort_id, made_at, document) VALUES ($1, $2, $3) "
             "ON CONFLICT (cohort_id) DO UPDATE SET made_at = EXCLUDED.made_at, document = EXCLUDED.document",
             cohort_id,
             made_at,
-            json.dumps(document),
+            document,  # the pool's jsonb codec encodes it
         )
 
     async def latest(self, cohort_id: str) -> tuple[datetime, dict[str, Any]] | None:
         row = await self._conn.fetchrow(
-            "SELECT made_at, document::text AS document FROM cohort_forecasts WHERE cohort_id = $1", cohort_id
+            "SELECT made_at, document FROM cohort_forecasts WHERE cohort_id = $1", cohort_id
         )
-        return None if row is None else (row["made_at"], json.loads(row["document"]))
+        return None if row is None else (row["made_at"], row["document"])
 
 
 class PostgresReportingUnitOfWork(PostgresUnitOfWork):
