@@ -90,8 +90,8 @@ def _at(day: date) -> str:
     return datetime.combine(day, time(10), UTC).isoformat()
 
 
-async def _register(api: _Api, school: DemoSchool, enrolled_on: date) -> tuple[str, list[str]]:
-    """Enrol the school as of `enrolled_on` with its headteacher, and register its staff: (head, everyone)."""
+async def _enrol(api: _Api, school: DemoSchool, enrolled_on: date) -> str:
+    """Enrol the school as of `enrolled_on` with its headteacher; answers the headteacher's staff id."""
     enrolled = await api.post(
         "enrolment",
         "/schools",
@@ -104,7 +104,11 @@ async def _register(api: _Api, school: DemoSchool, enrolled_on: date) -> tuple[s
             "headteacher": {"name": "Demo Head", "email": f"head@{school.urn}.school.example"},
         },
     )
-    head = str(enrolled["headteacher_id"])
+    return str(enrolled["headteacher_id"])
+
+
+async def _register(api: _Api, school: DemoSchool, enrolled_on: date, head: str) -> list[str]:
+    """Register the school's staff from its first day, once learning knows them all: everyone, head first."""
     staff = [head]
     for number in range(1, school.staff):
         member = await api.post(
@@ -120,7 +124,7 @@ async def _register(api: _Api, school: DemoSchool, enrolled_on: date) -> tuple[s
         staff.append(str(member["staff_id"]))
     for staff_id in staff:
         await api.known_to_learning(school.urn, staff_id)
-    return head, staff
+    return staff
 
 
 async def _cohort_sessions(
@@ -273,7 +277,9 @@ async def seed_demo(endpoints: Endpoints, admin_token: str) -> str:
         heads: dict[str, str] = {}
         staff: dict[str, list[str]] = {}
         for school in DEMO_SCHOOLS:
-            heads[school.urn], staff[school.urn] = await _register(api, school, joined[school.urn])
+            heads[school.urn] = await _enrol(api, school, joined[school.urn])
+        for school in DEMO_SCHOOLS:
+            staff[school.urn] = await _register(api, school, joined[school.urn], heads[school.urn])
         await _cohort_sessions(api, plan_days, joined, heads, staff, starts_on, today, random.Random("demo:cohort"))
         for school in DEMO_SCHOOLS:
             await _school_history(api, school, joined[school.urn], heads[school.urn], staff[school.urn], today)
