@@ -68,6 +68,9 @@ async def test_the_demo_seeds_a_cohort_living_its_history(
         reminders += state.reminders_issued
     assert reminders, "reminders went out as the history fell behind"
 
+    special = await http.get(f"{stack.url('enrolment')}/schools/990003")
+    assert special.json()["phase"] == "special", "the special school is seeded as GIAS would enrol it"
+
     again = await seed_demo(stack, admin_token)
     assert "already seeded" in again
 

@@ -26,19 +26,21 @@ import httpx
 from contracts.programme import add_months
 from runtime.calendar_file import load_half_terms
 from runtime.local.endpoints import Endpoints
+from services.enrolment.domain.gias import GiasEstablishment, assess
 
-__all__ = ["DEMO_COHORT", "DEMO_SCHOOLS", "DemoSchool", "seed_demo"]
+__all__ = ["DEMO_COHORT", "DEMO_SCHOOLS", "DemoSchool", "phase_of", "seed_demo"]
 
 DEMO_COHORT = {"cohort_id": "oxfordshire-demo", "name": "Oxfordshire demo cohort", "local_authority": "Oxfordshire"}
 
 
 class DemoSchool(NamedTuple):
-    """A fictional school (URNs in a range Get Information about Schools does not use for Oxfordshire) and the
-    pace its simulated history keeps."""
+    """A fictional school (URNs in a range Get Information about Schools does not use for Oxfordshire), described
+    as its GIAS row would describe it, and the pace its simulated history keeps."""
 
     urn: str
     name: str
-    phase: str  # its phase of education: the special school is seeded as one (GIAS type "Community special school")
+    gias_phase: str  # `PhaseOfEducation (name)`
+    gias_type: str  # `TypeOfEstablishment (name)`: a special school's phase comes from it
     joined_days_ago: int
     staff: int
     modules_per_month: float
@@ -46,10 +48,10 @@ class DemoSchool(NamedTuple):
 
 
 DEMO_SCHOOLS = (
-    DemoSchool("990001", "Riverside Demo Primary School", "primary", 425, 8, 1.3, 0.95),
-    DemoSchool("990002", "Hillview Demo Academy", "secondary", 275, 10, 0.4, 0.45),
-    DemoSchool("990003", "Meadow Demo Special School", "special", 120, 6, 0.9, 0.9),
-    DemoSchool("990004", "Brookside Demo Primary School", "primary", 12, 7, 1.0, 0.9),
+    DemoSchool("990001", "Riverside Demo Primary School", "Primary", "Community school", 425, 8, 1.3, 0.95),
+    DemoSchool("990002", "Hillview Demo Academy", "Secondary", "Academy converter", 275, 10, 0.4, 0.45),
+    DemoSchool("990003", "Meadow Demo Special School", "Not applicable", "Community special school", 120, 6, 0.9, 0.9),
+    DemoSchool("990004", "Brookside Demo Primary School", "Primary", "Voluntary aided school", 12, 7, 1.0, 0.9),
 )
 _THEMES = ["regulation", "co_regulation", "repair_after_conflict", "belonging", "staff_wellbeing"]
 
@@ -86,6 +88,15 @@ class _Api:
             await asyncio.sleep(0.5)
 
 
+def phase_of(school: DemoSchool) -> str:
+    """The phase enrolment gives the school's GIAS row (a special school is `special`, as in a GIAS import)."""
+    row = GiasEstablishment(0, school.urn, school.name, "Oxfordshire", school.gias_phase, "Open", school.gias_type)
+    phase = assess(row).phase
+    if phase is None:
+        raise RuntimeError(f"demo school {school.urn} would not be enrolled from GIAS")
+    return phase
+
+
 def _at(day: date) -> str:
     return datetime.combine(day, time(10), UTC).isoformat()
 
@@ -99,7 +110,7 @@ async def _enrol(api: _Api, school: DemoSchool, enrolled_on: date) -> str:
             "urn": school.urn,
             "name": school.name,
             "cohort_id": DEMO_COHORT["cohort_id"],
-            "phase": school.phase,
+            "phase": phase_of(school),
             "enrolled_on": enrolled_on.isoformat(),
             "headteacher": {"name": "Demo Head", "email": f"head@{school.urn}.school.example"},
         },
