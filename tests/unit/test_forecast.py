@@ -15,7 +15,16 @@ from temporalio.testing import WorkflowEnvironment
 from contracts.programme import PlanTargets, add_months
 from runtime.calendar_file import load_half_terms
 from services.enrolment.domain.model import programme_plan
-from tests.unit.test_school_journey import HEAD, QUEUE, TEACHER, Published, _start, _today, env  # noqa: F401
+from tests.unit.test_school_journey import (  # noqa: F401
+    HEAD,
+    QUEUE,
+    TEACHER,
+    Published,
+    _save_history,
+    _start,
+    _today,
+    env,
+)
 from workflows.forecast.journey import Decision, SimulatedJourney, copy_progress, new_progress
 from workflows.forecast.montecarlo import SchoolForecast, SimulatedSchool, forecast_cohort, forecast_school
 from workflows.forecast.rates import SchoolRates
@@ -240,6 +249,7 @@ async def test_a_back_dated_journey_judges_its_history_as_it_would_have_lived_it
         assert not caught_up.catching_up
         assert caught_up.phase == "deepening"
         await handle.result()
+        await _save_history(handle, "journey_catches_up")
     simulated = SimulatedJourney(new_progress("123456", "oxon-2026", enrolled_on, plan, half_terms))
     lived = [(enrolled_on + timedelta(days=days), signal, kind) for days, signal, kind in script]
     lived += [
