@@ -3,9 +3,14 @@ risk, the dashboard's charts have lines; the forecast made from those journeys i
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +26,7 @@ from workflows.forecast.report import document
 from workflows.verify import journey_progress
 
 COHORT = DEMO_COHORT["cohort_id"]
+RSP = str(Path(sys.executable).parent / "rsp")
 
 
 async def _journeys(temporal: Client) -> list[tuple[str, bool]]:
@@ -103,3 +109,28 @@ async def test_reporting_keeps_the_latest_forecast_and_serves_it(
     assert (await http.get(url)).json()["document"]["runs"] == 200
     missing = await http.get(f"{stack.url('reporting')}/cohorts/no-forecast-here/forecast")
     assert missing.status_code == 404
+
+
+async def test_rsp_forecast_prints_the_table_with_a_what_if_beside_it_and_keeps_only_the_forecast(
+    stack_dir: Path, stack: Endpoints, admin_token: str, http: httpx.AsyncClient
+) -> None:
+    await seed_demo(stack, admin_token)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RSP_")}
+    env["RSP_DATA_DIR"] = str(stack_dir)
+    command = [RSP, "forecast", COHORT, "--runs", "60", "--seed", "4", "--what-if", "completions:990002=+100"]
+    done = await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "60 runs per school" in done.stdout
+    assert "what-if (completions:990002=+100)" in done.stdout
+    assert "990002" in done.stdout
+    assert "->" in done.stdout
+    assert "A projection, not a measurement" in done.stdout
+    kept = (await http.get(f"{stack.url('reporting')}/cohorts/{COHORT}/forecast")).json()
+    assert kept["document"]["runs"] == 60
+    assert kept["document"]["seed"] == 4
+
+    refused = [RSP, "forecast", COHORT, "--what-if", "extend:990002=400"]
+    done = await asyncio.to_thread(subprocess.run, refused, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "1 to 90 days" in done.stderr
+    assert (await http.get(f"{stack.url('reporting')}/cohorts/{COHORT}/forecast")).json()["document"]["seed"] == 4
