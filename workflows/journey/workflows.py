@@ -205,15 +205,21 @@ class SchoolJourney:
         for day in s.plan.leadership_days:
             if day.held_on < today and day.number not in s.leadership_days_passed:
                 self._hold(day.held_on + timedelta(days=1), LeadershipDayNotice(day.number, day.held_on), "passed")
-        for item in sorted(self._history, key=lambda x: (min(x.on, today), x.order)):
-            finished = await self._live_until(min(item.on, today))
+        while True:
+            # Whatever arrives while this history is lived (publishing awaits) is lived next, in its own order.
+            batch, self._history = sorted(self._history, key=lambda x: (min(x.on, today), x.order)), []
+            for item in batch:
+                finished = await self._live_until(min(item.on, today))
+                if finished is not None:
+                    return finished
+                await self._apply_held(item)
+            finished = await self._live_until(today)
             if finished is not None:
                 return finished
-            await self._apply_held(item)
-        self._history.clear()
-        finished = await self._live_until(today)
+            if not self._history:
+                break
         s.catching_up = False
-        return finished
+        return None
 
     async def _live_until(self, day: date) -> JourneySummary | None:
         """Judge every phase that ended by `day` on its end day, then issue what was due by `day`."""
