@@ -1,7 +1,14 @@
 # syntax=docker/dockerfile:1
-# One image for every platform process: the four services, the journey worker and the event bridge.
+# One image for every platform process: the services, the console, the journey worker and the event bridge.
 # docker-compose.yml and deploy/k8s/ pick the process with the command (`python -m services.<name>`,
 # `python -m workflows.worker`, `python -m workflows.bridge`); every setting comes from RSP_ variables.
+
+FROM node:20-slim AS assets
+# The console's front-end assets (govuk-frontend), exactly as package-lock.json pins them; no dev packages.
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 
 FROM python:3.12-slim AS build
 
@@ -24,7 +31,8 @@ ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    RSP_HOST=0.0.0.0
+    RSP_HOST=0.0.0.0 \
+    RSP_CONSOLE_NODE_MODULES=/opt/rsp/node_modules
 
 # The wheels are mounted for the install only, so they never become a layer of the final image.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
@@ -36,9 +44,11 @@ RUN groupadd --system --gid 10001 rsp \
     && mkdir /app \
     && chown rsp:rsp /app
 
+COPY --from=assets /assets/node_modules /opt/rsp/node_modules
+
 WORKDIR /app
 USER 10001:10001
 
-EXPOSE 18101 18102 18103 18104
+EXPOSE 18101 18102 18103 18104 18105
 
 CMD ["python", "-m", "services.enrolment"]

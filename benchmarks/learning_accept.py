@@ -34,7 +34,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from benchmarks.slice_latency import RESULTS_DIR, Summary, summarise
+from benchmarks.http_load import KeepAliveConnection
+from benchmarks.slice_latency import RESULTS_DIR, CpuMeter, Summary, summarise
 from runtime.local.stack import LocalStack, isolated_settings
 
 __all__ = ["main"]
@@ -51,6 +52,7 @@ class AcceptRun:
     http: Summary
     refused: int
     ceiling_rows_per_second: float
+    cpu_ms_per_completion: dict[str, float]
 
     @property
     def ratio(self) -> float:
@@ -127,7 +129,7 @@ async def measure_ceiling(dsn: str, seconds: float) -> float:
 
 
 async def measure_accept(
-    http: httpx.AsyncClient, learning: str, work: list[tuple[str, str, int]], clients: int, seconds: float
+    learning: str, token: str, work: list[tuple[str, str, int]], clients: int, seconds: float
 ) -> tuple[float, Summary, int]:
     """Closed loop: each client sends the next new completion as soon as its last one was answered."""
     pending = iter(work)
@@ -137,22 +139,38 @@ async def measure_accept(
 
     async def client() -> None:
         nonlocal refused
-        for urn, staff_id, module in pending:
-            if time.monotonic() >= stop:
-                return
-            sent = time.perf_counter()
-            answer = await http.post(
-                f"{learning}/completions", json={"staff_id": staff_id, "urn": urn, "module_number": module}
-            )
-            if answer.status_code == 201:
-                latencies.append((time.perf_counter() - sent) * 1000)
-            else:
-                refused += 1
+        connection = KeepAliveConnection(learning, {"Authorization": f"Bearer {token}"})
+        try:
+            for urn, staff_id, module in pending:
+                if time.monotonic() >= stop:
+                    return
+                sent = time.perf_counter()
+                status, _ = await connection.post_json(
+                    "/completions", {"staff_id": staff_id, "urn": urn, "module_number": module}
+                )
+                if status == 201:
+                    latencies.append((time.perf_counter() - sent) * 1000)
+                else:
+                    refused += 1
+        finally:
+            await connection.close()
 
     started = time.monotonic()
     await asyncio.gather(*(client() for _ in range(clients)))
     elapsed = time.monotonic() - started
     return len(latencies) / elapsed, summarise(latencies, 0, refused), refused
+
+
+async def _settled(meter: CpuMeter, quiet_share: float = 0.15) -> None:
+    """Wait until the stack's processes are nearly idle again (the downstream consumers have caught up)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        before = meter.snapshot()
+        await asyncio.sleep(2)
+        after = meter.snapshot()
+        busy = sum(after[name] - before[name] for name in after if name in before and name != "benchmark") / 2
+        if busy < quiet_share:
+            return
 
 
 def render(results: list[AcceptRun]) -> str:
@@ -194,11 +212,21 @@ async def run(options: argparse.Namespace) -> list[AcceptRun]:
                 batch = list(itertools.islice(modules, 15 // options.runs))
                 work = [(urn, staff_id, module) for module in batch for urn, staff_id in staff]
                 ceiling = await measure_ceiling(stack.endpoints.postgres_dsn, options.seconds)
+                meter = CpuMeter(stack.endpoints, data)
+                before = meter.snapshot()
                 rate, summary, refused = await measure_accept(
-                    http, stack.endpoints.url("learning"), work, options.clients, options.seconds
+                    stack.endpoints.url("learning"), stack.token(), work, options.clients, options.seconds
                 )
-                results.append(AcceptRun(number, rate, summary, refused, ceiling))
+                # Until the stack has caught up, so the figures hold everything one completion costs downstream.
+                await _settled(meter)
+                after = meter.snapshot()
+                accepted = max(1.0, rate * options.seconds)
+                cpu = {
+                    name: round(1000 * (after[name] - before[name]) / accepted, 2) for name in after if name in before
+                }
+                results.append(AcceptRun(number, rate, summary, refused, ceiling, cpu))
                 print(render(results[-1:]).splitlines()[1], flush=True)
+                print("  CPU ms per completion:", dict(sorted(cpu.items(), key=lambda item: -item[1])), flush=True)
     finally:
         await stack.stop()
     return results

@@ -19,13 +19,16 @@ PRODUCES: dict[str, str] = {
 
 # Process -> the events it consumes, each through its own durable JetStream consumer.
 CONSUMES: dict[str, tuple[type[Event], ...]] = {
-    "enrolment": (events.JourneyCompleted,),
+    "enrolment": (events.JourneyCompleted, events.JourneyWithdrawn),
     "learning": (
         events.SchoolEnrolled,
         events.SchoolWithdrawn,
         events.SchoolCompleted,
         events.StaffRegistered,
         events.StaffLeft,
+        # The cohort's leadership-day dates (enrolment owns the plan): learning holds each day on its date.
+        events.CohortCreated,
+        events.LeadershipDayRescheduled,
     ),
     "circles": (
         events.SchoolEnrolled,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from typing import Any
 
+import nats.errors
 from faststream.nats import NatsBroker, StorageType, StreamConfig
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.js import JetStreamContext
@@ -42,7 +44,36 @@ def connection_options(process: str) -> dict[str, Any]:
     }
 
 
+def _empty_fetches_time_out_as_nats_says() -> None:
+    """nats-py (2.16) ends a pull fetch that found nothing with the builtin `TimeoutError`; FastStream's pull loop
+    (0.7) expects nats' own `nats.errors.TimeoutError` there, so every idle wait ended its task and its supervisor
+    restarted it, logging a traceback at each start and a line per idle consumer every few seconds. Re-raised as
+    nats' own, a subclass of the builtin, so every caller that catches the builtin still does."""
+    pull = JetStreamContext.PullSubscription
+    original = pull.fetch
+    if getattr(original, "rsp_empty_fetch_timeout", False):
+        return
+
+    @functools.wraps(original)
+    async def fetch(
+        self: JetStreamContext.PullSubscription,
+        batch: int = 1,
+        timeout: float | None = 5,  # noqa: ASYNC109
+        heartbeat: float | None = None,
+    ) -> list[Any]:
+        try:
+            return await original(self, batch, timeout, heartbeat)
+        except nats.errors.TimeoutError:
+            raise
+        except TimeoutError as empty:
+            raise nats.errors.TimeoutError from empty
+
+    fetch.rsp_empty_fetch_timeout = True  # type: ignore[attr-defined]
+    pull.fetch = fetch  # type: ignore[method-assign]
+
+
 def create_broker(nats_url: str, process: str, tracer_provider: TracerProvider) -> NatsBroker:
+    _empty_fetches_time_out_as_nats_says()
     return NatsBroker(
         nats_url,
         middlewares=[NatsTelemetryMiddleware(tracer_provider=tracer_provider)],

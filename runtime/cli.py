@@ -1,7 +1,7 @@
 """`rsp`: run the platform locally, see how it is doing, and run its checks.
 
 rsp up [--demo]     start everything, print where it is, stream logs; Ctrl-C stops it all
-rsp status          is the running stack healthy, and where is it
+rsp status          is every process of the running stack up (exit 1 if not), and where is it
 rsp token           mint a bearer token
 rsp dead-letters    list the events no consumer could handle; --replay SEQ... or --replay-all sends them back
 rsp asyncapi        print the AsyncAPI document of every event
@@ -24,7 +24,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import nats
 
 from contracts.asyncapi import asyncapi_document
@@ -35,6 +34,7 @@ from runtime.errors import ConfigurationError
 from runtime.local.endpoints import Endpoints
 from runtime.local.signing_key import with_signing_key
 from runtime.local.stack import LocalStack, StackAlreadyRunning
+from runtime.local.status import stack_status
 from runtime.log import configure_logging
 from runtime.settings import Settings
 
@@ -86,6 +86,11 @@ async def _up(demo: bool) -> int:
     endpoints = starting.result()
     admin_token = stack.token()
     print(_summary(endpoints, admin_token), flush=True)
+    if "console-invite" in service_commands():
+        # The console's command: a one-time link for the programme team's own account (made on first use).
+        print("Sign in to the console as the programme team (the link works once):", flush=True)
+        invite = argparse.Namespace(email=None, role="programme_admin", urn=[])
+        await asyncio.to_thread(service_commands()["console-invite"].run, invite)
     if demo:
         # The demo is enrolment's command; it runs beside the loop that supervises the stack.
         await asyncio.to_thread(service_commands()["seed-demo"].run, argparse.Namespace())
@@ -117,22 +122,14 @@ def status() -> int:
     if endpoints is None:
         print(f"rsp: no stack is running from {settings.data_dir.resolve()} (start one with `./rsp up`)")
         return 1
-    healthy = True
-    checks = {name: f"{service.url}/health" for name, service in endpoints.services.items()}
-    if endpoints.nats_monitor:
-        checks["nats"] = f"{endpoints.nats_monitor}/healthz?js-enabled-only=true"
-    if endpoints.temporal_ui:
-        checks["temporal-ui"] = endpoints.temporal_ui
-    with httpx.Client(timeout=3) as client:
-        for name, url in checks.items():
-            try:
-                ok = client.get(url).status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            healthy &= ok
-            print(f"  {name:<12} {'up' if ok else 'DOWN':<5} {url}")
+    statuses = asyncio.run(stack_status(endpoints, settings.journey_task_queue))
+    for process in statuses:
+        print(process.line())
+    down = [process.name for process in statuses if not process.up]
     print(_summary(endpoints).split("\n", 2)[2].rsplit("Press", 1)[0], end="")
-    return 0 if healthy else 1
+    if down:
+        print(f"rsp: down: {', '.join(down)}")
+    return 1 if down else 0
 
 
 def token(role: str, schools: list[str], subject: str, minutes: int | None) -> int:

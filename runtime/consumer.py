@@ -18,6 +18,7 @@ Nothing is dropped silently.
 from __future__ import annotations
 
 import logging
+from uuid import UUID
 
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, JStream, NatsBroker, NatsMessage, PullSub
@@ -32,7 +33,7 @@ from runtime.errors import ConfigurationError, PlatformError, RetryLater
 from runtime.handler_table import EventDispatcher
 from runtime.outages import is_outage
 
-__all__ = ["EventConsumer", "claim_event"]
+__all__ = ["EventConsumer", "claim_event", "claim_events"]
 
 _log = logging.getLogger(__name__)
 
@@ -55,6 +56,17 @@ async def claim_event(conn: AnyConnection, consumer: str, envelope: Envelope) ->
         envelope.id,
     )
     return bool(claimed)
+
+
+async def claim_events(conn: AnyConnection, consumer: str, envelopes: list[Envelope]) -> set[UUID]:
+    """`claim_event` for many events in one round trip: the ids of those not applied before (now claimed)."""
+    rows = await conn.fetch(
+        "INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING "
+        "RETURNING event_id",
+        consumer,
+        [envelope.id for envelope in envelopes],
+    )
+    return {row["event_id"] for row in rows}
 
 
 def _delivery(msg: NatsMessage) -> Msg.Metadata:
@@ -97,6 +109,11 @@ class EventConsumer:
             durable=durable,
             # Pull consumers share the work between replicas and, fetched in batches, beat push throughput.
             pull_sub=PullSub(batch_size=PULL_BATCH, timeout=PULL_WAIT_SECONDS),
+            # The next batch is fetched while this one is handled (up to PULL_BATCH at work and PULL_BATCH queued),
+            # instead of after its slowest event. Handlers start in delivery order, which is all the inbox's
+            # batching needs; order across event types was never promised (handlers that wait for another event
+            # say `RetryLater`).
+            max_workers=PULL_BATCH,
             # Deliveries come to this process's own inbox, the only one its NATS user may subscribe to.
             inbox_prefix=f"{inbox_prefix(self.consumer)}.".encode(),
             deliver_policy=DeliverPolicy.ALL,

@@ -36,7 +36,8 @@ class DeadLetter:
 async def dead_letters(js: JetStreamContext, consumer: str | None = None) -> AsyncIterator[DeadLetter]:
     """Every dead letter still kept, oldest first (only `consumer`'s, when given)."""
     state = (await js.stream_info(DEAD_LETTER.name)).state
-    for sequence in range(state.first_seq, state.last_seq + 1):
+    # A stream never written to starts at sequence 0, which JetStream refuses to look up.
+    for sequence in range(max(state.first_seq, 1), state.last_seq + 1):
         try:
             raw = await js.get_msg(DEAD_LETTER.name, sequence)
         except NotFoundError:

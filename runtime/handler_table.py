@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
+from uuid import UUID
 
 from contracts import Envelope, Event
 from contracts.subscriptions import CONSUMES
@@ -52,6 +53,7 @@ class InboxUnitOfWork(Protocol):
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None: ...
     async def claim(self, consumer: str, envelope: Envelope) -> bool: ...
+    async def claim_all(self, consumer: str, envelopes: list[Envelope]) -> set[UUID]: ...
     async def commit(self) -> None: ...
 
 
@@ -171,8 +173,11 @@ class InboxDispatcher(Generic[U]):
 
     async def _apply_together(self, batch: list[tuple[Event, Envelope, asyncio.Future[None]]]) -> None:
         async with self._unit_of_work() as uow:
+            # One round trip claims the batch; each claimed event is then handled once, in delivery order.
+            unclaimed = await uow.claim_all(self._table.process, [envelope for _, envelope, _ in batch])
             for event, envelope, _ in batch:
-                if await uow.claim(self._table.process, envelope):
+                if envelope.id in unclaimed:
+                    unclaimed.discard(envelope.id)
                     await self._table.handle(uow, event, envelope)
             await uow.commit()
 

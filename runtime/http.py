@@ -84,7 +84,10 @@ def create_app(
     tracer_provider: TracerProvider,
     readiness: Callable[[], Awaitable[dict[str, bool]]],
     max_body_bytes: int,
+    untraced_paths: tuple[str, ...] = (),
 ) -> FastAPI:
+    """`untraced_paths`: regular expressions of paths whose requests make no span (one that carries a secret in
+    its URL, as a one-time sign-in link does, besides the health probes)."""
     # A body over the limit is answered 413 as soon as its length says so, before it is read into memory.
     app = FastAPI(
         title=title,
@@ -124,6 +127,9 @@ def create_app(
 
     # The ASGI receive/send sub-spans triple the spans per request and say nothing the request span does not.
     FastAPIInstrumentor.instrument_app(
-        app, tracer_provider=tracer_provider, excluded_urls="health", exclude_spans=["receive", "send"]
+        app,
+        tracer_provider=tracer_provider,
+        excluded_urls=",".join(("health", *untraced_paths)),
+        exclude_spans=["receive", "send"],
     )
     return app

@@ -42,6 +42,11 @@ class Columns:
         """`thing`'s fields in the order of the columns."""
         return [getattr(thing, name) for name in self.names]
 
-    def build(self, kind: Callable[..., _T], row: asyncpg.Record, **more: Any) -> _T:
-        """The domain object a row holds; `more` gives the fields that are not columns of this table."""
-        return kind(**{name: row[name] for name in self.names}, **more)
+    def aliased(self, table: str, prefix: str) -> str:
+        """`table.column AS prefixcolumn, ...`: this table's columns in a join, named apart from the others'."""
+        return ", ".join(f"{table}.{name} AS {prefix}{name}" for name in self.names)
+
+    def build(self, kind: Callable[..., _T], row: asyncpg.Record, prefix: str = "", **more: Any) -> _T:
+        """The domain object a row holds; `prefix` as given to `aliased`; `more` gives the fields that are not
+        columns of this table."""
+        return kind(**{name: row[f"{prefix}{name}"] for name in self.names}, **more)

@@ -11,7 +11,7 @@ from runtime.errors import ConfigurationError
 
 __all__ = ["SERVICE_NAMES", "Settings"]
 
-SERVICE_NAMES: tuple[str, ...] = ("enrolment", "learning", "circles", "reporting")
+SERVICE_NAMES: tuple[str, ...] = ("enrolment", "learning", "circles", "reporting", "console")
 
 
 class Settings(BaseSettings):
@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     learning_port: int = 18102
     circles_port: int = 18103
     reporting_port: int = 18104
+    console_port: int = 18105
     nats_port: int = 14222
     nats_monitor_port: int = 18222
     temporal_port: int = 17233

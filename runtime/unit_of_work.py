@@ -6,13 +6,14 @@ import logging
 from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
+from uuid import UUID
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
 from contracts import Envelope, Event
-from runtime.consumer import claim_event
+from runtime.consumer import claim_event, claim_events
 from runtime.database import AnyConnection
 from runtime.idempotency import claim_key
 from runtime.outbox import record_event
@@ -31,6 +32,7 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def record(self, event: Event) -> Envelope: ...
     async def claim(self, consumer: str, envelope: Envelope) -> bool: ...
+    async def claim_all(self, consumer: str, envelopes: list[Envelope]) -> set[UUID]: ...
     async def commit(self) -> None: ...
 
 
@@ -101,9 +103,17 @@ class PostgresUnitOfWork:
         """Inbox: False if `consumer` already applied this event (then do nothing)."""
         return await claim_event(self.connection, consumer, envelope)
 
+    async def claim_all(self, consumer: str, envelopes: list[Envelope]) -> set[UUID]:
+        """`claim` for a batch in one round trip: the ids of the events `consumer` had not applied yet."""
+        return await claim_events(self.connection, consumer, envelopes)
+
+    async def _before_commit(self) -> None:
+        """Hook for subclasses: write what repositories held back to write together (one round trip, not many)."""
+
     async def commit(self) -> None:
         if self._transaction is None:
             raise RuntimeError("nothing to commit")
+        await self._before_commit()
         await self._transaction.commit()
         self._transaction = None
         if self._on_commit is not None:

@@ -194,10 +194,12 @@ async def scheduled_circle(api: Platform, urn: str, facilitator: str, on: str) -
     return circle_id
 
 
-async def registered_staff(api: Platform, urn: str, role: str = "teacher") -> str:
-    """Register a new member of staff at `urn` through enrolment; return their staff_id once learning has seen the
-    registration (learning counts only registered staff)."""
+async def registered_staff(api: Platform, urn: str, role: str = "teacher", starts_on: str | None = None) -> str:
+    """Register a new member of staff at `urn` through enrolment (from `starts_on`, default today); return their
+    staff_id once learning has seen the registration (learning counts only registered staff)."""
     member = {"name": "Test Person", "email": f"{uuid.uuid4().hex}@school.example", "role": role}
+    if starts_on is not None:
+        member["starts_on"] = starts_on
     staff_id: str = expect(await api.enrolment.register_staff(urn, member), 201)["staff_id"]
     await learning_knows_staff(api, urn, staff_id)
     return staff_id
@@ -239,3 +241,25 @@ async def read_model_rows(pool: asyncpg.Pool) -> dict[str, list[str]]:
         table: [row[0] for row in await pool.fetch(f"SELECT t::text FROM {table} t ORDER BY t::text")]
         for table in READ_MODEL_TABLES
     }
+
+
+async def planned_leadership_day(api: Platform, cohort_id: str, number: int) -> str:
+    """The date enrolment's plan for `cohort_id` gives leadership day `number` (ISO)."""
+    cohort = expect(await api.enrolment.cohort(cohort_id))
+    held_on: str = cohort["plan"]["leadership_days"][number - 1]["held_on"]
+    return held_on
+
+
+async def scheduled_leadership_day(api: Platform, cohort_id: str, number: int, **extra: Any) -> dict[str, Any]:
+    """Leadership day `number` scheduled in learning on its plan's date, once the plan has reached learning."""
+    body = {"kind": "leadership_day", "cohort_id": cohort_id, "day_number": number, **extra}
+    body["held_on"] = await planned_leadership_day(api, cohort_id, number)
+
+    async def scheduled() -> dict[str, Any] | None:
+        answer = await api.learning.schedule_session(body)
+        if answer.status_code == 409 and "has not reached learning" in answer.text:
+            return None
+        session: dict[str, Any] = expect(answer, 201)
+        return session
+
+    return await eventually(scheduled)

@@ -8,6 +8,7 @@ exist yet (its start event is still on its way) is retried later.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import TypeAdapter
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import (
     SearchAttributeKey,
     SearchAttributePair,
@@ -40,6 +41,7 @@ from contracts.events.enrolment import (
     StaffLeft,
     StaffRegistered,
 )
+from contracts.events.journey import JOURNEY_PHASES
 from contracts.events.learning import (
     ImmersionDayHeld,
     LeadershipDayHeld,
@@ -49,7 +51,7 @@ from contracts.events.learning import (
     PractitionerTrained,
 )
 from contracts.events.reporting import ImpactReturnSubmitted
-from contracts.programme import PROGRAMME_MONTHS, add_months
+from contracts.programme import programme_end
 from contracts.search_attributes import COHORT_ID, JOURNEY_PHASE, LOCAL_AUTHORITY, URN
 from runtime.broker import create_broker, wait_for_streams
 from runtime.calendar_file import load_half_terms
@@ -65,6 +67,7 @@ from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJo
 from workflows.cohort.workflows import Cohort, cohort_workflow_id
 from workflows.journey import messages as journey
 from workflows.journey.plan import journey_plan
+from workflows.journey.terminated import TerminatedJourney, terminated_journey_id
 from workflows.journey.workflows import SchoolJourney
 
 if TYPE_CHECKING:
@@ -95,6 +98,19 @@ def _heard(message: type[D], event: Event, envelope: Envelope, **differing: Any)
     data = event.model_dump(mode="json") | differing | {"event_id": str(envelope.id)}
     heard: D = adapter.validate_python({name: value for name, value in data.items() if name in names})
     return heard
+
+
+def _ignored(workflow_id: str, status: WorkflowExecutionStatus, message: object) -> None:
+    """An event for a journey that has ended (completed, withdrawn, or cancelled or terminated in the Temporal UI)
+    changes nothing it could still decide: it is acknowledged, with the reason in the log, never dead-lettered."""
+    event_id = getattr(message, "event_id", "")
+    _log.info(
+        "journey %s has ended (%s): %s of event %s acknowledged and ignored",
+        workflow_id,
+        status.name.lower(),
+        type(message).__name__,
+        event_id,
+    )
 
 
 def _static_summary(event: SchoolEnrolled) -> str:
@@ -184,7 +200,7 @@ class JourneyBridge:
 
     async def on_school_enrolled(self, event: SchoolEnrolled, envelope: Envelope) -> None:
         calendar = await self._cohorts.of(event.cohort_id)
-        ends_on = add_months(event.enrolled_on, PROGRAMME_MONTHS)
+        ends_on = programme_end(event.enrolled_on)
         half_terms = [
             journey.HalfTermSpan(term.half_term_id, term.starts_on, term.ends_on)
             for term in self._calendar.overlapping(event.enrolled_on, ends_on)
@@ -296,15 +312,59 @@ class JourneyBridge:
             except RPCError as failure:
                 if failure.status != RPCStatusCode.NOT_FOUND:
                     raise
+            ended = await self._ended(handle.id)
+            if ended is not None:
+                await self._journey_ended(ended, message)
+                return
         # No journey under that id: the school may have a new URN (its journey keeps its first id, and its
         # search attribute follows the URN), or its enrolment has not started the journey yet.
-        query = f'{URN} = "{urn}" AND ExecutionStatus = "Running" AND WorkflowType = "SchoolJourney"'
+        query = f'{URN} = "{urn}" AND WorkflowType = "SchoolJourney"'
         if cohort_id is not None:
             query += f' AND {COHORT_ID} = "{cohort_id}"'
-        found = [w.id async for w in self._client.list_workflows(query, limit=2)]
-        if len(found) != 1:
+        found = [w async for w in self._client.list_workflows(query, limit=10)]
+        running = [w.id for w in found if w.status == WorkflowExecutionStatus.RUNNING]
+        if len(running) == 1:
+            await self._signal(self._journey(running[0]), signal, message)
+        elif not running and found and found[0].status is not None:
+            _ignored(found[0].id, found[0].status, message)
+        else:
             raise RetryLater(f"no running journey for school {urn} yet")
-        await self._signal(self._journey(found[0]), signal, message)
+
+    async def _ended(self, workflow_id: str) -> WorkflowExecutionDescription | None:
+        """The journey `workflow_id` if it has ended; None when there is none (or it runs after all)."""
+        try:
+            description = await self._journey(workflow_id).describe()
+        except RPCError as failure:
+            if failure.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+        return None if description.status in (None, WorkflowExecutionStatus.RUNNING) else description
+
+    async def _journey_ended(self, ended: WorkflowExecutionDescription, message: object) -> None:
+        """Acknowledge an event for a journey that has ended. One terminated in the Temporal UI could not say so
+        itself: TerminatedJourney publishes its withdrawal for it, so enrolment withdraws the school."""
+        assert ended.status is not None
+        _ignored(ended.id, ended.status, message)
+        if ended.status != WorkflowExecutionStatus.TERMINATED:
+            return
+        phase = ended.typed_search_attributes.get(SearchAttributeKey.for_keyword(JOURNEY_PHASE))
+        terminated = journey.JourneyTerminated(
+            urn=str(ended.typed_search_attributes.get(SearchAttributeKey.for_keyword(URN)) or ""),
+            cohort_id=str(ended.typed_search_attributes.get(SearchAttributeKey.for_keyword(COHORT_ID)) or ""),
+            journey_id=ended.id,
+            terminated_on=(ended.close_time or datetime.now(UTC)).date(),
+            phase=phase if phase in JOURNEY_PHASES else "launch",
+        )
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await self._client.start_workflow(
+                TerminatedJourney.run,
+                terminated,
+                id=terminated_journey_id(ended.id),
+                task_queue=self._task_queue,
+                static_summary=f"Journey {ended.id} was terminated: its withdrawal is published for it",
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
 
     async def _signal(self, handle: WorkflowHandle[W, Any], signal: Signal[W, M], message: M) -> None:
         try:

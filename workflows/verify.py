@@ -4,6 +4,9 @@ Owners and copies, school by school, compared as facts (ids), not figures:
 - staff: enrolment owns who is registered and who has left; learning, reporting and the journey keep copies.
 - module completions: learning owns them (withdrawn ones are gone); reporting and the journey keep copies.
 - circles held: circles owns them; reporting and the journey keep copies.
+- whether the school is still in the programme, and the last day of its 18 months: enrolment owns them; the journey
+  follows (a journey terminated in the Temporal UI, which runs no workflow code, shows here until the bridge next
+  hears of the school).
 
 It reads each service through its own HTTP API as a programme admin, and each journey through its `progress`
 query, so it needs nothing but what an operator has. It prints ids and counts, never a name or an email.
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts import journey_id
@@ -133,6 +136,7 @@ async def verify_school(services: _Services, temporal: Client, cohort_id: str, u
     journey = await journey_progress(temporal, cohort_id, urn)
     if journey is None:
         return [*differences, Difference(urn, "journey", "enrolment", "journey", "no journey for this school")]
+    differences += await _journey_end(temporal, urn, journey, await services.get("enrolment", f"/schools/{urn}"))
     journey_staff = {staff_id for staff_id, record in journey.staff.items() if record.role != "unknown"}
     journey_left = {staff_id for staff_id, record in journey.staff.items() if record.left_on is not None}
     journey_completions = {cid for record in journey.staff.values() for cid in record.modules}
@@ -142,6 +146,20 @@ async def verify_school(services: _Services, temporal: Client, cohort_id: str, u
         urn, "module completions", "learning", "journey", set(owned.completions), journey_completions
     )
     differences += _compare(urn, "circles held", "circles", "journey", owned.circles_held, set(journey.circles))
+    return differences
+
+
+async def _journey_end(temporal: Client, urn: str, journey: JourneyProgress, school: Any) -> list[Difference]:
+    """The journey of a school enrolment says is active must be running, and end when enrolment says."""
+    differences: list[Difference] = []
+    if school["programme_ends_on"] != journey.ends_on.isoformat():
+        detail = f"{school['programme_ends_on']} ≠ {journey.ends_on.isoformat()}"
+        differences.append(Difference(urn, "programme end", "enrolment", "journey", detail))
+    status = (await temporal.get_workflow_handle(school["journey_id"]).describe()).status
+    if journey.withdrawn_on is not None or status != WorkflowExecutionStatus.RUNNING:
+        how = "withdrawn" if journey.withdrawn_on is not None else (status.name.lower() if status else "gone")
+        detail = f"the journey is {how}; withdraw the school in enrolment (POST /schools/{urn}/withdrawal)"
+        differences.append(Difference(urn, "in the programme", "enrolment", "journey", detail))
     return differences
 
 

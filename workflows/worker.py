@@ -1,4 +1,7 @@
-"""The worker process that runs SchoolJourney and Cohort workflows and their activity: `python -m workflows.worker`."""
+"""The worker that runs the SchoolJourney, Cohort and TerminatedJourney workflows and their activity.
+
+`python -m workflows.worker`.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from runtime.telemetry import setup_telemetry
 from runtime.temporal import connect_temporal
 from workflows.cohort.workflows import Cohort
 from workflows.journey.activities import JourneyActivities
+from workflows.journey.terminated import TerminatedJourney
 from workflows.journey.workflows import SchoolJourney
 
 __all__ = ["run_worker"]
@@ -38,7 +42,7 @@ async def run_worker(settings: Settings) -> None:
         async with Worker(
             client,
             task_queue=settings.journey_task_queue,
-            workflows=[SchoolJourney, Cohort],
+            workflows=[SchoolJourney, Cohort, TerminatedJourney],
             activities=[activities.publish_journey_event],
         ):
             _log.info("journey worker polling task queue %s", settings.journey_task_queue)

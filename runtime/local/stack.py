@@ -63,6 +63,7 @@ def isolated_settings(data_dir: Path) -> Settings:
         learning_port=0,
         circles_port=0,
         reporting_port=0,
+        console_port=0,
         nats_port=0,
         nats_monitor_port=0,
         temporal_port=0,
@@ -187,6 +188,9 @@ class LocalStack:
             "RSP_HOST": settings.host,
             **{f"RSP_{name.upper()}_PORT": str(port) for name, port in service_ports.items()},
         }
+        if "notifications" in service_ports and not env.get("RSP_NOTIFICATIONS_URL"):
+            # The console emails sign-in links through notifications when the stack runs it.
+            env["RSP_NOTIFICATIONS_URL"] = f"http://{settings.host}:{service_ports['notifications']}"
         for name, module in PLATFORM_PROCESSES:
             child_env = dict(env)
             child_env["RSP_NATS_URL"] = self.nats_urls[name]

@@ -98,6 +98,8 @@ class _Replay:
                 if live_feed:  # published during the swap: the live projection will find it applied already
                     await feed.add(event, envelope)
                 self._report.applied[stream] = self._report.applied.get(stream, 0) + 1
+        await models.flush()
+        await feed.flush()
 
     async def _apply_in_transaction(self, pool: asyncpg.Pool, stream: str, messages: list[Msg]) -> None:
         """Streams replay side by side; two batches touching one school's rows can deadlock: then try again."""

@@ -141,6 +141,8 @@ ENDPOINTS = [
     Endpoint("change urn", "enrolment", "POST", "/schools/{urn}/urn-change", frozenset({ADMIN}), True,
              lambda urn: {"successor_urn": next_urn()}, fresh_schools=True),
     Endpoint("read school", "enrolment", "GET", "/schools/{urn}", frozenset({ADMIN, FACILITATOR, SCHOOL}), True),
+    Endpoint("read school plan", "enrolment", "GET", "/schools/{urn}/plan", frozenset({ADMIN, FACILITATOR, SCHOOL}),
+             True),
     Endpoint("register staff", "enrolment", "POST", "/schools/{urn}/staff", frozenset({ADMIN, SCHOOL}), True,
              lambda urn: {"name": "Matrix Person", "email": f"{uuid.uuid4().hex}@school.example", "role": "teacher"},
              succeeds_with=201),

@@ -30,7 +30,7 @@ async def test_platform_runs_against_existing_postgres_nats_and_temporal(
     second = LocalStack(settings, echo=None)
     endpoints = await second.start()
     try:
-        assert set(endpoints.pids) == {"enrolment", "learning", "circles", "reporting", "worker", "bridge"}
+        assert set(endpoints.pids) == {"enrolment", "learning", "circles", "reporting", "console", "worker", "bridge"}
         assert (endpoints.postgres_dsn, endpoints.nats_url, endpoints.temporal_address) == (
             stack.postgres_dsn,
             local_stack.nats_operator_url,

@@ -12,7 +12,14 @@ import pytest
 from nats.js import JetStreamContext
 
 from tests.clients import Platform, expect
-from tests.support import Footprint, enrolled_school, published, quiet_outboxes, registered_staff
+from tests.support import (
+    Footprint,
+    enrolled_school,
+    published,
+    quiet_outboxes,
+    registered_staff,
+    scheduled_leadership_day,
+)
 
 TODAY = datetime.now(UTC).date()
 SOON = (TODAY + timedelta(days=14)).isoformat()
@@ -39,11 +46,8 @@ async def test_leadership_day_held_tells_each_attending_school_without_the_venue
 ) -> None:
     cohort = _cohort()
     first, second, absent = [await enrolled_school(api, cohort) for _ in range(3)]
-    head = await registered_staff(api, first, role="headteacher")
-    day = await _schedule(
-        api, kind="leadership_day", cohort_id=cohort, day_number=1, held_on=TODAY.isoformat(),
-        venue="Oxford Town Hall",
-    )  # fmt: skip
+    day = await scheduled_leadership_day(api, cohort, 1, venue="Oxford Town Hall")
+    head = await registered_staff(api, first, role="headteacher", starts_on=day["held_on"])
 
     held = await api.learning.record_attendance(day["session_id"], {"schools": [second], "staff_ids": [head]})
 
@@ -184,10 +188,10 @@ async def test_bad_attendance_is_refused_naming_the_field_and_leaves_the_session
 async def test_same_leadership_day_twice_is_a_conflict(api: Platform) -> None:
     cohort = _cohort()
     await enrolled_school(api, cohort)
-    await _schedule(api, kind="leadership_day", cohort_id=cohort, day_number=3, held_on=SOON)
+    first = await scheduled_leadership_day(api, cohort, 3)
 
     again = await api.learning.schedule_session(
-        {"kind": "leadership_day", "cohort_id": cohort, "day_number": 3, "held_on": SOON}
+        {"kind": "leadership_day", "cohort_id": cohort, "day_number": 3, "held_on": first["held_on"]}
     )
 
     assert again.status_code == 409

@@ -79,6 +79,9 @@ class FakeUnitOfWork:
         self._staged_inbox.add(key)
         return True
 
+    async def claim_all(self, consumer: str, envelopes: list[Envelope]) -> set[UUID]:
+        return {envelope.id for envelope in envelopes if await self.claim(consumer, envelope)}
+
     async def commit(self) -> None:
         self.published.extend(self._staged_events)
         self.inbox |= self._staged_inbox

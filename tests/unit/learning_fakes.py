@@ -77,9 +77,16 @@ class FakeStarts:
 
 
 class FakeCompletions:
-    def __init__(self) -> None:
+    def __init__(self, schools: FakeLearningSchools, staff: FakeStaff) -> None:
         self.rows: dict[tuple[UUID, int], model.ModuleCompletion] = {}
         self.withdrawn: dict[UUID, model.CompletionWithdrawal] = {}
+        self._schools = schools
+        self._staff = staff
+
+    async def context(self, urn: str, staff_id: UUID, module_number: int) -> model.CompletionContext:
+        return model.CompletionContext(
+            self._schools.rows.get(urn), self._staff.rows.get(staff_id), self.rows.get((staff_id, module_number))
+        )
 
     async def find(self, staff_id: UUID, module_number: int) -> model.ModuleCompletion | None:
         return self.rows.get((staff_id, module_number))
@@ -141,6 +148,17 @@ class FakeStatements(FakeTable[UUID, StoredStatement]):
 class FakeSessions(FakeTable[UUID, Session]):
     def __init__(self) -> None:
         super().__init__(lambda session: session.session_id)
+        self.plans: dict[str, list[date]] = {}
+
+    async def planned_leadership_days(self, cohort_id: str) -> list[date] | None:
+        days = self.plans.get(cohort_id)
+        return None if days is None else list(days)
+
+    async def plan_leadership_days(self, cohort_id: str, days: list[date]) -> None:
+        self.plans.setdefault(cohort_id, list(days))
+
+    async def move_planned_leadership_day(self, cohort_id: str, day_number: int, held_on: date) -> None:
+        self.plans[cohort_id][day_number - 1] = held_on
 
     update = FakeTable.add
 
@@ -167,7 +185,7 @@ class FakeLearningUnitOfWork(FakeUnitOfWork):
         self.schools = FakeLearningSchools()
         self.staff = FakeStaff()
         self.starts = FakeStarts()
-        self.completions = FakeCompletions()
+        self.completions = FakeCompletions(self.schools, self.staff)
         self.modules = FakeModules()
         self.actors = FakeActors()
         self.statements = FakeStatements()

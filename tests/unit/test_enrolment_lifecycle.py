@@ -16,9 +16,10 @@ from contracts import (
     LeadershipDayRescheduled,
     SchoolCompleted,
     SchoolUrnChanged,
+    SchoolWithdrawn,
     StaffRegistered,
 )
-from contracts.events.journey import JourneyCompleted, JourneySummary
+from contracts.events.journey import JourneyCompleted, JourneySummary, JourneyWithdrawn
 from contracts.programme import programme_end
 from services.enrolment.adapters.gias_csv import read_extract
 from services.enrolment.bootstrap import bootstrap
@@ -341,3 +342,37 @@ async def test_withdrawn_school_stays_withdrawn_when_its_journey_ends() -> None:
     school = await uow.schools.current("123456")
     assert school is not None
     assert school.status == "withdrawn"
+
+
+def _journey_withdrawn(urn: str, on: date) -> tuple[JourneyWithdrawn, Envelope]:
+    event = JourneyWithdrawn(
+        urn=urn, cohort_id="oxon-2026", journey_id=f"journey-oxon-2026-{urn}", withdrawn_on=on, phase="launch"
+    )
+    return event, Envelope(id=uuid4(), source=event.source, type=event.subject, time=datetime.now(UTC))
+
+
+async def test_journey_withdrawn_in_temporal_withdraws_the_school_once_and_tells_the_others() -> None:
+    uow = await _with_school()
+
+    await _deliver(uow, *_journey_withdrawn("123456", date(2026, 11, 2)))
+    await _deliver(uow, *_journey_withdrawn("123456", date(2026, 11, 3)))  # a second ending changes nothing
+
+    school = await uow.schools.current("123456")
+    assert school is not None
+    assert (school.status, school.ended_on) == ("withdrawn", date(2026, 11, 2))
+    assert [e for e in uow.published if isinstance(e, SchoolWithdrawn)] == [
+        SchoolWithdrawn(urn="123456", cohort_id="oxon-2026", withdrawn_on=date(2026, 11, 2))
+    ]
+
+
+async def test_journey_ending_after_enrolment_withdrew_the_school_changes_nothing() -> None:
+    uow = await _with_school()
+    await withdraw_school(uow, WithdrawSchool("123456", "closing", TODAY))
+    published = len(uow.published)
+
+    await _deliver(uow, *_journey_withdrawn("123456", date(2026, 11, 2)))
+
+    school = await uow.schools.current("123456")
+    assert school is not None
+    assert school.ended_on == TODAY
+    assert len(uow.published) == published

@@ -9,7 +9,7 @@ import pytest
 
 from contracts import Envelope, SchoolEnrolled, SchoolWithdrawn
 from contracts.codec import envelope_of
-from contracts.events import JourneyCompleted
+from contracts.events import JourneyCompleted, JourneyWithdrawn
 from contracts.subscriptions import CONSUMES
 from runtime.errors import ConfigurationError, RetryLater
 from runtime.handler_table import HandlerTable, on
@@ -28,7 +28,9 @@ def test_every_consuming_process_has_a_table_of_exactly_what_it_consumes() -> No
     assert tables == {process: set(consumed) for process, consumed in CONSUMES.items()}
 
 
-async def _ignore(_: object, event: SchoolEnrolled | SchoolWithdrawn | JourneyCompleted, envelope: Envelope) -> None:
+async def _ignore(
+    _: object, event: SchoolEnrolled | SchoolWithdrawn | JourneyCompleted | JourneyWithdrawn, envelope: Envelope
+) -> None:
     return None
 
 
@@ -39,7 +41,9 @@ def test_table_missing_a_declared_event_is_refused_naming_it() -> None:
 
 def test_table_handling_an_undeclared_event_is_refused_naming_it() -> None:
     with pytest.raises(ConfigurationError, match=r"no handler for: none; not declared: SchoolEnrolled"):
-        HandlerTable("enrolment", on(JourneyCompleted, _ignore), on(SchoolEnrolled, _ignore))
+        HandlerTable(
+            "enrolment", on(JourneyCompleted, _ignore), on(JourneyWithdrawn, _ignore), on(SchoolEnrolled, _ignore)
+        )
 
 
 def test_event_with_two_handlers_is_refused() -> None:

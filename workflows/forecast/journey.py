@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from contracts.programme import PROGRAMME_MONTHS, add_months
+from contracts.programme import programme_end
 from workflows.journey import criteria, lifecycle
 from workflows.journey.messages import HalfTermSpan, JourneyPlan, JourneyProgress, LeadershipDayNotice, StaffRecord
 
@@ -37,7 +37,7 @@ def new_progress(
         cohort_id=cohort_id,
         local_authority="",
         enrolled_on=enrolled_on,
-        ends_on=add_months(enrolled_on, PROGRAMME_MONTHS),
+        ends_on=programme_end(enrolled_on),
         plan=plan,
         half_terms=half_terms,
         phase_ends_on=criteria.phase_boundaries(enrolled_on)[0][1],

@@ -20,6 +20,7 @@ __all__ = [
     "JourneyPlan",
     "JourneyProgress",
     "JourneyStart",
+    "JourneyTerminated",
     "LeadershipDayAttended",
     "LeadershipDayDate",
     "LeadershipDayMoved",
@@ -186,6 +187,17 @@ class ImpactReturn:
 class Withdrawal:
     withdrawn_on: date
     event_id: str = ""
+
+
+@dataclass(frozen=True)
+class JourneyTerminated:
+    """A journey terminated in the Temporal UI: which, when, and the phase it was in (from the bridge)."""
+
+    urn: str
+    cohort_id: str
+    journey_id: str
+    terminated_on: date
+    phase: str
 
 
 @dataclass(frozen=True)

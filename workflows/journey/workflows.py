@@ -20,6 +20,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributeUpdate
+from temporalio.exceptions import is_cancelled_exception
 
 with workflow.unsafe.imports_passed_through():
     from contracts.events.base import Event
@@ -34,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         PhaseEntered,
         ReminderIssued,
     )
-    from contracts.programme import PROGRAMME_MONTHS, add_months
+    from contracts.programme import PROGRAMME_MONTHS, add_months, programme_end
     from contracts.search_attributes import (
         AT_RISK,
         COHORT_ID,
@@ -67,10 +68,10 @@ with workflow.unsafe.imports_passed_through():
         Withdrawal,
     )
 
-__all__ = ["SchoolJourney"]
+__all__ = ["PUBLISH_RETRY", "SchoolJourney", "journey_event_id"]
 
 _EVENT_IDS = uuid.UUID("6f1d2c3b-8a7e-4f60-9d1c-2b3a4c5d6e7f")
-_PUBLISH_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+PUBLISH_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 _URN = SearchAttributeKey.for_keyword(URN)
 _COHORT = SearchAttributeKey.for_keyword(COHORT_ID)
 _LOCAL_AUTHORITY = SearchAttributeKey.for_keyword(LOCAL_AUTHORITY)
@@ -81,6 +82,8 @@ _MONTHS = SearchAttributeKey.for_int(MONTHS_ELAPSED)
 # Histories recorded before it upserted every search attribute on every wake; see workflows/VERSIONING.md.
 _UPSERT_CHANGES_PATCH = "upsert-search-attributes-only-when-changed"
 _LATE_REGISTRATION_PATCH = "registration-arriving-after-activity-says-who"
+_CANCEL_IS_WITHDRAWAL_PATCH = "cancelled-journey-ends-as-a-withdrawal"
+_SIGNALLED_WITHDRAWAL_PATCH = "withdrawal-signalled-without-an-event-ends-the-journey-at-once"
 # How long a catching-up journey waits for its history to stop arriving before living it (workflow time).
 CATCH_UP_QUIET = timedelta(minutes=2)
 
@@ -94,6 +97,11 @@ class _Dated:
     order: int
     signal: object
     kind: str = ""
+
+
+def journey_event_id(journey_id: str, key: str) -> uuid.UUID:
+    """The id of the event journey `journey_id` publishes about `key` (`withdrawn`, `phase:launch`, ...)."""
+    return uuid.uuid5(_EVENT_IDS, f"{journey_id}/{key}")
 
 
 def _midnight(day: date) -> datetime:
@@ -134,7 +142,9 @@ class SchoolJourney:
                 cohort_id=start.cohort_id,
                 local_authority=start.local_authority,
                 enrolled_on=start.enrolled_on,
-                ends_on=add_months(start.enrolled_on, PROGRAMME_MONTHS),
+                # The last day of its 18 months, by the one rule enrolment and reporting also follow (the phase
+                # after it is judged the day after, when the journey completes).
+                ends_on=programme_end(start.enrolled_on),
                 plan=start.plan,
                 half_terms=start.half_terms,
                 phase_ends_on=boundaries[0][1],
@@ -151,6 +161,26 @@ class SchoolJourney:
 
     @workflow.run
     async def run(self, start: JourneyStart) -> JourneySummary:
+        try:
+            return await self._journey(start)
+        except BaseException as stopped:
+            # Cancelled in the Temporal UI: enrolment owns withdrawal, so the journey ends as a withdrawal and its
+            # JourneyWithdrawn event tells enrolment, which withdraws the school (learning, circles and reporting
+            # then follow enrolment). Histories recorded before this ended as cancelled; see VERSIONING.md.
+            if not is_cancelled_exception(stopped) or not workflow.patched(_CANCEL_IS_WITHDRAWAL_PATCH):
+                raise
+            return await self._withdraw_cancelled()
+
+    async def _withdraw_cancelled(self) -> JourneySummary:
+        s, today = self._s, workflow.now().date()
+        if s.withdrawn_on is None:
+            s.withdrawn_on = today
+        await self._publish("withdrawn", JourneyWithdrawn(**self._ids(), withdrawn_on=s.withdrawn_on, phase=s.phase))
+        self._show(today)
+        await handlers_finished()
+        return criteria.summary(s, today)
+
+    async def _journey(self, start: JourneyStart) -> JourneySummary:
         s = self._s
         if start.carried is None:
             await self._publish("started", JourneyStarted(**self._ids(), enrolled_on=s.enrolled_on, ends_on=s.ends_on))
@@ -341,12 +371,12 @@ class SchoolJourney:
 
     async def _publish(self, key: str, event: Event) -> None:
         # Derived from the workflow and what the event is about: a retry or a replay publishes the same id.
-        event_id = uuid.uuid5(_EVENT_IDS, f"{workflow.info().workflow_id}/{key}")
+        event_id = journey_event_id(workflow.info().workflow_id, key)
         await workflow.execute_activity_method(
             JourneyActivities.publish_journey_event,
             PublishJourneyEvent(str(event_id), event.subject, event.model_dump(mode="json")),
             start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_PUBLISH_RETRY,
+            retry_policy=PUBLISH_RETRY,
         )
         self._s.published += 1
 
@@ -479,6 +509,9 @@ class SchoolJourney:
     def school_withdrawn(self, withdrawal: Withdrawal) -> None:
         if self._first_time(withdrawal.event_id) and self._s.withdrawn_on is None:
             self._s.withdrawn_on = withdrawal.withdrawn_on
+            if not withdrawal.event_id and workflow.patched(_SIGNALLED_WITHDRAWAL_PATCH):
+                # Sent in the Temporal UI, with no event behind it: end now, and JourneyWithdrawn tells enrolment.
+                self._changed = True
 
     # --- what admins change: validated updates ---------------------------------------------------------------
 

@@ -19,6 +19,7 @@ POLICY = Policy(
         "complete_school": frozenset({ADMIN}),
         "change_urn": frozenset({ADMIN}),
         "read_school": frozenset({ADMIN, FACILITATOR, SCHOOL}),
+        "read_school_plan": frozenset({ADMIN, FACILITATOR, SCHOOL}),
         "withdraw_school": frozenset({ADMIN}),
         "register_staff": frozenset({ADMIN, SCHOOL}),
         "read_staff": frozenset({ADMIN, FACILITATOR, SCHOOL}),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
 from contracts.programme import PlanTargets
@@ -24,6 +24,7 @@ from services.enrolment.entrypoints.views import (
     NewCohort,
     NewEnrolment,
     NewStaffMember,
+    SchoolPlanView,
     SchoolView,
     StaffView,
     UrnChange,
@@ -127,17 +128,21 @@ def _cohorts_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticat
         "/cohorts/{cohort_id}/gias-imports",
         summary="Enrol the open schools of a Get Information about Schools extract",
         description="Send the CSV file itself as the body. Open schools are enrolled; every other row is reported "
-        "with the reason it was skipped. Sending the same file again enrols nothing more.",
+        "with the reason it was skipped. Sending the same file again enrols nothing more. With `check=true` the "
+        "answer says what the import would do and nothing is enrolled (a check-your-answers page).",
         openapi_extra=_EXTRACT_BODY,
     )
     async def import_schools(
-        request: Request, caller: Principal = caller_of, cohort_id: str = _COHORT_PATH
+        request: Request,
+        caller: Principal = caller_of,
+        cohort_id: str = _COHORT_PATH,
+        check: bool = Query(default=False, description="Only say what would be enrolled and skipped; write nothing"),
     ) -> ImportReportView:
         POLICY.check(caller, "import_schools")
         data = await request.body()
         if len(data) > _MAX_EXTRACT_BYTES:
             raise UnreadableExtract(f"the file is larger than {_MAX_EXTRACT_BYTES // (1024 * 1024)} MB")
-        command = ImportSchools(cohort_id, read_extract(data), _today())
+        command = ImportSchools(cohort_id, read_extract(data), _today(), check_only=check)
         return ImportReportView.of(await handlers.import_schools(unit_of_work(), command))
 
     return router
@@ -171,6 +176,16 @@ def _schools_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticat
     async def read_school(caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:
         POLICY.check(caller, "read_school", urn)
         return SchoolView.of(await queries.school(unit_of_work(), urn))
+
+    @router.get(
+        "/schools/{urn}/plan",
+        summary="The programme plan the school follows (its cohort's dates and targets, not its other schools)",
+    )
+    async def read_school_plan(caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolPlanView:
+        POLICY.check(caller, "read_school_plan", urn)
+        school = await queries.school(unit_of_work(), urn)
+        cohort, _ = await queries.cohort(unit_of_work(), school.cohort_id)
+        return SchoolPlanView.of(cohort)
 
     @router.post("/schools/{urn}/withdrawal", summary="Withdraw a school from the programme")
     async def withdraw_school(body: Withdrawal, caller: Principal = caller_of, urn: str = _URN_PATH) -> SchoolView:

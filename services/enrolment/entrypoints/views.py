@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts import journey_id
 from contracts.events.enrolment import SchoolPhase, StaffRole
 from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
-from contracts.programme import PlanTargets, ProgrammePlan
+from contracts.programme import PlanTargets, ProgrammePlan, programme_end
 from services.enrolment.domain.model import Cohort, SchoolEnrolment, StaffMember
 from services.enrolment.service_layer.handlers import ImportReport
 
@@ -105,6 +105,9 @@ class SchoolView(BaseModel):
     phase: SchoolPhase | None = Field(description="Phase of education (empty for schools enrolled before it was kept)")
     local_authority: str | None
     enrolled_on: date
+    programme_ends_on: date = Field(
+        description="Last day of the school's 18 months: enrolment owns it; its journey and reporting follow it"
+    )
     status: str = Field(description="active, withdrawn, completed, or converted (it has a new URN)")
     ended_on: date | None = Field(description="When it was withdrawn, completed or converted")
     headteacher_id: UUID | None = Field(description="The headteacher's staff id, when registered at enrolment")
@@ -119,6 +122,7 @@ class SchoolView(BaseModel):
             {
                 **asdict(enrolment),
                 "name": enrolment.school_name,
+                "programme_ends_on": programme_end(enrolment.enrolled_on),
                 "journey_id": journey_id(enrolment.cohort_id, enrolment.predecessor_urn or enrolment.urn),
             }
         )
@@ -160,6 +164,20 @@ class NewStaffMember(_NewPerson):
 
     role: StaffRole = Field(description="Their role in the school")
     starts_on: date | None = Field(default=None, description="First day counted; defaults to today")
+
+
+class SchoolPlanView(BaseModel):
+    """The plan a school follows: its cohort's dates and targets, without the cohort's other schools."""
+
+    cohort_id: str
+    name: str = Field(description="The cohort's name")
+    starts_on: date
+    ends_on: date = Field(description="Last day of the cohort's 18 months")
+    plan: ProgrammePlan
+
+    @classmethod
+    def of(cls, cohort: Cohort) -> SchoolPlanView:
+        return cls.model_validate({**asdict(cohort), "ends_on": cohort.ends_on})
 
 
 class StaffView(BaseModel):

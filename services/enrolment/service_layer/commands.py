@@ -68,6 +68,8 @@ class ImportSchools:
     cohort_id: str
     establishments: tuple[GiasEstablishment, ...]
     enrolled_on: date
+    # Only say what an import would do (the console's check-your-answers page); write nothing.
+    check_only: bool = False
 
 
 @dataclass(frozen=True)

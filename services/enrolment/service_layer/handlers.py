@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from uuid import uuid4
 
 from contracts import Envelope
-from contracts.events.journey import JourneyCompleted
+from contracts.events.journey import JourneyCompleted, JourneyWithdrawn
 from runtime.handler_table import HandlerTable, on
 from runtime.lookups import found
 from services.enrolment.domain.errors import CohortAlreadyExists, CohortNotFound, SchoolNotFound, StaffNotFound
@@ -123,7 +123,8 @@ class ImportReport:
 
 async def import_schools(uow: EnrolmentUnitOfWork, command: ImportSchools) -> ImportReport:
     """Enrol every open school of the extract not already enrolled; one transaction, so a failure enrols none.
-    Re-running the same file enrols nothing more: each school it enrolled is now in this cohort."""
+    Re-running the same file enrols nothing more: each school it enrolled is now in this cohort. With
+    `check_only` the same report is made and nothing is written."""
     report = ImportReport()
     async with uow:
         cohort = await _cohort(uow, command.cohort_id)
@@ -158,10 +159,12 @@ async def import_schools(uow: EnrolmentUnitOfWork, command: ImportSchools) -> Im
                 history,
                 command.enrolled_on,
             )
-            await uow.schools.add(enrolment)
-            await uow.record(enrolment.enrolled_event())
             report.enrolled.append(enrolment)
-        await uow.commit()
+            if not command.check_only:
+                await uow.schools.add(enrolment)
+                await uow.record(enrolment.enrolled_event())
+        if not command.check_only:
+            await uow.commit()
     return report
 
 
@@ -187,6 +190,22 @@ async def complete_at_journey_end(uow: EnrolmentUnitOfWork, event: JourneyComple
         completed, completion = school.complete(cohort, event.completed_on, journey_ended=True)
         await uow.schools.end(completed, None)
         await uow.record(completion)
+
+
+# Why enrolment withdrew a school whose journey an admin withdrew or cancelled in the Temporal UI.
+WITHDRAWN_IN_TEMPORAL = "withdrawn through its journey in the Temporal UI"
+
+
+async def withdraw_at_journey_end(uow: EnrolmentUnitOfWork, event: JourneyWithdrawn, _: Envelope) -> None:
+    """The school's journey ended as a withdrawal. Enrolment owns withdrawal: a journey withdrawn in the Temporal
+    UI (an update or a signal sent there, or the workflow cancelled) withdraws the school here, and learning, circles
+    and reporting follow enrolment's event. A journey that ended because enrolment withdrew the school changes
+    nothing (the school is no longer active)."""
+    school = await uow.schools.current(event.urn)
+    if school is not None and school.status == "active" and school.cohort_id == event.cohort_id:
+        withdrawn, withdrawal = school.withdraw(event.withdrawn_on)
+        await uow.schools.end(withdrawn, WITHDRAWN_IN_TEMPORAL)
+        await uow.record(withdrawal)
 
 
 async def change_urn(uow: EnrolmentUnitOfWork, command: ChangeUrn) -> SchoolEnrolment:
@@ -271,4 +290,5 @@ async def erase_expired_personal_data(
 EVENT_HANDLERS: HandlerTable[EnrolmentUnitOfWork] = HandlerTable(
     "enrolment",
     on(JourneyCompleted, complete_at_journey_end),
+    on(JourneyWithdrawn, withdraw_at_journey_end),
 )

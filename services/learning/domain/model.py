@@ -63,6 +63,16 @@ class StaffMember:
         return self.starts_on <= day and not self.had_left_by(day)
 
 
+@dataclass(frozen=True)
+class CompletionContext:
+    """What recording one completion needs to know, read in one go: the school, the staff member, and the
+    completion already recorded for that person and module, if any."""
+
+    school: EnrolledSchool | None
+    member: StaffMember | None
+    existing: ModuleCompletion | None
+
+
 def learner_of(
     school: EnrolledSchool | None, member: StaffMember | None, urn: str, staff_id: UUID, on: date
 ) -> StaffMember:

@@ -82,6 +82,27 @@ class Session:
         urn = school.urn if school is not None else None
         return Session(session_id, kind, cohort_id, held_on, urn=urn, day_number=day_number, venue=venue)
 
+    def require_on_plan(self, planned: Sequence[date] | None) -> None:
+        """A leadership day is held on the date its cohort's plan gives it (`planned[n - 1]` for day n, None while
+        the plan has not reached learning). Enrolment owns the plan: a day moves there, and learning follows."""
+        if self.kind != "leadership_day":
+            return
+        assert self.day_number is not None
+        cohort = self.cohort_id
+        if planned is None:
+            raise SessionConflict(
+                f"cohort_id: cohort {cohort!r}'s plan has not reached learning from enrolment yet; try again shortly"
+            )
+        if self.day_number > len(planned):
+            raise SessionRefused(f"day_number: cohort {cohort!r}'s plan has {len(planned)} leadership days")
+        planned_on = planned[self.day_number - 1]
+        if self.held_on != planned_on:
+            raise SessionRefused(
+                f"held_on: cohort {cohort!r}'s plan holds leadership day {self.day_number} on "
+                f"{planned_on.isoformat()}, not {self.held_on.isoformat()}; to change the date, move the day in the "
+                f"plan (enrolment: PUT /cohorts/{cohort}/leadership-days/{self.day_number}) and learning follows"
+            )
+
     def _still_ahead(self, doing: str) -> None:
         if self.status != "scheduled":
             raise SessionConflict(f"session {self.session_id} is {self.status}; it cannot be {doing}")

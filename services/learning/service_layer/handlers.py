@@ -8,7 +8,7 @@ from typing import TypeVar
 from uuid import UUID, uuid4
 
 from contracts import Envelope, Event, SchoolEnrolled, SchoolWithdrawn, StaffLeft, StaffRegistered
-from contracts.events.enrolment import SchoolCompleted
+from contracts.events.enrolment import CohortCreated, LeadershipDayRescheduled, SchoolCompleted
 from runtime.errors import RetryLater
 from runtime.handler_table import HandlerTable, on
 from services.learning.domain.errors import CompletionAlreadyWithdrawn, CompletionNotFound
@@ -22,6 +22,7 @@ from services.learning.domain.model import (
     learner_of,
 )
 from services.learning.service_layer.commands import RecordModuleCompletion, RecordModuleStart, WithdrawCompletion
+from services.learning.service_layer.sessions import follow_leadership_day_moved, note_cohort_plan
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 
 __all__ = [
@@ -72,12 +73,10 @@ async def _committed_if_new(
 
 async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompletion) -> tuple[ModuleCompletion, bool]:
     """Inside an open unit of work: the completion and whether it is new (a repeat changes nothing)."""
-    school = await uow.schools.get(command.urn)
-    member = await uow.staff.get(command.staff_id)
-    learner = learner_of(school, member, command.urn, command.staff_id, command.completed_at.date())
-    existing = await uow.completions.find(command.staff_id, command.module_number)
-    if existing is not None:
-        return existing, False
+    known = await uow.completions.context(command.urn, command.staff_id, command.module_number)
+    learner = learner_of(known.school, known.member, command.urn, command.staff_id, command.completed_at.date())
+    if known.existing is not None:
+        return known.existing, False
     completion = ModuleCompletion(
         completion_id=uuid4(),
         staff_id=learner.staff_id,
@@ -186,4 +185,6 @@ EVENT_HANDLERS: HandlerTable[LearningUnitOfWork] = HandlerTable(
     on(SchoolCompleted, note_school_ended),
     on(StaffRegistered, note_staff_registered),
     on(StaffLeft, note_staff_left),
+    on(CohortCreated, note_cohort_plan),
+    on(LeadershipDayRescheduled, follow_leadership_day_moved),
 )

@@ -46,28 +46,52 @@ def _urn_of(event: Event) -> str | None:
     return None
 
 
+_APPEND = (
+    "INSERT INTO event_feed (event_id, type, source, time, subject, urn, data) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING"
+)
+
+
 class PostgresLiveFeed(PostgresRepository):
+    """Appends are held back until `flush` (the unit of work flushes before it commits): a batch of events is
+    one pipelined insert and one NOTIFY, not two round trips per event."""
+
+    def __init__(self, conn: AnyConnection) -> None:
+        super().__init__(conn)
+        self._held: list[tuple[object, ...]] = []
+
     async def hold_read_models(self) -> None:
         await self._conn.execute("SELECT pg_advisory_xact_lock_shared($1)", READ_MODELS_LOCK)
 
     async def add(self, event: Event, envelope: Envelope) -> None:
-        await self._conn.execute(
-            "INSERT INTO event_feed (event_id, type, source, time, subject, urn, data) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING",
-            envelope.id,
-            envelope.type,
-            envelope.source,
-            envelope.time,
-            envelope.subject,
-            _urn_of(event),
-            event.model_dump(mode="json"),
+        self._held.append(
+            (
+                envelope.id,
+                envelope.type,
+                envelope.source,
+                envelope.time,
+                envelope.subject,
+                _urn_of(event),
+                event.model_dump(mode="json"),
+            )
         )
+
+    async def flush(self) -> None:
+        held, self._held = self._held, []
+        if not held:
+            return
+        if len(held) == 1:
+            await self._conn.execute(_APPEND, *held[0])
+        else:
+            await self._conn.executemany(_APPEND, held)
         await self._conn.execute("SELECT pg_notify($1, '')", CHANNEL)  # delivered on commit only
 
     async def after(self, position: int, urns: frozenset[str] | None, limit: int) -> list[FeedEvent]:
+        await self.flush()
         return await feed_after(self._conn, position, urns, limit)
 
     async def latest_position(self) -> int:
+        await self.flush()
         return await latest_position(self._conn)
 
 

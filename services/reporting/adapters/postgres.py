@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -118,7 +119,18 @@ class PostgresReportingUnitOfWork(PostgresUnitOfWork):
         # Hold the read models first (shared with other projections, exclusive while a rebuild swaps its tables
         # in), so a projection never holds an inbox row the swap is replacing. Once per transaction: a batch of
         # events claims many times under the one hold.
+        await self._hold_read_models()
+        return await super().claim(consumer, envelope)
+
+    async def claim_all(self, consumer: str, envelopes: list[Envelope]) -> set[UUID]:
+        await self._hold_read_models()
+        return await super().claim_all(consumer, envelopes)
+
+    async def _hold_read_models(self) -> None:
         if not self._holding_read_models:
             await self.feed.hold_read_models()
             self._holding_read_models = True
-        return await super().claim(consumer, envelope)
+
+    async def _before_commit(self) -> None:
+        await self.read_models.flush()
+        await self.feed.flush()

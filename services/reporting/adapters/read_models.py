@@ -2,6 +2,11 @@
 
 `suffix` names a set of tables: "" for the live ones, "_rebuild" for the fresh set a rebuild fills before it
 swaps them in. Every write is idempotent on its own key as well, so a fact stated twice is kept once.
+
+Writes are held back and sent together by `flush` (the unit of work flushes before it commits, and every read
+flushes first): a batch of events becomes one pipelined `executemany` per kind of row instead of a round trip per
+event. Regrouping by kind is safe because every projection commutes with every other: each kind of event writes
+its own columns or its own rows (the streams are replayed side by side on a rebuild for the same reason).
 """
 
 from __future__ import annotations
@@ -63,6 +68,8 @@ class PostgresReadModels:
     def __init__(self, conn: AnyConnection, suffix: str = "") -> None:
         self._conn = conn
         self._suffix = suffix
+        # Statement -> the rows waiting for it, in the order their events were applied.
+        self._held: dict[str, list[tuple[Any, ...]]] = {}
 
     def _t(self, table: str) -> str:
         return f"{table}{self._suffix}"
@@ -70,10 +77,19 @@ class PostgresReadModels:
     async def _insert(self, table: str, row: dict[str, Any], on_conflict: str = "DO NOTHING") -> None:
         """Write one row into this set's `table`; `on_conflict` says what becomes of a row already on its key."""
         placeholders = ", ".join(f"${number}" for number in range(1, len(row) + 1))
-        await self._conn.execute(
-            f"INSERT INTO {self._t(table)} AS t ({', '.join(row)}) VALUES ({placeholders}) ON CONFLICT {on_conflict}",
-            *row.values(),
+        statement = (
+            f"INSERT INTO {self._t(table)} AS t ({', '.join(row)}) VALUES ({placeholders}) ON CONFLICT {on_conflict}"
         )
+        self._held.setdefault(statement, []).append(tuple(row.values()))
+
+    async def flush(self) -> None:
+        """Write every held row: one pipelined round trip per statement, rows in the order they were stated."""
+        held, self._held = self._held, {}
+        for statement, rows in held.items():
+            if len(rows) == 1:
+                await self._conn.execute(statement, *rows[0])
+            else:
+                await self._conn.executemany(statement, rows)
 
     # Writes, one per kind of fact.
 
@@ -161,6 +177,7 @@ class PostgresReadModels:
     # Reads.
 
     async def schools(self, cohort_id: str | None = None, urn: str | None = None) -> list[ReportedSchool]:
+        await self.flush()
         rows = await self._conn.fetch(
             f"SELECT {SCHOOL_COLUMNS} FROM {self._t('schools')} "
             "WHERE ($1::text IS NULL OR cohort_id = $1) AND ($2::text IS NULL OR urn = $2) "
@@ -171,10 +188,12 @@ class PostgresReadModels:
         return [reported_school(row) for row in rows]
 
     async def cohort_names(self) -> dict[str, str]:
+        await self.flush()
         return {row["cohort_id"]: row["name"] for row in await self._conn.fetch(f"SELECT * FROM {self._t('cohorts')}")}
 
     async def _of(self, table: str, schools: list[ReportedSchool], columns: str) -> dict[str, list[asyncpg.Record]]:
         """Rows of `table` about these schools in their current cohorts."""
+        await self.flush()
         rows = await self._conn.fetch(
             f"SELECT t.urn, {columns} FROM {self._t(table)} t "
             "JOIN unnest($1::text[], $2::text[]) AS s(urn, cohort_id) ON s.urn = t.urn AND s.cohort_id = t.cohort_id",
@@ -188,6 +207,7 @@ class PostgresReadModels:
 
     async def facts(self, schools: list[ReportedSchool]) -> dict[str, domain.SchoolFacts]:
         """What is known about each of `schools` (staff by school; everything else in the school's cohort)."""
+        await self.flush()
         urns = [school.urn for school in schools]
         staff: dict[str, list[domain.StaffFact]] = defaultdict(list)
         for row in await self._conn.fetch(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import asyncpg
@@ -76,3 +77,21 @@ class PostgresSessionRepository(PostgresRepository):
             cohort_id,
         )
         return await self._many(list(rows))
+
+    # Each cohort's leadership-day dates, as enrolment planned them: day n is element n of the array.
+
+    async def planned_leadership_days(self, cohort_id: str) -> list[date] | None:
+        days = await self._conn.fetchval("SELECT leadership_days FROM cohort_plans WHERE cohort_id = $1", cohort_id)
+        return None if days is None else list(days)
+
+    async def plan_leadership_days(self, cohort_id: str, days: list[date]) -> None:
+        await self._conn.execute(
+            "INSERT INTO cohort_plans (cohort_id, leadership_days) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            cohort_id,
+            days,
+        )
+
+    async def move_planned_leadership_day(self, cohort_id: str, day_number: int, held_on: date) -> None:
+        await self._conn.execute(
+            "UPDATE cohort_plans SET leadership_days[$2] = $3 WHERE cohort_id = $1", cohort_id, day_number, held_on
+        )
