@@ -304,6 +304,8 @@ class JourneyBridge:
             enrolled_on=event.enrolled_on,
             plan=calendar.plan,
             half_terms=half_terms,
+            # Enrolled on a day already past (a back-dated enrolment): the journey lives its history in date order.
+            catch_up=event.enrolled_on < datetime.now(UTC).date(),
         )
         # Every attribute the journey shows, with the values a new journey has: the journey upserts only what
         # differs from these, so its first wake writes nothing to the history or the visibility store.

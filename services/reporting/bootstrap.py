@@ -19,6 +19,7 @@ from services.reporting.entrypoints.dashboard import build_dashboard
 from services.reporting.entrypoints.dashboard.evidence_page import build_evidence_dashboard
 from services.reporting.entrypoints.http import build_impact_router, build_router
 from services.reporting.entrypoints.http.evidence import build_evidence_router
+from services.reporting.entrypoints.http.forecast import build_forecast_router
 from services.reporting.entrypoints.live import LiveStreams, build_live_feed_router
 from services.reporting.service_layer.projections import EVENT_HANDLERS
 from services.reporting.service_layer.unit_of_work import ReportingUnitOfWork
@@ -48,6 +49,7 @@ def build_service(settings: Settings | None = None) -> tuple[ServiceRuntime, Fas
         [
             build_router(unit_of_work, runtime.authenticate),
             build_impact_router(unit_of_work, runtime.authenticate),
+            build_forecast_router(unit_of_work, runtime.authenticate),
             build_dashboard(unit_of_work, runtime.authenticate, streams),
             build_live_feed_router(streams, runtime.authenticate),
             build_evidence_router(evidence, runtime.authenticate, calendar, min_group),

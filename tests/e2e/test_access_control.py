@@ -69,6 +69,18 @@ class Endpoint:
         return self.method in ("POST", "PUT", "PATCH", "DELETE")
 
 
+# The smallest forecast reporting keeps: no schools, no phase ends to come.
+_FORECAST: dict[str, Any] = {
+    "cohort_id": COHORT, "made_on": "2026-11-26", "runs": 1, "seed": 0, "statement": "A projection.",
+    "flagged_share": [], "completions": [], "schools": [],
+}  # fmt: skip
+
+
+async def _kept_forecast(api: Platform, urn: str) -> dict[str, str]:
+    expect(await api.services["reporting"].request("PUT", f"/cohorts/{COHORT}/forecast", json=_FORECAST))
+    return {}
+
+
 async def _learner(api: Platform, urn: str) -> dict[str, str]:
     return {"learner": await registered_staff(api, urn)}
 
@@ -298,6 +310,12 @@ ENDPOINTS = [
     Endpoint("resend message", "notifications", "POST", "/messages/{staff_id}/resending", frozenset({ADMIN}), False,
              succeeds_with=404),
     Endpoint("open local mailbox", "notifications", "GET", "/mailbox", frozenset({ADMIN}), False),
+    Endpoint("keep cohort forecast", "reporting", "PUT", f"/cohorts/{COHORT}/forecast", frozenset({ADMIN}), False,
+             lambda urn: _FORECAST),
+    Endpoint("read cohort forecast", "reporting", "GET", f"/cohorts/{COHORT}/forecast", frozenset({ADMIN}), False,
+             prepare=_kept_forecast),
+    Endpoint("open forecast page", "reporting", "GET", f"/dashboard/cohorts/{COHORT}/forecast", frozenset({ADMIN}),
+             False, prepare=_kept_forecast),
 ]  # fmt: skip
 
 
@@ -355,7 +373,7 @@ async def _call(
 
 _ROWS = Footprint.rows_of(
     "enrolment.cohorts", "enrolment.school_enrolments", "enrolment.staff", "learning.module_completions",
-    "reporting.impact_returns", "circles.circles", "circles.outbox",
+    "reporting.impact_returns", "reporting.cohort_forecasts", "circles.circles", "circles.outbox",
     streams=("RSP_ENROLMENT", "RSP_LEARNING", "RSP_REPORTING", "RSP_CIRCLES"),
 )  # fmt: skip
 WRITTEN = Footprint(

@@ -55,12 +55,17 @@ class FakeLiveFeed(NotFaked):
     """The live feed is exercised against Postgres, not here."""
 
 
+class FakeForecasts(NotFaked):
+    """Forecasts are kept in Postgres and tested there."""
+
+
 class FakeReportingUnitOfWork(FakeUnitOfWork):
     def __init__(self, schools: list[ReportedSchool]) -> None:
         super().__init__()
         self.read_models = FakeReadModels(schools)
         self.feed = FakeLiveFeed()
         self.impact = FakeImpactReturns(schools)
+        self.forecasts = FakeForecasts()
 
     def _rollback(self) -> None:
         self.impact.staged = []

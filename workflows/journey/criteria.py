@@ -24,9 +24,12 @@ from workflows.journey.messages import HalfTermSpan, JourneyProgress
 
 __all__ = [
     "PHASES",
+    "baseline_due",
     "due_reminders",
+    "ended_terms",
     "phase_boundaries",
     "progress_markdown",
+    "return_key",
     "staff_completed_all_percent",
     "summary",
     "unmet_criteria",
@@ -66,7 +69,7 @@ def _ended_half_terms(half_terms: list[HalfTermSpan], enrolled_on: date, today: 
     return [term for term in half_terms if term.ends_on >= enrolled_on and term.ends_on < today]
 
 
-def _ended_terms(half_terms: list[HalfTermSpan], enrolled_on: date, today: date) -> list[str]:
+def ended_terms(half_terms: list[HalfTermSpan], enrolled_on: date, today: date) -> list[str]:
     """Terms whose last half-term ended before `today`, in order, counting from the one the school joined in."""
     last_day: dict[str, date] = {}
     for term in half_terms:
@@ -74,7 +77,12 @@ def _ended_terms(half_terms: list[HalfTermSpan], enrolled_on: date, today: date)
     return [term for term, ends in sorted(last_day.items(), key=lambda kv: kv[1]) if enrolled_on <= ends < today]
 
 
-def _return_key(term_id: str) -> str:
+def baseline_due(state: JourneyProgress) -> date:
+    """When the baseline impact return is due: a month after enrolment."""
+    return add_months(state.enrolled_on, 1)
+
+
+def return_key(term_id: str) -> str:
     """`2026-27-autumn` -> `2026/27 autumn`, the key impact returns are recorded under."""
     year, season = term_id.rsplit("-", 1)
     start, end = year.split("-")
@@ -92,7 +100,7 @@ def _shared_criteria(state: JourneyProgress, today: date) -> list[str]:
     circles_held = sum(1 for half_term in state.circles.values() if half_term)
     if circles_held < circles_due:
         unmet.append(f"circles: {circles_held} held, {circles_due} expected for {len(ended)} half-terms ended")
-    terms = _ended_terms(state.half_terms, state.enrolled_on, today)
+    terms = ended_terms(state.half_terms, state.enrolled_on, today)
     mentoring_due = len(terms) * state.plan.mentoring_sessions_per_term
     if len(state.mentoring) < mentoring_due:
         unmet.append(f"mentoring: {len(state.mentoring)} sessions, {mentoring_due} expected for {len(terms)} terms")
@@ -134,9 +142,9 @@ def unmet_criteria(state: JourneyProgress, phase: str, today: date) -> list[str]
         if len(state.immersion_days) < state.plan.immersion_days:
             unmet.append(f"immersion days: {len(state.immersion_days)} of {state.plan.immersion_days} attended")
         missing = [
-            _return_key(term)
-            for term in _ended_terms(state.half_terms, state.enrolled_on, today)
-            if _return_key(term) not in state.impact_returns
+            return_key(term)
+            for term in ended_terms(state.half_terms, state.enrolled_on, today)
+            if return_key(term) not in state.impact_returns
         ]
         if missing:
             unmet.append(f"impact: no return for {', '.join(missing)}")
@@ -150,7 +158,7 @@ def due_reminders(state: JourneyProgress, today: date) -> list[tuple[str, str, d
         if term.half_term_id not in state.circles.values():
             reason = f"no circle was held in half-term {term.half_term_id}"
             due.append((f"circle:{term.half_term_id}", "circle_missing", term.ends_on, reason))
-    terms = _ended_terms(state.half_terms, state.enrolled_on, today)
+    terms = ended_terms(state.half_terms, state.enrolled_on, today)
     last_days = {t.term_id: t.ends_on for t in state.half_terms}
     for index, term_id in enumerate(terms):
         ends = last_days[term_id]
@@ -159,12 +167,11 @@ def due_reminders(state: JourneyProgress, today: date) -> list[tuple[str, str, d
             reason = f"no mentoring session was held in term {term_id}"
             due.append((f"mentoring:{term_id}", "mentoring_due", ends, reason))
         late_from = ends + IMPACT_RETURN_GRACE
-        if today >= late_from and _return_key(term_id) not in state.impact_returns:
-            reason = f"the impact return for {_return_key(term_id)} has not been received"
+        if today >= late_from and return_key(term_id) not in state.impact_returns:
+            reason = f"the impact return for {return_key(term_id)} has not been received"
             due.append((f"impact:{term_id}", "impact_return_late", late_from, reason))
-    baseline_due = add_months(state.enrolled_on, 1)
-    if today >= baseline_due and "baseline" not in state.impact_returns:
-        due.append(("impact:baseline", "impact_return_late", baseline_due, "the baseline return has not been received"))
+    if today >= (due_on := baseline_due(state)) and "baseline" not in state.impact_returns:
+        due.append(("impact:baseline", "impact_return_late", due_on, "the baseline return has not been received"))
     return [item for item in due if item[0] not in state.reminders_issued]
 
 
@@ -186,7 +193,7 @@ def summary(state: JourneyProgress, today: date) -> JourneySummary:
         practitioners_trained=len(state.practitioners),
         practitioners_planned=state.plan.practitioners_to_train,
         impact_returns_received=len(state.impact_returns),
-        impact_returns_due=1 + len(_ended_terms(state.half_terms, state.enrolled_on, today)),
+        impact_returns_due=1 + len(ended_terms(state.half_terms, state.enrolled_on, today)),
         times_flagged_at_risk=state.times_flagged_at_risk,
     )
 

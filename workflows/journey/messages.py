@@ -98,6 +98,9 @@ class JourneyStart:
     carried: JourneyProgress | None = None
     # History length after which it continues as new (tests lower it).
     history_limit: int = 10_000
+    # Enrolled before the day the journey starts (a cohort that began months ago, a back-dated enrolment): the
+    # journey first gathers the dated history that arrives, then lives it in date order (see SchoolJourney).
+    catch_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,8 @@ class JourneyProgress:
     # Messages to the school that could not be delivered for good: "<kind> to <staff id>: <failure>", newest last.
     lead_not_reached: bool = False
     undelivered: list[str] = field(default_factory=list)
+    # True while the journey gathers the history of a back-dated enrolment before living it in date order.
+    catching_up: bool = False
 
     def modules_of(self, staff_id: str) -> list[int]:
         """The modules `staff_id` completed, in order."""

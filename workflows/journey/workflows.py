@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -47,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
         URN,
     )
     from workflows.handlers import handlers_finished, history_is_long
-    from workflows.journey import criteria
+    from workflows.journey import criteria, lifecycle
     from workflows.journey.activities import JourneyActivities, PublishJourneyEvent, PublishJourneyEvents
     from workflows.journey.messages import (
         CircleHeld,
@@ -66,7 +66,6 @@ with workflow.unsafe.imports_passed_through():
         SessionHeld,
         StaffJoined,
         StaffLeft,
-        StaffRecord,
         UrnChange,
         Withdrawal,
     )
@@ -91,8 +90,19 @@ _CANCEL_IS_WITHDRAWAL_PATCH = "cancelled-journey-ends-as-a-withdrawal"
 _SIGNALLED_WITHDRAWAL_PATCH = "withdrawal-signalled-without-an-event-ends-the-journey-at-once"
 # Histories recorded before it published its start and its launch phase with two activities, one after the other.
 _START_IN_ONE_PUBLISH_PATCH = "publish-start-and-launch-in-one-local-activity"
-# The role of someone the journey heard of (a completion, a departure) before their registration reached it.
-_NOT_YET_REGISTERED = "unknown"
+# How long a catching-up journey waits for its history to stop arriving before living it (workflow time).
+CATCH_UP_QUIET = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """Something that happened on `on`, heard while catching up: a signal (with its session kind) or a
+    leadership-day notice (`passed` or `upcoming`)."""
+
+    on: date
+    order: int
+    signal: object
+    kind: str = ""
 
 
 def journey_event_id(journey_id: str, key: str) -> uuid.UUID:
@@ -102,6 +112,24 @@ def journey_event_id(journey_id: str, key: str) -> uuid.UUID:
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
+
+
+def _day_of(moment: str) -> date:
+    """The day of an ISO 8601 time (`2027-01-04T10:00:00+00:00`)."""
+    return date.fromisoformat(moment[:10])
+
+
+def _return_day(s: JourneyProgress, submitted: ImpactReturn) -> date:
+    """The first day a return could have been made: the baseline at enrolment, a term's after that term ended."""
+    if submitted.period == "baseline":
+        return s.enrolled_on
+    ends = [t.ends_on for t in s.half_terms if t.term_id == _term_id(submitted)]
+    return max(ends) + timedelta(days=1) if ends else workflow.now().date()
+
+
+def _term_id(submitted: ImpactReturn) -> str:
+    """`2026/27`, `autumn` -> `2026-27-autumn`, the id of the term the return covers."""
+    return f"{submitted.academic_year.replace('/', '-')}-{submitted.period}"
 
 
 # Pinned: the type name every running journey, its history and the bridge's visibility query know.
@@ -128,8 +156,12 @@ class SchoolJourney:
                 phase_ends_on=boundaries[0][1],
             )
             self._first_time(start.event_id)
+            self._s.catching_up = start.catch_up
         self._flagged_phase = self._s.phase
         self._changed = False
+        # While catching up: what arrived, with the day it happened, to be lived in date order (not carried over
+        # continue-as-new: the journey does not continue as new before it has caught up).
+        self._history: list[_Dated] = []
 
     # --- the journey -------------------------------------------------------------------------------------------
 
@@ -166,6 +198,10 @@ class SchoolJourney:
             else:
                 await self._publish("started", started)
                 await self._enter_phase("launch", s.enrolled_on)
+        if s.catching_up:
+            finished = await self._catch_up()
+            if finished is not None:
+                return finished
         while True:
             today = workflow.now().date()
             s.forget_old_events(today)
@@ -194,6 +230,86 @@ class SchoolJourney:
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self._changed, timeout=_midnight(wake) - workflow.now())
 
+    # --- a back-dated enrolment: its history lived in date order -----------------------------------------------
+
+    async def _catch_up(self) -> JourneySummary | None:
+        """Gather the history that arrives until it has been quiet for CATCH_UP_QUIET, then live it in date order:
+        each phase is judged on its own end day with what had happened by then, and reminders go out dated when
+        they fell due, so the journey's clock and the events' dates agree. Only then does it follow the calendar."""
+        s = self._s
+        while s.withdrawn_on is None:
+            self._changed = False
+            try:
+                await workflow.wait_condition(lambda: self._changed, timeout=CATCH_UP_QUIET)
+            except TimeoutError:
+                break
+        today = workflow.now().date()
+        # Leadership days that passed before the journey joined its cohort: the cohort told only the journeys it had.
+        for day in s.plan.leadership_days:
+            if day.held_on < today and day.number not in s.leadership_days_passed:
+                self._hold(day.held_on + timedelta(days=1), LeadershipDayNotice(day.number, day.held_on), "passed")
+        while True:
+            # Whatever arrives while this history is lived (publishing awaits) is lived next, in its own order.
+            batch, self._history = sorted(self._history, key=lambda x: (min(x.on, today), x.order)), []
+            for item in batch:
+                finished = await self._live_until(min(item.on, today))
+                if finished is not None:
+                    return finished
+                await self._apply_held(item)
+            finished = await self._live_until(today)
+            if finished is not None:
+                return finished
+            if not self._history:
+                break
+        s.catching_up = False
+        return None
+
+    async def _live_until(self, day: date) -> JourneySummary | None:
+        """Judge every phase that ended by `day` on its end day, then issue what was due by `day`."""
+        s = self._s
+        assert s.phase_ends_on is not None
+        while s.withdrawn_on is None and day >= s.phase_ends_on:
+            ends = s.phase_ends_on
+            if not s.paused:
+                await self._issue_reminders(ends)
+            finished = await self._end_phase(ends)
+            if finished is not None:
+                return finished
+        if not s.paused:
+            await self._issue_reminders(day)
+        await self._check_back_on_track(day)
+        return None
+
+    def _hold(self, on: date, signal: object, kind: str = "") -> bool:
+        """While catching up, keep what happened for `_catch_up`; False when the journey is living in the present."""
+        if not self._s.catching_up:
+            return False
+        self._history.append(_Dated(on, len(self._history), signal, kind))
+        self._changed = True
+        return True
+
+    async def _apply_held(self, item: _Dated) -> None:
+        if isinstance(item.signal, LeadershipDayNotice):
+            notice = item.signal
+            if item.kind == "upcoming":
+                key = f"leadership:{notice.day_number}:{notice.held_on}"
+                await self._remind(
+                    key,
+                    "leadership_day",
+                    notice.held_on,
+                    f"leadership day {notice.day_number} is on {notice.held_on}",
+                    item.on,
+                )
+                return
+            _, missed = lifecycle.leadership_day_passed(self._s, notice)
+            if missed:
+                reason = f"the headteacher did not attend leadership day {notice.day_number} on {notice.held_on}"
+                await self._remind(
+                    f"leadership_missed:{notice.day_number}", "leadership_day", notice.held_on, reason, item.on
+                )
+            return
+        lifecycle.apply_signal(self._s, item.signal, item.kind)
+
     def _next_wake(self, today: date) -> date:
         s = self._s
         assert s.phase_ends_on is not None
@@ -212,18 +328,13 @@ class SchoolJourney:
 
     def _entering(self, phase: str, entered_on: date) -> tuple[str, PhaseEntered]:
         """Move to `phase`; the key and event that say so."""
-        s = self._s
-        s.phase = phase
-        month = next((m for p, m in criteria.PHASES if p == phase), PROGRAMME_MONTHS)
-        previous = [m for p, m in criteria.PHASES if m < month]
-        s.phase_ends_on = add_months(s.enrolled_on, month)
-        entered = PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=max(previous, default=0))
-        return f"phase:{phase}", entered
+        month = lifecycle.enter_phase(self._s, phase)
+        return f"phase:{phase}", PhaseEntered(**self._ids(), phase=phase, entered_on=entered_on, month=month)
 
     async def _end_phase(self, today: date) -> JourneySummary | None:
         s = self._s
-        unmet = criteria.unmet_criteria(s, s.phase, today)
-        if not unmet:
+        judgement = lifecycle.judge_phase(s, today)
+        if not judgement.unmet:
             await self._publish(
                 f"milestone:{s.phase}",
                 MilestoneReached(
@@ -233,18 +344,15 @@ class SchoolJourney:
                     reached_on=today,
                 ),
             )
-        elif not s.paused:
-            s.at_risk, s.at_risk_reasons = True, unmet
-            s.times_flagged_at_risk += 1
+        elif judgement.flagged:
             self._flagged_phase = s.phase
             await self._publish(
                 f"at_risk:{s.phase}",
-                FlaggedAtRisk(**self._ids(), phase=s.phase, reasons=unmet, flagged_on=today),
+                FlaggedAtRisk(**self._ids(), phase=s.phase, reasons=judgement.unmet, flagged_on=today),
             )
-        names = [phase for phase, _ in criteria.PHASES]
-        following = names.index(s.phase) + 1
-        if following < len(names):
-            await self._enter_phase(names[following], today)
+        following = lifecycle.next_phase(s.phase)
+        if following is not None:
+            await self._enter_phase(following, today)
             return None
         s.phase = "completed"
         final = criteria.summary(s, today)
@@ -268,8 +376,7 @@ class SchoolJourney:
 
     async def _check_back_on_track(self, today: date) -> None:
         s = self._s
-        if s.at_risk and not criteria.unmet_criteria(s, self._flagged_phase, today):
-            s.at_risk, s.at_risk_reasons = False, []
+        if lifecycle.back_on_track(s, self._flagged_phase, today):
             await self._publish(
                 f"back_on_track:{s.times_flagged_at_risk}", BackOnTrack(**self._ids(), cleared_on=today)
             )
@@ -337,15 +444,11 @@ class SchoolJourney:
 
     @workflow.signal
     def staff_registered(self, joined: StaffJoined) -> None:
-        if not self._first_time(joined.event_id):
-            return
-        known = self._s.staff.get(joined.staff_id)
-        if known is None:
-            self._s.staff[joined.staff_id] = StaffRecord(role=joined.role, starts_on=joined.starts_on)
-        elif known.role == _NOT_YET_REGISTERED and workflow.patched(_LATE_REGISTRATION_PATCH):
-            # Their completion or departure came first (another stream, or the bridge was retrying the
-            # registration): the registration still says who they are, so a headteacher counts as one.
-            known.role, known.starts_on = joined.role, joined.starts_on
+        if self._first_time(joined.event_id) and not self._hold(joined.starts_on, joined):
+            # Who is known before their registration: see lifecycle.register_staff and VERSIONING.md.
+            known = self._s.staff.get(joined.staff_id)
+            late = known is not None and known.role == lifecycle.NOT_YET_REGISTERED
+            lifecycle.register_staff(self._s, joined, late and workflow.patched(_LATE_REGISTRATION_PATCH))
 
     @workflow.signal
     def lead_not_reached(self, failure: LeadNotReached) -> None:
@@ -358,69 +461,55 @@ class SchoolJourney:
 
     @workflow.signal
     def staff_left(self, left: StaffLeft) -> None:
-        if not self._first_time(left.event_id):
-            return
-        record = self._s.staff.get(left.staff_id)
-        if record is None and workflow.patched(_LATE_REGISTRATION_PATCH):
-            record = self._s.staff[left.staff_id] = self._not_yet_registered()
-        if record is not None:
-            record.left_on = left.left_on
-
-    def _not_yet_registered(self) -> StaffRecord:
-        return StaffRecord(role=_NOT_YET_REGISTERED, starts_on=self._s.enrolled_on)
+        if self._first_time(left.event_id) and not self._hold(left.left_on, left):
+            unknown = left.staff_id not in self._s.staff
+            lifecycle.staff_left(self._s, left, unknown and workflow.patched(_LATE_REGISTRATION_PATCH))
 
     @workflow.signal
     def module_completed(self, completion: ModuleCompletion) -> None:
-        if not self._first_time(completion.event_id):
-            return
-        # A completion can arrive before the registration it belongs to (separate streams); keep it.
-        record = self._s.staff.setdefault(completion.staff_id, self._not_yet_registered())
-        record.modules[completion.completion_id or completion.event_id] = completion.module_number
+        if self._first_time(completion.event_id) and not self._hold(_day_of(completion.completed_at), completion):
+            lifecycle.complete_module(self._s, completion)
 
     @workflow.signal
     def completion_withdrawn(self, withdrawn: CompletionWithdrawn) -> None:
-        record = self._s.staff.get(withdrawn.staff_id)
-        if self._first_time(withdrawn.event_id) and record is not None:
-            record.modules.pop(withdrawn.completion_id, None)
+        if self._first_time(withdrawn.event_id) and not self._hold(workflow.now().date(), withdrawn):
+            lifecycle.withdraw_completion(self._s, withdrawn)
 
     @workflow.signal
     def circle_held(self, circle: CircleHeld) -> None:
-        if self._first_time(circle.event_id):
-            self._s.circles[circle.circle_id] = circle.half_term or ""
+        if self._first_time(circle.event_id) and not self._hold(circle.held_on, circle):
+            lifecycle.hold_circle(self._s, circle)
 
     @workflow.signal
     def mentoring_session_held(self, session: SessionHeld) -> None:
-        if self._first_time(session.event_id):
-            self._s.mentoring[session.session_id] = session.held_on
+        if self._first_time(session.event_id) and not self._hold(session.held_on, session, "mentoring"):
+            lifecycle.hold_mentoring(self._s, session)
 
     @workflow.signal
     def immersion_day_held(self, session: SessionHeld) -> None:
-        if self._first_time(session.event_id):
-            self._s.immersion_days[session.session_id] = session.held_on
+        if self._first_time(session.event_id) and not self._hold(session.held_on, session, "immersion_day"):
+            lifecycle.hold_immersion_day(self._s, session)
 
     @workflow.signal
     def practitioner_trained(self, session: SessionHeld) -> None:
-        if self._first_time(session.event_id):
-            for staff_id in session.staff_ids:
-                if staff_id not in self._s.practitioners:
-                    self._s.practitioners.append(staff_id)
+        if self._first_time(session.event_id) and not self._hold(session.held_on, session, "practitioner_training"):
+            lifecycle.train_practitioners(self._s, session)
 
     @workflow.signal
     def leadership_day_attended(self, attended: LeadershipDayAttended) -> None:
-        if not self._first_time(attended.event_id):
-            return
-        headteachers = {i for i, r in self._s.staff.items() if r.role == "headteacher" and r.left_on is None}
-        if headteachers & set(attended.staff_ids) and attended.day_number not in self._s.leadership_days_attended:
-            self._s.leadership_days_attended.append(attended.day_number)
+        if self._first_time(attended.event_id) and not self._hold(attended.held_on, attended):
+            lifecycle.attend_leadership_day(self._s, attended)
 
     @workflow.signal
     def leadership_day_moved(self, moved: LeadershipDayMoved) -> None:
-        if self._first_time(moved.event_id):
-            self._s.plan = self._s.plan.with_day_moved(moved.day_number, moved.held_on)
+        if self._first_time(moved.event_id) and not self._hold(workflow.now().date(), moved):
+            lifecycle.move_leadership_day(self._s, moved)
 
     @workflow.signal
     async def leadership_day_upcoming(self, notice: LeadershipDayNotice) -> None:
         """From the cohort's workflow, a week before each day: remind the school."""
+        if self._hold(notice.held_on - timedelta(days=7), notice, "upcoming"):
+            return
         await self._remind_leadership_day(
             f"leadership:{notice.day_number}:{notice.held_on}",
             notice,
@@ -430,11 +519,12 @@ class SchoolJourney:
     @workflow.signal
     async def leadership_day_passed(self, notice: LeadershipDayNotice) -> None:
         """From the cohort's workflow, the day after each day: a missing headteacher is followed up."""
-        s = self._s
-        if notice.day_number not in s.leadership_days_passed:
-            s.leadership_days_passed.append(notice.day_number)
+        if self._hold(notice.held_on + timedelta(days=1), notice, "passed"):
+            return
+        news, missed = lifecycle.leadership_day_passed(self._s, notice)
+        if news:
             self._changed = True
-        if notice.day_number not in s.leadership_days_attended:
+        if missed:
             await self._remind_leadership_day(
                 f"leadership_missed:{notice.day_number}",
                 notice,
@@ -446,11 +536,8 @@ class SchoolJourney:
 
     @workflow.signal
     def impact_return_submitted(self, submitted: ImpactReturn) -> None:
-        if not self._first_time(submitted.event_id):
-            return
-        key = "baseline" if submitted.period == "baseline" else f"{submitted.academic_year} {submitted.period}"
-        if key not in self._s.impact_returns:
-            self._s.impact_returns.append(key)
+        if self._first_time(submitted.event_id) and not self._hold(_return_day(self._s, submitted), submitted):
+            lifecycle.receive_impact_return(self._s, submitted)
 
     @workflow.signal
     def urn_changed(self, change: UrnChange) -> None:

@@ -12,6 +12,7 @@ __all__ = [
     "CohortEnded",
     "CohortNotFound",
     "CohortNotOver",
+    "EnrolmentDateRefused",
     "EnrolmentError",
     "LeadershipDayNotFound",
     "LeadershipDayOutOfPlace",
@@ -127,3 +128,10 @@ class UrnChangedBeforeEnrolment(EnrolmentError, Invalid):
 class LeadershipDayOutOfPlace(EnrolmentError, Invalid):
     def __init__(self, held_on: date, problem: str) -> None:
         super().__init__(f"held_on: {held_on.isoformat()} {problem}")
+
+
+class EnrolmentDateRefused(EnrolmentError, Invalid):
+    """A back-dated enrolment on a day it could not have happened."""
+
+    def __init__(self, enrolled_on: date, reason: str) -> None:
+        super().__init__(f"enrolled_on: {enrolled_on} {reason}")

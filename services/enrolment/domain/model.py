@@ -20,6 +20,7 @@ from contracts.programme import LeadershipDay, PlanTargets, ProgrammePlan, defau
 from services.enrolment.domain.errors import (
     CohortEnded,
     CohortNotOver,
+    EnrolmentDateRefused,
     LeadershipDayNotFound,
     LeadershipDayOutOfPlace,
     LeavingBeforeStarting,
@@ -194,10 +195,11 @@ def enrol(
     local_authority: str | None,
     history: list[SchoolEnrolment],
     today: date,
+    back_dated: bool = False,
 ) -> SchoolEnrolment:
     """Enrol a school into a running `cohort`, given its earlier enrolments. A school is in at most one active
     cohort at a time, and joins a cohort once (its journey there has run). Its local authority defaults to the
-    cohort's."""
+    cohort's. `today` is the enrolment's day; a `back_dated` one must fall within the cohort."""
     active = next((earlier for earlier in history if earlier.status == "active"), None)
     if active is not None:
         raise SchoolAlreadyEnrolled(urn, active.cohort_id)
@@ -205,6 +207,8 @@ def enrol(
     if before is not None:
         raise SchoolWasInCohort(urn, cohort.cohort_id, before.status)
     cohort.require_running(today)
+    if back_dated and today < cohort.starts_on:
+        raise EnrolmentDateRefused(today, f"is before cohort {cohort.cohort_id!r} started on {cohort.starts_on}")
     return SchoolEnrolment(
         urn=urn,
         school_name=school_name,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
 from runtime.commands import Command, admin_token, running_stack
 from runtime.settings import Settings
-from services.enrolment.entrypoints.demo import seed_demo
+from services.enrolment.entrypoints.demo import DEMO_COHORT, seed_demo
 
 __all__ = ["ERASE_PERSONAL_DATA", "SEED_DEMO"]
 
@@ -49,6 +51,19 @@ def _erase_personal_data(args: argparse.Namespace) -> int:
 def _seed_demo(_: argparse.Namespace) -> int:
     settings = Settings()
     print(asyncio.run(seed_demo(running_stack(settings), admin_token(settings))), flush=True)
+    # The forecast needs the journeys to have lived their history: `rsp forecast --wait` waits for that, in the
+    # background, so `rsp up --demo` goes on supervising the stack meanwhile.
+    log = settings.data_dir.resolve() / "logs" / "demo-forecast.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    rsp = Path(sys.executable).parent / "rsp"
+    with log.open("ab") as output:
+        subprocess.Popen(
+            [str(rsp), "forecast", DEMO_COHORT["cohort_id"], "--wait-minutes", "15"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    print(f"rsp: the demo's forecast is made once its journeys have caught up (log: {log})", flush=True)
     return 0
 
 

@@ -12,7 +12,7 @@ from contracts.identifiers import COHORT_ID_PATTERN, URN_PATTERN
 from contracts.programme import PlanTargets
 from runtime.auth import Authenticator, Principal
 from services.enrolment.adapters.gias_csv import COLUMNS, read_extract
-from services.enrolment.domain.errors import UnreadableExtract
+from services.enrolment.domain.errors import EnrolmentDateRefused, UnreadableExtract
 from services.enrolment.entrypoints.authorisation import POLICY
 from services.enrolment.entrypoints.views import (
     CohortView,
@@ -48,6 +48,13 @@ from services.enrolment.service_layer.commands import (
 from services.enrolment.service_layer.unit_of_work import EnrolmentUnitOfWork
 
 __all__ = ["build_router"]
+
+
+def _enrolment_day(asked: date | None) -> date:
+    today = _today()
+    if asked is not None and asked > today:
+        raise EnrolmentDateRefused(asked, "is in the future")
+    return asked or today
 
 
 def _today() -> date:
@@ -157,7 +164,8 @@ def _schools_router(unit_of_work: Callable[[], EnrolmentUnitOfWork], authenticat
                 urn=body.urn,
                 school_name=body.name,
                 cohort_id=body.cohort_id,
-                enrolled_on=_today(),
+                enrolled_on=_enrolment_day(body.enrolled_on),
+                back_dated=body.enrolled_on is not None,
                 phase=body.phase,
                 local_authority=body.local_authority,
                 headteacher=None

@@ -91,6 +91,11 @@ class NewEnrolment(BaseModel):
         default=None, min_length=1, max_length=200, description="The school's local authority; default: the cohort's"
     )
     headteacher: NewHeadteacher | None = Field(default=None, description="Registered as staff with that role")
+    enrolled_on: date | None = Field(
+        default=None,
+        description="The day the school joined, when that was before today (within the cohort, never in the "
+        "future); default today. Its journey then lives the history sent for it in date order.",
+    )
 
 
 class SchoolView(BaseModel):

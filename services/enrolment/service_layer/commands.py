@@ -57,6 +57,8 @@ class EnrolSchool:
     phase: SchoolPhase | None = None
     local_authority: str | None = None
     headteacher: Headteacher | None = None
+    # The enrolment is recorded as of an earlier day (a cohort joined months ago; the demo).
+    back_dated: bool = False
 
 
 @dataclass(frozen=True)

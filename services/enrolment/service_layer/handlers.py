@@ -90,6 +90,7 @@ async def enrol_school(uow: EnrolmentUnitOfWork, command: EnrolSchool) -> School
             command.local_authority,
             history,
             command.enrolled_on,
+            command.back_dated,
         )
         headteacher = None
         if command.headteacher is not None:

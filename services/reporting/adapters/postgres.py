@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -82,16 +84,35 @@ class PostgresImpactReturns(PostgresRepository):
         return by_school
 
 
+class PostgresForecasts(PostgresRepository):
+    async def keep(self, cohort_id: str, made_at: datetime, document: dict[str, Any]) -> None:
+        await self._conn.execute(
+            "INSERT INTO cohort_forecasts (cohort_id, made_at, document) VALUES ($1, $2, $3) "
+            "ON CONFLICT (cohort_id) DO UPDATE SET made_at = EXCLUDED.made_at, document = EXCLUDED.document",
+            cohort_id,
+            made_at,
+            document,  # the pool's jsonb codec encodes it
+        )
+
+    async def latest(self, cohort_id: str) -> tuple[datetime, dict[str, Any]] | None:
+        row = await self._conn.fetchrow(
+            "SELECT made_at, document FROM cohort_forecasts WHERE cohort_id = $1", cohort_id
+        )
+        return None if row is None else (row["made_at"], row["document"])
+
+
 class PostgresReportingUnitOfWork(PostgresUnitOfWork):
     read_models: PostgresReadModels
     feed: PostgresLiveFeed
     impact: PostgresImpactReturns
+    forecasts: PostgresForecasts
     _holding_read_models: bool
 
     def _open_repositories(self, conn: AnyConnection) -> None:
         self.read_models = PostgresReadModels(conn)
         self.feed = PostgresLiveFeed(conn)
         self.impact = PostgresImpactReturns(conn)
+        self.forecasts = PostgresForecasts(conn)
         self._holding_read_models = False
 
     async def claim(self, consumer: str, envelope: Envelope) -> bool:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from runtime.errors import Invalid, NotFound, PlatformError
 
-__all__ = ["ImpossibleReturn", "InvalidEvidence", "NoSuchCohort", "NoSuchEvidence", "NoSuchSchool", "ReportingError"]
+__all__ = [
+    "ForecastRefused",
+    "ImpossibleReturn",
+    "InvalidEvidence",
+    "NoForecast",
+    "NoSuchCohort",
+    "NoSuchEvidence",
+    "NoSuchSchool",
+    "ReportingError",
+]
 
 
 class ReportingError(PlatformError):
@@ -39,3 +48,12 @@ class InvalidEvidence(ReportingError, Invalid):
 
 class NoSuchEvidence(ReportingError, NotFound):
     """An instrument, feedback or adaptation that does not exist (or is not the caller's to see)."""
+
+
+class NoForecast(ReportingError, NotFound):
+    def __init__(self, cohort_id: str) -> None:
+        super().__init__(f"cohort {cohort_id!r} has no forecast yet (make one with `rsp forecast {cohort_id}`)")
+
+
+class ForecastRefused(ReportingError, Invalid):
+    """A forecast that cannot be kept as sent; the message starts with the field at fault."""

@@ -45,6 +45,9 @@ POLICY = Policy(
         # Quotes are read in full and approved only by the programme team; the page shows approved ones to all.
         "approve_quotes": frozenset({ADMIN}),
         "read_early_indicators": EVERYONE,
+        # A forecast names each school's chance of being flagged: the programme team's working tool.
+        "keep_forecast": frozenset({ADMIN}),
+        "read_forecast": frozenset({ADMIN}),
     },
     hidden_school=NoSuchSchool,
 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from contracts.envelope import Envelope
 from contracts.events import (
@@ -83,6 +83,14 @@ class ImpactReturns(Protocol):
         ...
 
 
+class Forecasts(Protocol):
+    async def keep(self, cohort_id: str, made_at: datetime, document: dict[str, Any]) -> None:
+        """Keep this as the cohort's latest forecast (replacing the one before)."""
+        ...
+
+    async def latest(self, cohort_id: str) -> tuple[datetime, dict[str, Any]] | None: ...
+
+
 class ReportingUnitOfWork(UnitOfWork, Protocol):
     @property
     def read_models(self) -> ReadModels: ...
@@ -90,3 +98,5 @@ class ReportingUnitOfWork(UnitOfWork, Protocol):
     def feed(self) -> LiveFeed: ...
     @property
     def impact(self) -> ImpactReturns: ...
+    @property
+    def forecasts(self) -> Forecasts: ...

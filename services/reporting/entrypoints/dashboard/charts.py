@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Bars", "Series", "bar_chart", "line_chart"]
+__all__ = ["Bars", "Series", "band_chart", "bar_chart", "line_chart"]
 
 # Okabe-Ito derived, darkened for 3:1 against white: blue, vermilion, bluish green.
 _COLOURS = ("#0a5c99", "#b34700", "#00704a")
@@ -149,3 +149,37 @@ def bar_chart(chart_id: str, title: str, description: str, names: Sequence[str],
                 f'fill="{colour}" stroke="#1b1b1b" stroke-width="{number}"/>'
             )
     return _frame(chart_id, title, description, "".join(body), names)
+
+
+def band_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    mean: Sequence[float],
+    low: Sequence[float],
+    high: Sequence[float],
+) -> str:
+    """A projected line with its uncertainty drawn as a shaded band (low to high) behind it."""
+    low_, high_ = _scale([*low, *high, *mean] or [0.0])
+    span = _WIDTH - _LEFT - _RIGHT
+    step = span / max(len(labels) - 1, 1)
+    xs = [_LEFT + index * step for index in range(len(labels))]
+    body = [_axis(low_, high_)]
+    every = max(1, len(labels) // 8)
+    for index, label in enumerate(labels):
+        if index % every == 0:
+            body.append(
+                f'<text x="{xs[index]:.1f}" y="{_HEIGHT - _BOTTOM + 16}" font-size="11" text-anchor="middle">'
+                f"{escape(label)}</text>"
+            )
+    upper = [f"{x:.1f},{_y(v, low_, high_):.1f}" for x, v in zip(xs, high, strict=True)]
+    lower = [f"{x:.1f},{_y(v, low_, high_):.1f}" for x, v in zip(xs, low, strict=True)]
+    body.append(
+        f'<polygon class="band" points="{" ".join(upper + lower[::-1])}" fill="#0a5c99" fill-opacity="0.18" '
+        'stroke="#0a5c99" stroke-width="1" stroke-dasharray="2 3"/>'
+    )
+    line = " ".join(f"{x:.1f},{_y(v, low_, high_):.1f}" for x, v in zip(xs, mean, strict=True))
+    body.append(f'<polyline fill="none" stroke="{_COLOURS[0]}" stroke-width="3" points="{line}"/>')
+    body += [_marker(0, x, _y(v, low_, high_)) for x, v in zip(xs, mean, strict=True)]
+    return _frame(chart_id, title, description, "".join(body), ["expected (mean of the runs)"])
