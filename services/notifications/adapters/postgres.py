@@ -177,6 +177,16 @@ class PostgresMessageRepository(PostgresRepository):
             now,
         )
 
+    async def mark_all_sent(self, message_ids: list[UUID], route: str, now: datetime) -> None:
+        if message_ids:
+            await self._conn.execute(
+                "UPDATE messages SET status = 'sent', route = $2, sent_at = $3, outcome = NULL, updated_at = now() "
+                "WHERE message_id = ANY($1::uuid[]) AND status IN ('sending', 'pending', 'in_doubt')",
+                message_ids,
+                route,
+                now,
+            )
+
     async def retry(self, message_id: UUID, at: datetime, outcome: str) -> None:
         await self._conn.execute(
             "UPDATE messages SET status = 'pending', next_attempt_at = $2, outcome = $3, updated_at = now() "

@@ -129,7 +129,10 @@ class Sender:
             await uow.commit()
         if not taken:
             return 0
-        outcomes = await asyncio.gather(*(self._deliver(message, moment) for message in taken))
+        # Each person's address is asked of enrolment once per batch (a reminder often reaches one head twice), and
+        # forgotten with the batch: no address outlives the send.
+        asked: dict[tuple[str, UUID], asyncio.Future[str | None]] = {}
+        outcomes = await asyncio.gather(*(self._deliver(message, moment, asked) for message in taken))
         if self._hold_after_send:
             await asyncio.sleep(self._hold_after_send)  # the fault test kills the process here
         while True:
@@ -143,13 +146,18 @@ class Sender:
                 await asyncio.sleep(1.0)
         return len(taken)
 
-    async def _deliver(self, message: OutgoingMessage, now: datetime) -> Outcome:
+    async def _deliver(
+        self, message: OutgoingMessage, now: datetime, asked: dict[tuple[str, UUID], asyncio.Future[str | None]]
+    ) -> Outcome:
         async with self._in_flight:
             try:
                 if message.audience == "programme_team":
                     address = self._addresses.programme_team()
                 elif message.urn is not None and message.staff_id is not None:
-                    address = await self._addresses.of_staff(message.urn, message.staff_id, now)
+                    person = (message.urn, message.staff_id)
+                    if person not in asked:
+                        asked[person] = asyncio.ensure_future(self._addresses.of_staff(*person, now))
+                    address = await asked[person]
                 else:
                     address = None
                 if address is None:
@@ -180,11 +188,13 @@ class Sender:
     async def _record(self, outcomes: Sequence[Outcome]) -> None:
         now = datetime.now(UTC)
         async with self._unit_of_work() as uow:
+            sent = [outcome.message.message_id for outcome in outcomes if outcome.result == "sent"]
+            await uow.messages.mark_all_sent(sent, self._route.name, now)  # one round trip for the usual case
             for outcome in outcomes:
                 message = outcome.message
                 if outcome.result == "sent":
-                    await uow.messages.mark_sent(message.message_id, self._route.name, now)
-                elif outcome.result == "retry":
+                    continue
+                if outcome.result == "retry":
                     await uow.messages.retry(
                         message.message_id, next_attempt(message.attempts, now), outcome.detail or ""
                     )
@@ -194,9 +204,11 @@ class Sender:
                     await uow.messages.finish(message.message_id, "failed", outcome.detail, self._route.name)
                     await uow.record(undeliverable(message, self._route.name, outcome.detail or "refused", now))
             await uow.commit()
+        _log.info("%d sent, %d not: %s", len(sent), len(outcomes) - len(sent), self._route.name)
         for outcome in outcomes:
-            # Ids and outcomes only: never the address.
-            _log.info(
+            # Ids and outcomes only: never the address. Each send at debug level, anything else at info.
+            _log.log(
+                logging.DEBUG if outcome.result == "sent" else logging.INFO,
                 "message %s (%s): %s %s",
                 outcome.message.message_id,
                 outcome.message.kind,
