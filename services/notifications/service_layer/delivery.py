@@ -85,8 +85,8 @@ class Sender:
         templates: Templates,
         organiser: str,
         *,
-        batch: int = 50,
-        in_flight: int = 8,
+        batch: int = 200,
+        in_flight: int = 16,
         hold_after_send: float = 0.0,
         idle_seconds: float = 0.2,
     ) -> None:
