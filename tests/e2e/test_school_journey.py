@@ -41,8 +41,11 @@ async def test_events_reach_the_journey_and_change_its_search_attributes(
         assert answer.status_code == 201, answer.text
 
     async def journey_has_all_15() -> JourneyProgress | None:
+        # The registration and the completions travel on different streams: either may reach the journey first.
         progress = await _progress(temporal, cohort_id, urn)
-        return progress if progress.module_completions() == 15 else None
+        known = progress.staff.get(headteacher)
+        registered = known is not None and known.role == "headteacher"
+        return progress if progress.module_completions() == 15 and registered else None
 
     progress = await eventually(journey_has_all_15, within=30)
     assert progress.staff[headteacher].role == "headteacher"
