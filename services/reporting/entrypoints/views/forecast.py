@@ -64,10 +64,18 @@ class SchoolOutlook(BaseModel):
     history: HistoryUsed
 
 
+class ShareBand(Band):
+    """A projected share of schools: every figure between 0 and 1 (a page shows it as a percentage)."""
+
+    mean: float = Field(ge=0, le=1)
+    low: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+
+
 class PhaseShare(BaseModel):
     model_config = _STRICT
     phase: str = Field(pattern=_PHASE)
-    share_at_risk: Band = Field(description="Share of the cohort's schools flagged at this phase's end")
+    share_at_risk: ShareBand = Field(description="Share of the cohort's schools flagged at this phase's end")
 
 
 class ForecastDocument(BaseModel):
