@@ -17,7 +17,7 @@ import httpx
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
-from contracts.search_attributes import AT_RISK, COHORT_ID, JOURNEY_PHASE
+from contracts.search_attributes import AT_RISK, COHORT_ID, JOURNEY_PHASE, URN
 from runtime.local.endpoints import Endpoints
 from services.enrolment.entrypoints.demo import DEMO_COHORT, DEMO_SCHOOLS, seed_demo
 from tests.support import eventually
@@ -29,13 +29,15 @@ COHORT = DEMO_COHORT["cohort_id"]
 RSP = str(Path(sys.executable).parent / "rsp")
 
 
-async def _journeys(temporal: Client) -> list[tuple[str, bool]]:
-    """(phase, at risk) of each demo journey, as the Temporal UI's visibility lists them."""
-    found = []
-    async for execution in temporal.list_workflows(f'{COHORT_ID} = "{COHORT}"'):
+async def _journeys(temporal: Client) -> dict[str, tuple[str, bool]]:
+    """(phase, at risk) of each running demo journey by URN, as the Temporal UI's visibility lists them."""
+    found = {}
+    query = f'{COHORT_ID} = "{COHORT}" AND WorkflowType = "SchoolJourney" AND ExecutionStatus = "Running"'
+    async for execution in temporal.list_workflows(query):
         attributes = execution.typed_search_attributes
         phase = attributes.get(SearchAttributeKey.for_keyword(JOURNEY_PHASE)) or ""
-        found.append((phase, bool(attributes.get(SearchAttributeKey.for_bool(AT_RISK)))))
+        urn = attributes.get(SearchAttributeKey.for_keyword(URN)) or ""
+        found[urn] = (phase, bool(attributes.get(SearchAttributeKey.for_bool(AT_RISK))))
     return found
 
 
@@ -46,11 +48,13 @@ async def test_the_demo_seeds_a_cohort_living_its_history(
     assert "seeded" in message
 
     async def lived() -> list[tuple[str, bool]] | None:
-        journeys = await _journeys(temporal)
-        states = [await journey_progress(temporal, COHORT, school.urn) for school in DEMO_SCHOOLS]
-        if len(journeys) < len(DEMO_SCHOOLS) or any(s is None or s.catching_up for s in states):
+        states = {school.urn: await journey_progress(temporal, COHORT, school.urn) for school in DEMO_SCHOOLS}
+        if any(state is None or state.catching_up for state in states.values()):
             return None
-        return journeys
+        # What the journeys know, once the visibility store the Temporal UI searches has been told it too.
+        known = {urn: (state.phase, state.at_risk) for urn, state in states.items() if state is not None}
+        listed = await _journeys(temporal)
+        return list(listed.values()) if listed == known else None
 
     # The journeys wait for their history to stop arriving (two minutes), then live it.
     journeys = await eventually(lived, within=900, every=5)
