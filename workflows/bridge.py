@@ -12,9 +12,10 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import TypeAdapter
 from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus, WorkflowHandle
@@ -88,12 +89,14 @@ _log = logging.getLogger(__name__)
 
 W = TypeVar("W")
 M = TypeVar("M")
+T = TypeVar("T")
 D = TypeVar("D", bound="DataclassInstance")
 # A workflow's signal, named by reference (`SchoolJourney.module_completed`): renaming it fails `mypy`.
 Signal = MethodSyncOrAsyncSingleParam[W, M, None]
 
-# Joins one signal to a cohort carries at most: a signal's payload stays a few tens of kilobytes.
+# What one signal carries at most: its payload stays a few tens of kilobytes.
 _MAX_JOINS_A_SIGNAL = 500
+_MAX_COMPLETIONS_A_SIGNAL = 200
 
 _ADAPTERS: dict[type[Any], tuple[TypeAdapter[Any], frozenset[str]]] = {}
 
@@ -177,56 +180,57 @@ class _CohortCalendars:
         self._asking.pop(cohort_id, None)
 
 
-class _CohortJoins:
-    """Tells each cohort's workflow of its new journeys, many at a time (group commit).
+class _NotRunning(Exception):
+    """The workflow a gathered signal was for does not exist (not started yet, or under another id)."""
 
-    A join waits for at most one signal to the cohort already on its way; the next signal carries every join that
-    gathered meanwhile. Each caller returns only once the signal carrying its own join was accepted (or fails as
-    that signal failed), so an event is still acked only after its effect. One workflow takes signals one at a
-    time: a signal per school made the cohort the bulk enrolment's bottleneck.
+
+class _GroupSignals(Generic[T]):
+    """Carries many events to one workflow in one signal (group commit).
+
+    An item waits for at most one signal to its workflow already on its way; the next signal carries every item
+    that gathered meanwhile (at most `most`). Each caller returns only once the signal carrying its own item was
+    accepted (or fails as that signal failed), so an event is still acked only after its effect. A workflow takes
+    signals one at a time, each a history event and a workflow task: a signal per event made a cohort the bulk
+    enrolment's bottleneck, and a busy school's journey the completions' one.
     """
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-        self._waiting: dict[str, list[tuple[SchoolJoined, asyncio.Future[None]]]] = {}
+    def __init__(self, send: Callable[[str, list[T]], Awaitable[None]], most: int) -> None:
+        self._send_batch = send
+        self._most = most
+        self._waiting: dict[str, list[tuple[T, asyncio.Future[None]]]] = {}
         self._sending: dict[str, asyncio.Task[None]] = {}
 
-    async def join(self, cohort_id: str, joined: SchoolJoined) -> None:
+    async def add(self, workflow_id: str, item: T) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault(cohort_id, []).append((joined, done))
-        if cohort_id not in self._sending:
-            self._sending[cohort_id] = asyncio.create_task(self._send(cohort_id))
+        self._waiting.setdefault(workflow_id, []).append((item, done))
+        if workflow_id not in self._sending:
+            self._sending[workflow_id] = asyncio.create_task(self._send(workflow_id))
         await done
 
-    async def _send(self, cohort_id: str) -> None:
-        cohort: WorkflowHandle[Cohort, Any] = self._client.get_workflow_handle_for(
-            Cohort.run, cohort_workflow_id(cohort_id)
-        )
-        batch: list[tuple[SchoolJoined, asyncio.Future[None]]] = []
+    async def _send(self, workflow_id: str) -> None:
+        batch: list[tuple[T, asyncio.Future[None]]] = []
         try:
-            while waiting := self._waiting.pop(cohort_id, []):
-                batch, rest = waiting[:_MAX_JOINS_A_SIGNAL], waiting[_MAX_JOINS_A_SIGNAL:]
+            while waiting := self._waiting.pop(workflow_id, []):
+                batch, rest = waiting[: self._most], waiting[self._most :]
                 if rest:
-                    self._waiting[cohort_id] = rest
+                    self._waiting[workflow_id] = rest
                 try:
-                    await cohort.signal(Cohort.schools_joined, SchoolsJoined([joined for joined, _ in batch]))
-                except RPCError as failure:
-                    if failure.status != RPCStatusCode.NOT_FOUND:
-                        raise
-                    _settle(batch, RetryLater(f"cohort {cohort_id} has no workflow yet"))
+                    await self._send_batch(workflow_id, [item for item, _ in batch])
+                except (RetryLater, _NotRunning) as failure:
+                    _settle(batch, failure)
                 else:
                     _settle(batch, None)
         except BaseException as failure:
             # Each waiter's consumer decides what the failure means (an outage is retried, a bug dead-lettered);
-            # the joins still waiting fail with it too rather than wait for a signal no one will send.
-            _settle(batch + self._waiting.pop(cohort_id, []), failure)
+            # the items still waiting fail with it too rather than wait for a signal no one will send.
+            _settle(batch + self._waiting.pop(workflow_id, []), failure)
             if not isinstance(failure, Exception):
                 raise
         finally:
-            self._sending.pop(cohort_id, None)
+            self._sending.pop(workflow_id, None)
 
 
-def _settle(batch: list[tuple[SchoolJoined, asyncio.Future[None]]], failure: BaseException | None) -> None:
+def _settle(batch: list[tuple[Any, asyncio.Future[None]]], failure: BaseException | None) -> None:
     for _, done in batch:
         if done.done():
             continue
@@ -246,7 +250,8 @@ class JourneyBridge:
         self._task_queue = task_queue
         self._calendar = calendar
         self._cohorts = _CohortCalendars(client)
-        self._joins = _CohortJoins(client)
+        self._joins = _GroupSignals[SchoolJoined](self._send_joins, _MAX_JOINS_A_SIGNAL)
+        self._completions = _GroupSignals[journey.ModuleCompletion](self._send_completions, _MAX_COMPLETIONS_A_SIGNAL)
 
     # --- cohorts ----------------------------------------------------------------------------------------------
 
@@ -334,7 +339,10 @@ class JourneyBridge:
         except WorkflowAlreadyStartedError:
             _log.info("journey %s already ran; enrolment %s ignored", workflow_id, envelope.id)
             return
-        await self._joins.join(event.cohort_id, SchoolJoined(str(envelope.id), workflow_id))
+        await self._joins.add(event.cohort_id, SchoolJoined(str(envelope.id), workflow_id))
+
+    async def _send_joins(self, cohort_id: str, joins: list[SchoolJoined]) -> None:
+        await self._signal(self._cohort(cohort_id), Cohort.schools_joined, SchoolsJoined(joins))
 
     async def on_school_withdrawn(self, event: SchoolWithdrawn, envelope: Envelope) -> None:
         withdrawal = _heard(journey.Withdrawal, event, envelope)
@@ -356,7 +364,22 @@ class JourneyBridge:
 
     async def on_module_completed(self, event: ModuleCompleted, envelope: Envelope) -> None:
         completion = _heard(journey.ModuleCompletion, event, envelope)
+        if event.cohort_id is not None:
+            with contextlib.suppress(_NotRunning):
+                await self._completions.add(journey_id(event.cohort_id, event.urn), completion)
+                return
+        # No journey under the usual id: one by one, as every other event finds its journey.
         await self._to_journey(event.cohort_id, event.urn, SchoolJourney.module_completed, completion)
+
+    async def _send_completions(self, workflow_id: str, completions: list[journey.ModuleCompletion]) -> None:
+        try:
+            await self._journey(workflow_id).signal(
+                SchoolJourney.modules_completed, journey.ModuleCompletions(completions)
+            )
+        except RPCError as failure:
+            if failure.status == RPCStatusCode.NOT_FOUND:
+                raise _NotRunning(workflow_id) from failure
+            raise
 
     async def on_completion_withdrawn(self, event: ModuleCompletionWithdrawn, envelope: Envelope) -> None:
         withdrawn = _heard(journey.CompletionWithdrawn, event, envelope)

@@ -137,10 +137,15 @@ class _Replay:
         try:
             reached = first - 1
             while reached < last:
-                messages = [m for m in await coming if m.metadata.sequence.stream <= last]
+                messages = await coming
                 if not messages:
                     break
                 reached = messages[-1].metadata.sequence.stream
+                if reached > last:  # a batch comes in stream order: only one reaching past `last` needs trimming
+                    messages = [m for m in messages if m.metadata.sequence.stream <= last]
+                    if not messages:
+                        break
+                    reached = messages[-1].metadata.sequence.stream
                 coming = asyncio.create_task(fetched())
                 if conn is not None:
                     await self._apply(conn, stream, messages, live_feed=True)

@@ -1,23 +1,29 @@
-"""The bridge tells a cohort's workflow of its new journeys many at a time, and each enrolment is acked only once
-the signal carrying its own join was accepted; enrolments that need the cohort's calendar together ask for it once.
-A stand-in for the Temporal client records the signals and queries."""
+"""The bridge tells a cohort's workflow of its new journeys many at a time, and a school's journey of its module
+completions many at a time; each event is acked only once the signal carrying it was accepted. Enrolments that
+need the cohort's calendar together ask for it once. A stand-in for the Temporal client records the signals and
+queries."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, cast
+from uuid import uuid4
 
 import pytest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from contracts.codec import envelope_of
+from contracts.events import ModuleCompleted
+from runtime.calendar_file import load_half_terms
 from runtime.errors import RetryLater
-from workflows.bridge import _CohortCalendars, _CohortJoins
+from workflows.bridge import JourneyBridge, _CohortCalendars, _GroupSignals
 from workflows.cohort.messages import CohortCalendarState, SchoolJoined, SchoolsJoined
 from workflows.cohort.workflows import Cohort
-from workflows.journey.messages import JourneyPlan
+from workflows.journey.messages import JourneyPlan, ModuleCompletions
+from workflows.journey.workflows import SchoolJourney
 
 
 @dataclass
@@ -30,7 +36,7 @@ class Cohorts:
     failure: Exception | None = None
 
     def get_workflow_handle_for(self, run: object, workflow_id: str) -> Handle:
-        assert run == Cohort.run
+        assert run in (Cohort.run, SchoolJourney.run)
         return Handle(self, workflow_id)
 
 
@@ -39,12 +45,16 @@ class Handle:
     cohorts: Cohorts
     id: str
 
-    async def signal(self, signal: object, batch: SchoolsJoined) -> None:
-        assert signal == Cohort.schools_joined
+    async def signal(self, signal: object, batch: SchoolsJoined | ModuleCompletions) -> None:
         await self.cohorts.held.wait()
         if self.cohorts.failure is not None:
             raise self.cohorts.failure
-        self.cohorts.signals.append((self.id, [joined.journey_id for joined in batch.joined]))
+        if isinstance(batch, SchoolsJoined):
+            assert signal == Cohort.schools_joined
+            self.cohorts.signals.append((self.id, [joined.journey_id for joined in batch.joined]))
+        else:
+            assert signal == SchoolJourney.modules_completed
+            self.cohorts.signals.append((self.id, [completion.event_id for completion in batch.completions]))
 
     async def query(self, query: object) -> CohortCalendarState:
         assert query == Cohort.calendar
@@ -53,8 +63,12 @@ class Handle:
         return CohortCalendarState("oxon", "Oxfordshire", date(2026, 9, 1), date(2028, 3, 1), JourneyPlan([]))
 
 
-def _joins(cohorts: Cohorts) -> _CohortJoins:
-    return _CohortJoins(cast(Client, cohorts))
+def _bridge(cohorts: Cohorts) -> JourneyBridge:
+    return JourneyBridge(cast(Client, cohorts), "journeys", load_half_terms())
+
+
+def _joins(cohorts: Cohorts) -> _GroupSignals[SchoolJoined]:
+    return _bridge(cohorts)._joins
 
 
 def _joined(n: int) -> SchoolJoined:
@@ -69,9 +83,9 @@ async def _settled(tasks: list[asyncio.Task[Any]]) -> list[BaseException | None]
 async def test_joins_arriving_while_a_signal_is_on_its_way_go_together_in_the_next() -> None:
     cohorts = Cohorts()
     joins = _joins(cohorts)
-    first = asyncio.create_task(joins.join("oxon", _joined(0)))
+    first = asyncio.create_task(joins.add("oxon", _joined(0)))
     await asyncio.sleep(0)
-    later = [asyncio.create_task(joins.join("oxon", _joined(n))) for n in range(1, 41)]
+    later = [asyncio.create_task(joins.add("oxon", _joined(n))) for n in range(1, 41)]
     await asyncio.sleep(0)
     assert not first.done()  # acked only once its signal was accepted
 
@@ -90,7 +104,7 @@ async def test_each_cohort_gets_its_own_signals() -> None:
     cohorts.held.set()
     joins = _joins(cohorts)
 
-    await asyncio.gather(joins.join("oxon", _joined(1)), joins.join("glos", _joined(2)))
+    await asyncio.gather(joins.add("oxon", _joined(1)), joins.add("glos", _joined(2)))
 
     assert sorted(cohorts.signals) == [
         ("cohort-glos", ["journey-oxon-100002"]),
@@ -101,12 +115,12 @@ async def test_each_cohort_gets_its_own_signals() -> None:
 async def test_joins_to_a_cohort_with_no_workflow_yet_are_retried_later_and_then_go_through() -> None:
     cohorts = Cohorts(failure=RPCError("not found", RPCStatusCode.NOT_FOUND, b""))
     joins = _joins(cohorts)
-    waiting = [asyncio.create_task(joins.join("oxon", _joined(n))) for n in range(3)]
+    waiting = [asyncio.create_task(joins.add("oxon", _joined(n))) for n in range(3)]
     cohorts.held.set()
 
     outcomes = await _settled(waiting)
     cohorts.failure = None
-    await joins.join("oxon", _joined(0))
+    await joins.add("oxon", _joined(0))
 
     assert all(isinstance(outcome, RetryLater) for outcome in outcomes)
     assert cohorts.signals == [("cohort-oxon", ["journey-oxon-100000"])]
@@ -115,7 +129,7 @@ async def test_joins_to_a_cohort_with_no_workflow_yet_are_retried_later_and_then
 async def test_a_failed_signal_fails_every_join_it_carried_and_none_is_lost_silently() -> None:
     cohorts = Cohorts(failure=RPCError("Temporal is away", RPCStatusCode.UNAVAILABLE, b""))
     joins = _joins(cohorts)
-    waiting = [asyncio.create_task(joins.join("oxon", _joined(n))) for n in range(3)]
+    waiting = [asyncio.create_task(joins.add("oxon", _joined(n))) for n in range(3)]
     cohorts.held.set()
 
     outcomes = await _settled(waiting)
@@ -127,14 +141,14 @@ async def test_a_failed_signal_fails_every_join_it_carried_and_none_is_lost_sile
 async def test_an_enrolment_given_up_on_midway_holds_up_no_later_join() -> None:
     cohorts = Cohorts()
     joins = _joins(cohorts)
-    cancelled = asyncio.create_task(joins.join("oxon", _joined(1)))
+    cancelled = asyncio.create_task(joins.add("oxon", _joined(1)))
     await asyncio.sleep(0)
     cancelled.cancel()
     with pytest.raises(asyncio.CancelledError):
         await cancelled
     cohorts.held.set()
 
-    await joins.join("oxon", _joined(1))
+    await joins.add("oxon", _joined(1))
     await asyncio.sleep(0)
 
     assert cohorts.signals[-1] == ("cohort-oxon", ["journey-oxon-100001"])
@@ -154,3 +168,38 @@ async def test_enrolments_that_need_a_cohorts_calendar_together_ask_its_workflow
 
     assert {answer.cohort_id for answer in [*answers, again, after_a_move]} == {"oxon"}
     assert cohorts.queries == ["cohort-oxon", "cohort-oxon"]
+
+
+def _completed(urn: str, module: int) -> ModuleCompleted:
+    return ModuleCompleted(
+        completion_id=uuid4(),
+        staff_id=uuid4(),
+        urn=urn,
+        cohort_id="oxon",
+        module_number=module,
+        completed_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+    )
+
+
+async def test_a_schools_completions_arriving_while_a_signal_is_on_its_way_go_to_its_journey_together() -> None:
+    cohorts = Cohorts()
+    bridge = _bridge(cohorts)
+    events = [(event, envelope_of(event)) for event in [_completed("100001", n) for n in range(1, 16)]]
+    other = _completed("100002", 1)
+    other_envelope = envelope_of(other)
+    first = asyncio.create_task(bridge.on_module_completed(*events[0]))
+    await asyncio.sleep(0)
+    later = [asyncio.create_task(bridge.on_module_completed(*pair)) for pair in events[1:]]
+    elsewhere = asyncio.create_task(bridge.on_module_completed(other, other_envelope))
+    await asyncio.sleep(0)
+    assert not first.done()  # acked only once its signal was accepted
+
+    cohorts.held.set()
+    outcomes = await _settled([first, *later, elsewhere])
+
+    assert outcomes == [None] * 16
+    ids = [str(envelope.id) for _, envelope in events]
+    assert [batch for journey, batch in cohorts.signals if journey == "journey-oxon-100001"] == [ids[:1], ids[1:]]
+    assert [batch for journey, batch in cohorts.signals if journey == "journey-oxon-100002"] == [
+        [str(other_envelope.id)]
+    ]

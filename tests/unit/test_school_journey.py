@@ -250,6 +250,27 @@ async def test_a_repeated_event_changes_nothing(env: WorkflowEnvironment) -> Non
     assert list(progress.staff) == [TEACHER]
 
 
+async def test_completions_gathered_into_one_signal_count_as_if_each_came_alone(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with published.worker(env.client):
+        handle = await _start(env.client, await _today(env))
+        await _staff(handle, await _today(env))
+        alone = m.ModuleCompletion(_event(), HEAD, 1, "2027-01-01T10:00:00+00:00", "completion-1")
+        await handle.signal(SchoolJourney.module_completed, alone)
+        gathered = [m.ModuleCompletion(_event(), TEACHER, n, "2027-01-02T10:00:00+00:00", f"t-{n}") for n in (1, 2, 3)]
+        # The one already heard, redelivered inside a batch, and one twice in the same batch: each counts once.
+        batch = m.ModuleCompletions(
+            [alone, *gathered, gathered[0], m.ModuleCompletion(_event(), HEAD, 2, "2027-01-02T10:00:00+00:00")]
+        )
+        await handle.signal(SchoolJourney.modules_completed, batch)
+        progress = await _progress(handle)
+        await handle.terminate("test over")
+
+    assert progress.modules_of(HEAD) == [1, 2]
+    assert progress.modules_of(TEACHER) == [1, 2, 3]
+    assert progress.module_completions() == 5
+
+
 async def test_registration_arriving_after_a_completion_still_says_who_they_are(env: WorkflowEnvironment) -> None:
     published = Published()
     async with published.worker(env.client):

@@ -26,6 +26,7 @@ __all__ = [
     "LeadershipDayMoved",
     "LeadershipDayNotice",
     "ModuleCompletion",
+    "ModuleCompletions",
     "Pause",
     "SessionHeld",
     "StaffJoined",
@@ -125,6 +126,14 @@ class ModuleCompletion:
     module_number: int
     completed_at: str
     completion_id: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleCompletions:
+    """Many completions at one school in one signal: the bridge gathers the completions that arrive while its last
+    signal to the journey is on its way, so a busy school costs Temporal a signal a batch, not one a completion."""
+
+    completions: list[ModuleCompletion]
 
 
 @dataclass(frozen=True)

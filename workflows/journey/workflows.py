@@ -62,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
         LeadershipDayNotice,
         LeadNotReached,
         ModuleCompletion,
+        ModuleCompletions,
         Pause,
         SessionHeld,
         StaffJoined,
@@ -469,6 +470,11 @@ class SchoolJourney:
     def module_completed(self, completion: ModuleCompletion) -> None:
         if self._first_time(completion.event_id) and not self._hold(_day_of(completion.completed_at), completion):
             lifecycle.complete_module(self._s, completion)
+
+    @workflow.signal
+    def modules_completed(self, batch: ModuleCompletions) -> None:
+        for completion in batch.completions:
+            self.module_completed(completion)
 
     @workflow.signal
     def completion_withdrawn(self, withdrawn: CompletionWithdrawn) -> None:
