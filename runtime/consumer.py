@@ -132,12 +132,13 @@ class EventConsumer:
         except UndecodableEvent as bad:
             await self._dead_letter(msg, str(bad))
             return
-        attempt = _delivery(msg).num_delivered or 1
         try:
             await dispatcher.handle(event, envelope)
         except PlatformError as refused:
             await self._dead_letter(msg, refused.message)
         except Exception as failure:
+            # Read only on failure: parsing the delivery metadata is a cost every message would otherwise pay.
+            attempt = _delivery(msg).num_delivered or 1
             if not self._worth_waiting(failure, attempt):
                 await self._dead_letter(msg, f"gave up after {attempt} deliveries: {failure!r}")
                 return
