@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from runtime.temporal import DATA_CONVERTER
 from workflows.cohort.workflows import Cohort
 from workflows.journey.workflows import SchoolJourney
 
@@ -33,7 +33,7 @@ def test_there_are_recorded_histories_to_replay(workflow: str) -> None:
 async def test_recorded_history_replays_on_the_current_code(recorded: Path) -> None:
     history = WorkflowHistory.from_json(recorded.stem, recorded.read_text(encoding="utf-8"))
     # The replayer picks the workflow by the type named in the history.
-    replayer = Replayer(workflows=[SchoolJourney, Cohort], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[SchoolJourney, Cohort], data_converter=DATA_CONVERTER)
 
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
 

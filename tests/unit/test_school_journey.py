@@ -18,14 +18,13 @@ from typing import Any
 import pytest
 from temporalio import workflow
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from contracts.programme import PlanTargets, add_months
 from runtime.calendar_file import load_half_terms
-from runtime.temporal import register_search_attributes
+from runtime.temporal import DATA_CONVERTER, register_search_attributes
 from services.enrolment.domain.model import programme_plan
 from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined
 from workflows.cohort.workflows import Cohort
@@ -73,7 +72,7 @@ class Published:
 @pytest.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(TEST_SERVER), data_converter=pydantic_data_converter
+        test_server_existing_path=str(TEST_SERVER), data_converter=DATA_CONVERTER
     )
     await register_search_attributes(environment.client, "default")
     try:
