@@ -176,8 +176,16 @@ class SchoolJourney:
         self._history: list[_Dated] = []
 
     def _patched(self, patch_id: str) -> bool:
-        """`workflow.patched(patch_id)`, answered from the start input for a journey started with every patch."""
-        return (self._started_patched and patch_id in STARTED_PATCHED) or workflow.patched(patch_id)
+        """`workflow.patched(patch_id)`, answered from the start input for a journey started with every patch.
+
+        Replaying, it still asks: a worker that predates `started_patched` ignored it and marked the patches it met,
+        and Temporal refuses a marker the code does not ask about. Where no marker was recorded (this code ran it)
+        the question records nothing on replay; the journey takes the new branch either way."""
+        if not (self._started_patched and patch_id in STARTED_PATCHED):
+            return workflow.patched(patch_id)
+        if workflow.unsafe.is_replaying():
+            workflow.patched(patch_id)
+        return True
 
     # --- the journey -------------------------------------------------------------------------------------------
 
