@@ -311,6 +311,8 @@ class JourneyBridge:
             half_terms=half_terms,
             # Enrolled on a day already past (a back-dated enrolment): the journey lives its history in date order.
             catch_up=event.enrolled_on < datetime.now(UTC).date(),
+            # This code knows every patch the journey's code has in STARTED_PATCHED: no patch markers at its start.
+            started_patched=True,
         )
         # Every attribute the journey shows, with the values a new journey has: the journey upserts only what
         # differs from these, so its first wake writes nothing to the history or the visibility store.

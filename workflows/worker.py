@@ -10,7 +10,7 @@ import logging
 import signal
 
 import nats
-from temporalio.worker import Worker
+from temporalio.worker import PollerBehaviorAutoscaling, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from runtime.broker import connection_options
@@ -27,6 +27,10 @@ from workflows.journey.workflows import SchoolJourney
 __all__ = ["run_worker"]
 
 _log = logging.getLogger(__name__)
+
+
+def _pollers(task_slots: int) -> PollerBehaviorAutoscaling:
+    return PollerBehaviorAutoscaling(minimum=2, maximum=task_slots, initial=min(5, task_slots))
 
 
 async def run_worker(settings: Settings) -> None:
@@ -51,6 +55,10 @@ async def run_worker(settings: Settings) -> None:
             # Tasks taken on wait for this process's CPU while their timeout runs; tasks not yet taken wait on the
             # server, where no timeout runs. Thousands of journeys starting at once must stay on the server.
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+            # Polls follow the server's backlog, up to one per free task slot. The SDK's default, five pollers of
+            # which one (a fifth) asks the queue every new run's first task comes on, took a bulk enrolment's new
+            # journeys one poll round trip at a time while the worker sat idle.
+            workflow_task_poller_behavior=_pollers(settings.worker_max_concurrent_workflow_tasks),
             # The sandbox still refuses non-deterministic calls, but no longer re-imports every module for each
             # new run: that halved the CPU a journey's first task costs (a bulk enrolment starts thousands). Safe
             # because workflow modules import only `contracts/` and the standard library and keep no module state;

@@ -17,7 +17,6 @@ import icalendar
 import pytest
 from nats.js import JetStreamContext
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -28,7 +27,7 @@ from runtime.auth import Role
 from runtime.calendar_file import load_half_terms
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack
-from runtime.temporal import register_search_attributes
+from runtime.temporal import DATA_CONVERTER, register_search_attributes
 from services.enrolment.domain.model import programme_plan
 from services.notifications.adapters.mailbox import KeptEmail, read_mailbox
 from services.notifications.service_layer.delivery import long_date
@@ -101,7 +100,7 @@ async def test_lagging_schools_journey_moved_through_time_sends_its_lead_one_cir
 
     # The school's journey on the time-skipping server, publishing its decisions to the real stack's JetStream.
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(TEST_SERVER), data_converter=pydantic_data_converter
+        test_server_existing_path=str(TEST_SERVER), data_converter=DATA_CONVERTER
     )
     try:
         await register_search_attributes(env.client, "default")

@@ -9,13 +9,15 @@ workflow changes; add new ones beside them. See workflows/VERSIONING.md.
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from runtime.temporal import DATA_CONVERTER
 from workflows.cohort.workflows import Cohort
 from workflows.journey.workflows import SchoolJourney
 
@@ -33,8 +35,27 @@ def test_there_are_recorded_histories_to_replay(workflow: str) -> None:
 async def test_recorded_history_replays_on_the_current_code(recorded: Path) -> None:
     history = WorkflowHistory.from_json(recorded.stem, recorded.read_text(encoding="utf-8"))
     # The replayer picks the workflow by the type named in the history.
-    replayer = Replayer(workflows=[SchoolJourney, Cohort], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[SchoolJourney, Cohort], data_converter=DATA_CONVERTER)
 
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
 
     assert result.replay_failure is None, f"{recorded.name}: {result.replay_failure}"
+
+
+@pytest.mark.parametrize("recorded", ["journey_keeps_up_v3", "journey_lags_and_catches_up_v3"])
+async def test_a_flagged_journey_run_by_a_worker_that_ignored_the_flag_replays(recorded: str) -> None:
+    # A bridge that sets `started_patched` ahead of a worker that predates it: that worker marked every patch it met.
+    # Its history is a recorded pre-flag one with the flag in its start input (built here; the files stay as
+    # recorded).
+    history = json.loads((Path(__file__).parents[1] / "histories" / f"{recorded}.json").read_text(encoding="utf-8"))
+    [payload] = history["events"][0]["workflowExecutionStartedEventAttributes"]["input"]["payloads"]
+    payload["data"] = base64.b64encode(
+        json.dumps(json.loads(base64.b64decode(payload["data"])) | {"started_patched": True}).encode()
+    ).decode()
+    replayer = Replayer(workflows=[SchoolJourney, Cohort], data_converter=DATA_CONVERTER)
+
+    result = await replayer.replay_workflow(
+        WorkflowHistory.from_json(recorded, json.dumps(history)), raise_on_replay_failure=False
+    )
+
+    assert result.replay_failure is None, f"{recorded} with the flag: {result.replay_failure}"

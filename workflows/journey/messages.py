@@ -102,6 +102,12 @@ class JourneyStart:
     # Enrolled before the day the journey starts (a cohort that began months ago, a back-dated enrolment): the
     # journey first gathers the dated history that arrives, then lives it in date order (see SchoolJourney).
     catch_up: bool = False
+    # Started by code that knows every patch in `STARTED_PATCHED` (workflows/journey/workflows.py): the journey takes
+    # each one's new branch without asking `workflow.patched`, so its first task records no patch markers, nor the
+    # `TemporalChangeVersion` search attribute Temporal upserts with each (a visibility write a journey, thousands in
+    # a bulk enrolment). Its start input, in its history, says so on every replay; absent (False) in histories
+    # started before, which ask `workflow.patched` as they always did.
+    started_patched: bool = False
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ with workflow.unsafe.imports_passed_through():
         Withdrawal,
     )
 
-__all__ = ["PUBLISH_RETRY", "SchoolJourney", "journey_event_id"]
+__all__ = ["PUBLISH_RETRY", "STARTED_PATCHED", "SchoolJourney", "journey_event_id"]
 
 _EVENT_IDS = uuid.UUID("6f1d2c3b-8a7e-4f60-9d1c-2b3a4c5d6e7f")
 PUBLISH_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
@@ -91,6 +91,17 @@ _CANCEL_IS_WITHDRAWAL_PATCH = "cancelled-journey-ends-as-a-withdrawal"
 _SIGNALLED_WITHDRAWAL_PATCH = "withdrawal-signalled-without-an-event-ends-the-journey-at-once"
 # Histories recorded before it published its start and its launch phase with two activities, one after the other.
 _START_IN_ONE_PUBLISH_PATCH = "publish-start-and-launch-in-one-local-activity"
+# The patches a journey started with `JourneyStart.started_patched` takes without asking: fixed for good, so that
+# any worker replaying such a journey reads the flag the same way (a patch added later asks `workflow.patched`).
+STARTED_PATCHED = frozenset(
+    {
+        _UPSERT_CHANGES_PATCH,
+        _LATE_REGISTRATION_PATCH,
+        _CANCEL_IS_WITHDRAWAL_PATCH,
+        _SIGNALLED_WITHDRAWAL_PATCH,
+        _START_IN_ONE_PUBLISH_PATCH,
+    }
+)
 # How long a catching-up journey waits for its history to stop arriving before living it (workflow time).
 CATCH_UP_QUIET = timedelta(minutes=2)
 
@@ -158,11 +169,24 @@ class SchoolJourney:
             )
             self._first_time(start.event_id)
             self._s.catching_up = start.catch_up
+        self._started_patched = start.started_patched
         self._flagged_phase = self._s.phase
         self._changed = False
         # While catching up: what arrived, with the day it happened, to be lived in date order (not carried over
         # continue-as-new: the journey does not continue as new before it has caught up).
         self._history: list[_Dated] = []
+
+    def _patched(self, patch_id: str) -> bool:
+        """`workflow.patched(patch_id)`, answered from the start input for a journey started with every patch.
+
+        Replaying, it still asks: a worker that predates `started_patched` ignored it and marked the patches it met,
+        and Temporal refuses a marker the code does not ask about. Where no marker was recorded (this code ran it)
+        the question records nothing on replay; the journey takes the new branch either way."""
+        if not (self._started_patched and patch_id in STARTED_PATCHED):
+            return workflow.patched(patch_id)
+        if workflow.unsafe.is_replaying():
+            workflow.patched(patch_id)
+        return True
 
     # --- the journey -------------------------------------------------------------------------------------------
 
@@ -174,7 +198,7 @@ class SchoolJourney:
             # Cancelled in the Temporal UI: enrolment owns withdrawal, so the journey ends as a withdrawal and its
             # JourneyWithdrawn event tells enrolment, which withdraws the school (learning, circles and reporting
             # then follow enrolment). Histories recorded before this ended as cancelled; see VERSIONING.md.
-            if not is_cancelled_exception(stopped) or not workflow.patched(_CANCEL_IS_WITHDRAWAL_PATCH):
+            if not is_cancelled_exception(stopped) or not self._patched(_CANCEL_IS_WITHDRAWAL_PATCH):
                 raise
             return await self._withdraw_cancelled()
 
@@ -191,7 +215,7 @@ class SchoolJourney:
         s = self._s
         if start.carried is None:
             started = JourneyStarted(**self._ids(), enrolled_on=s.enrolled_on, ends_on=s.ends_on)
-            if workflow.patched(_START_IN_ONE_PUBLISH_PATCH):
+            if self._patched(_START_IN_ONE_PUBLISH_PATCH):
                 # Both in one local activity, run by this worker inside the journey's first workflow task: a bulk
                 # enrolment starts thousands of journeys, and each then costs Temporal one workflow task, not three
                 # tasks and two activity tasks. A retry or a replay publishes the same ids, as activities do.
@@ -423,7 +447,7 @@ class SchoolJourney:
         if s.lead_not_reached:
             # Only journeys that heard of an undelivered message upsert it, so recorded histories replay as before.
             wanted.append(_LEAD_NOT_REACHED.value_set(True))
-        if workflow.patched(_UPSERT_CHANGES_PATCH):
+        if self._patched(_UPSERT_CHANGES_PATCH):
             # Each upsert is an event in the history and a write to the visibility store; most wakes change
             # nothing an admin searches by. The attributes the workflow has (from its start, an earlier upsert, or
             # carried over continue-as-new) are what a search sees, so only a differing value is sent.
@@ -449,7 +473,7 @@ class SchoolJourney:
             # Who is known before their registration: see lifecycle.register_staff and VERSIONING.md.
             known = self._s.staff.get(joined.staff_id)
             late = known is not None and known.role == lifecycle.NOT_YET_REGISTERED
-            lifecycle.register_staff(self._s, joined, late and workflow.patched(_LATE_REGISTRATION_PATCH))
+            lifecycle.register_staff(self._s, joined, late and self._patched(_LATE_REGISTRATION_PATCH))
 
     @workflow.signal
     def lead_not_reached(self, failure: LeadNotReached) -> None:
@@ -464,7 +488,7 @@ class SchoolJourney:
     def staff_left(self, left: StaffLeft) -> None:
         if self._first_time(left.event_id) and not self._hold(left.left_on, left):
             unknown = left.staff_id not in self._s.staff
-            lifecycle.staff_left(self._s, left, unknown and workflow.patched(_LATE_REGISTRATION_PATCH))
+            lifecycle.staff_left(self._s, left, unknown and self._patched(_LATE_REGISTRATION_PATCH))
 
     @workflow.signal
     def module_completed(self, completion: ModuleCompletion) -> None:
@@ -554,7 +578,7 @@ class SchoolJourney:
     def school_withdrawn(self, withdrawal: Withdrawal) -> None:
         if self._first_time(withdrawal.event_id) and self._s.withdrawn_on is None:
             self._s.withdrawn_on = withdrawal.withdrawn_on
-            if not withdrawal.event_id and workflow.patched(_SIGNALLED_WITHDRAWAL_PATCH):
+            if not withdrawal.event_id and self._patched(_SIGNALLED_WITHDRAWAL_PATCH):
                 # Sent in the Temporal UI, with no event behind it: end now, and JourneyWithdrawn tells enrolment.
                 self._changed = True
 
