@@ -144,5 +144,8 @@ async def test_a_cohort_tells_hundreds_of_journeys_of_a_coming_day_in_a_few_work
     tasks = events.count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
     assert calendar.notices_sent == [f"upcoming:1:{today + timedelta(days=10)}"]
     assert events.count(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED) == 1200
-    assert tasks <= 12  # one per join signal, timer and batch of 500 signals, not one per journey
+    # A few per join signal, timer and batch of 500 signals, never one per journey: how many exactly depends on
+    # when the server reports each batch's failed signals (several tasks may share a batch's answers), 12 to 18
+    # seen; one per journey would be 1,200.
+    assert tasks <= 40
     assert len(events) <= 2 * 1200 + 60
