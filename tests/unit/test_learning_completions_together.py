@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 from contracts import Envelope, Event, ModuleCompleted, SchoolEnrolled, StaffRegistered
 from services.learning.bootstrap import bootstrap
 from services.learning.domain.errors import SchoolNotEnrolled, StaffNotRegistered
-from services.learning.domain.model import ModuleCompletion
+from services.learning.domain.model import CompletionContext, ModuleCompletion
 from services.learning.service_layer.commands import RecordModuleCompletion
 from services.learning.service_layer.completions_together import CompletionsTogether
 from services.learning.service_layer.handlers import record_module_completion, record_module_completions
@@ -124,3 +125,24 @@ async def test_concurrent_requests_get_the_answers_they_would_get_alone() -> Non
     assert [is_new for _, is_new in answers] == [True, True, True, False]
     assert recorded[3] == recorded[0]
     assert len(_completions(uow)) == 3
+
+
+async def test_a_completion_recorded_by_a_concurrent_request_meanwhile_answers_every_repeat_with_that_one() -> None:
+    uow = FakeLearningUnitOfWork()
+    (staff_id,) = await _school_with_staff(uow, 1)
+    command = RecordModuleCompletion(staff_id, URN, 6, WHEN)
+    # Another request stores the same completion after the batch read what was recorded, before it inserts.
+    meanwhile = ModuleCompletion(uuid4(), staff_id, URN, "oxon-2026", 6, WHEN)
+    read_contexts = uow.completions.contexts
+
+    async def contexts_then_a_race(asked: Sequence[tuple[str, UUID, int]]) -> list[CompletionContext]:
+        known = await read_contexts(asked)
+        await uow.completions.add(meanwhile)
+        return known
+
+    uow.completions.contexts = contexts_then_a_race  # type: ignore[method-assign]
+
+    outcomes = await record_module_completions(uow, [command, command])
+
+    assert outcomes == [(meanwhile, False), (meanwhile, False)]
+    assert _completions(uow) == []

@@ -99,6 +99,10 @@ async def record_module_completion(
     return await _committed_if_new(uow, complete_module, command)
 
 
+def _completed_by(completion: ModuleCompletion) -> tuple[UUID, int]:
+    return completion.staff_id, completion.module_number
+
+
 async def record_module_completions(
     uow: LearningUnitOfWork,
     commands: Sequence[RecordModuleCompletion],
@@ -139,12 +143,13 @@ async def record_module_completions(
             outcomes.append((first_here[key], True))
         if not first_here:
             return outcomes
-        stored = await uow.completions.add_all(list(first_here.values()))
+        # In one order whatever the batch's, so two writers inserting the same completions wait, never deadlock.
+        stored = await uow.completions.add_all(sorted(first_here.values(), key=_completed_by))
         for key, completion in first_here.items():
             if completion.completion_id not in stored:  # a concurrent request recorded it first; that one stands
                 raced = await uow.completions.find(*key)
                 assert raced is not None
-                outcomes = [(raced, False) if o == (completion, True) else o for o in outcomes]
+                outcomes = [(raced, False) if isinstance(o, tuple) and o[0] is completion else o for o in outcomes]
         recorded = [(n, o[0]) for n, o in enumerate(outcomes) if isinstance(o, tuple) and o[1]]
         await uow.record_all(
             [completion.completed_event() for _, completion in recorded],
