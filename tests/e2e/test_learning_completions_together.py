@@ -4,7 +4,10 @@ request gets the answer it would have had alone, however many were written toget
 from __future__ import annotations
 
 import asyncio
+import json
+import secrets
 import uuid
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -12,7 +15,7 @@ import httpx
 from nats.js import JetStreamContext
 
 from tests.clients import Platform
-from tests.support import enrolled_school, published, registered_staff
+from tests.support import enrolled_school, eventually, published, registered_staff
 
 COHORT = "e2e-learning-together"
 COMPLETED = "rsp.learning.module.completed.v1"
@@ -79,3 +82,35 @@ async def test_a_bad_completion_in_a_burst_gets_its_own_error_and_the_others_are
     assert await _stored(db, urn) == recorded
     assert {e["completion_id"] for e in await _completed_events(db, js, urn)} == recorded
     assert await db.fetchval("SELECT count(*) FROM learning.module_completions WHERE urn = $1", not_enrolled) == 0
+
+
+async def test_each_completion_written_together_continues_its_own_request_trace(
+    api: Platform, db: asyncpg.Pool, js: JetStreamContext, stack_dir: Path
+) -> None:
+    urn = await enrolled_school(api, COHORT)
+    staff = await asyncio.gather(*(registered_staff(api, urn) for _ in range(5)))
+    traces = {staff_id: secrets.token_hex(16) for staff_id in staff}
+
+    answers = await asyncio.gather(
+        *(
+            api.learning.record_completion(
+                {"staff_id": staff_id, "urn": urn, "module_number": 2},
+                headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
+            )
+            for staff_id, trace_id in traces.items()
+        )
+    )
+    assert [a.status_code for a in answers] == [201] * len(staff)
+    await _completed_events(db, js, urn)  # every one relayed
+
+    def relayed_in(trace_id: str) -> bool:
+        path = stack_dir / "traces" / "learning.jsonl"
+        return any(
+            span["name"] == f"outbox relay {COMPLETED}" and span["context"]["trace_id"] == f"0x{trace_id}"
+            for span in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+        )
+
+    async def every_event_in_its_request_trace() -> bool:
+        return all(relayed_in(trace_id) for trace_id in traces.values())
+
+    assert await eventually(every_event_in_its_request_trace)
