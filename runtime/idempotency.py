@@ -45,6 +45,7 @@ __all__ = [
     "IdempotencyKeyInUse",
     "IdempotencyMiddleware",
     "claim_key",
+    "holds_unclaimed_key",
 ]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -72,6 +73,12 @@ class _Claim:
 
 
 _current_claim: ContextVar[_Claim | None] = ContextVar("rsp_idempotency_claim", default=None)
+
+
+def holds_unclaimed_key() -> bool:
+    """Whether this request's `Idempotency-Key` is still to be claimed: its writes need a transaction of their own."""
+    claim = _current_claim.get()
+    return claim is not None and not claim.recorded
 
 
 async def claim_key(conn: AnyConnection) -> Callable[[], None] | None:

@@ -51,21 +51,30 @@ async def record_event(conn: AnyConnection, event: Event) -> Envelope:
     return envelope
 
 
-async def record_events(conn: AnyConnection, events: Sequence[Event]) -> list[Envelope]:
-    """Add `events` to the outbox in one statement inside the caller's transaction, positioned in their order."""
+async def record_events(
+    conn: AnyConnection, events: Sequence[Event], trace_contexts: Sequence[dict[str, str]] | None = None
+) -> list[Envelope]:
+    """Add `events` to the outbox in one statement inside the caller's transaction, positioned in their order.
+
+    `trace_contexts`, one per event, when the events continue different requests' traces (a group commit);
+    otherwise every event continues the current trace.
+    """
     envelopes = [envelope_of(event) for event in events]
     if envelopes:
-        carrier = current_trace_carrier()
+        if trace_contexts is None:
+            carriers = [json.dumps(current_trace_carrier())] * len(envelopes)
+        else:
+            carriers = [json.dumps(carrier) for carrier in trace_contexts]
         await conn.execute(
             "INSERT INTO outbox (event_id, subject, headers, payload, trace_context) "
-            "SELECT e.event_id, e.subject, e.headers::jsonb, e.payload::jsonb, $5::jsonb "
-            "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
-            "AS e (event_id, subject, headers, payload, n) ORDER BY e.n",
+            "SELECT e.event_id, e.subject, e.headers::jsonb, e.payload::jsonb, e.trace_context::jsonb "
+            "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY "
+            "AS e (event_id, subject, headers, payload, trace_context, n) ORDER BY e.n",
             [envelope.id for envelope in envelopes],
             [event.subject for event in events],
             [json.dumps(envelope.to_headers()) for envelope in envelopes],
             [event.model_dump_json() for event in events],
-            carrier,
+            carriers,
         )
     return envelopes
 

@@ -31,7 +31,9 @@ class UnitOfWork(Protocol):
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None: ...
     async def record(self, event: Event) -> Envelope: ...
-    async def record_all(self, events: Sequence[Event]) -> list[Envelope]: ...
+    async def record_all(
+        self, events: Sequence[Event], trace_contexts: Sequence[dict[str, str]] | None = None
+    ) -> list[Envelope]: ...
     async def claim(self, consumer: str, envelope: Envelope) -> bool: ...
     async def claim_all(self, consumer: str, envelopes: list[Envelope]) -> set[UUID]: ...
     async def commit(self) -> None: ...
@@ -100,9 +102,12 @@ class PostgresUnitOfWork:
         self.events.append(envelope)
         return envelope
 
-    async def record_all(self, events: Sequence[Event]) -> list[Envelope]:
-        """Many events at once, in their order: one statement whatever their number."""
-        envelopes = await record_events(self.connection, events)
+    async def record_all(
+        self, events: Sequence[Event], trace_contexts: Sequence[dict[str, str]] | None = None
+    ) -> list[Envelope]:
+        """Many events at once, in their order: one statement whatever their number (`trace_contexts`: see
+        `record_events`)."""
+        envelopes = await record_events(self.connection, events, trace_contexts)
         self.events.extend(envelopes)
         return envelopes
 

@@ -72,7 +72,9 @@ class FakeUnitOfWork:
         self._staged_events.append(event)
         return Envelope(id=uuid4(), source=event.source, type=event.subject, time=datetime.now(UTC))
 
-    async def record_all(self, events: Sequence[Event]) -> list[Envelope]:
+    async def record_all(
+        self, events: Sequence[Event], trace_contexts: Sequence[dict[str, str]] | None = None
+    ) -> list[Envelope]:
         return [await self.record(event) for event in events]
 
     async def claim(self, consumer: str, envelope: Envelope) -> bool:

@@ -3,6 +3,7 @@ the handlers under test commit or raise before anything is read back)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
@@ -88,6 +89,9 @@ class FakeCompletions:
             self._schools.rows.get(urn), self._staff.rows.get(staff_id), self.rows.get((staff_id, module_number))
         )
 
+    async def contexts(self, asked: Sequence[tuple[str, UUID, int]]) -> list[model.CompletionContext]:
+        return [await self.context(*one) for one in asked]
+
     async def find(self, staff_id: UUID, module_number: int) -> model.ModuleCompletion | None:
         return self.rows.get((staff_id, module_number))
 
@@ -103,6 +107,9 @@ class FakeCompletions:
             return False
         self.rows[key] = completion
         return True
+
+    async def add_all(self, completions: Sequence[model.ModuleCompletion]) -> set[UUID]:
+        return {c.completion_id for c in completions if await self.add(c)}
 
     async def of_school(self, urn: str) -> list[model.ModuleCompletion]:
         return [c for c in self.rows.values() if c.urn == urn]

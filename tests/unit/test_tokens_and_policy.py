@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from runtime.auth import Policy, Principal, Role, mint_token, read_token
+from runtime.auth import Authenticator, Policy, Principal, Role, mint_token, read_token
 from runtime.errors import Forbidden, NotFound, Unauthenticated
 
 KEY = "k" * 48
@@ -70,3 +70,31 @@ def test_admin_and_viewer_reach_every_school_facilitator_only_assigned() -> None
     assert POLICY.schools_in_reach(Principal("v", Role.VIEWER, frozenset())) is None
     facilitator = Principal("f", Role.FACILITATOR, frozenset({"123456"}))
     assert POLICY.schools_in_reach(facilitator) == frozenset({"123456"})
+
+
+def test_a_token_read_before_is_refused_once_it_has_expired(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issued 8 hours less a minute ago: valid for one more minute.
+    issued = datetime.now(UTC) - timedelta(hours=8) + timedelta(minutes=1)
+    token = mint_token(KEY, Role.VIEWER, "v", now=issued)
+    authenticate = Authenticator(KEY)
+    assert authenticate.principal_of(token) == Principal("v", Role.VIEWER, frozenset())
+    later = (issued + timedelta(hours=8, seconds=1)).timestamp()
+    monkeypatch.setattr("runtime.auth.time.time", lambda: later)
+    # PyJWT reads the clock through datetime: a token past its expiry is refused when it is checked again.
+    monkeypatch.setattr("runtime.auth.jwt.decode", _expired)
+
+    with pytest.raises(Unauthenticated, match="expired"):
+        authenticate.principal_of(token)
+
+
+def _expired(*_: object, **__: object) -> dict[str, object]:
+    raise jwt.ExpiredSignatureError("Signature has expired")
+
+
+def test_a_bad_token_is_refused_every_time_it_is_sent() -> None:
+    authenticate = Authenticator(KEY)
+    forged = mint_token("another key" * 4, Role.PROGRAMME_ADMIN, "a")
+
+    for _ in range(2):
+        with pytest.raises(Unauthenticated, match="not valid"):
+            authenticate.principal_of(forged)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import TypeVar
 from uuid import UUID, uuid4
@@ -11,7 +11,7 @@ from contracts import Envelope, Event, SchoolEnrolled, SchoolWithdrawn, StaffLef
 from contracts.events.enrolment import CohortCreated, LeadershipDayRescheduled, SchoolCompleted
 from runtime.errors import RetryLater
 from runtime.handler_table import HandlerTable, on
-from services.learning.domain.errors import CompletionAlreadyWithdrawn, CompletionNotFound
+from services.learning.domain.errors import CompletionAlreadyWithdrawn, CompletionNotFound, LearningError
 from services.learning.domain.model import (
     CompletionWithdrawal,
     EnrolledSchool,
@@ -33,6 +33,7 @@ __all__ = [
     "note_staff_left",
     "note_staff_registered",
     "record_module_completion",
+    "record_module_completions",
     "record_module_start",
     "withdraw_completion",
 ]
@@ -96,6 +97,66 @@ async def record_module_completion(
 ) -> tuple[ModuleCompletion, bool]:
     """Record a completion; returns it and whether it is new (a repeat changes nothing and publishes nothing)."""
     return await _committed_if_new(uow, complete_module, command)
+
+
+def _completed_by(completion: ModuleCompletion) -> tuple[UUID, int]:
+    return completion.staff_id, completion.module_number
+
+
+async def record_module_completions(
+    uow: LearningUnitOfWork,
+    commands: Sequence[RecordModuleCompletion],
+    trace_contexts: Sequence[dict[str, str]] | None = None,
+) -> list[tuple[ModuleCompletion, bool] | LearningError]:
+    """Record many completions in one unit of work: a few statements and one commit whatever their number.
+
+    Each command gets what `record_module_completion` would have answered it, in order: its completion and whether
+    it is new, or the refusal it alone earned (the others are recorded all the same). A repeat within the batch
+    answers with the batch's first. `trace_contexts`, one per command, say whose trace each event continues.
+    """
+    async with uow:
+        asked = [(c.urn, c.staff_id, c.module_number) for c in commands]
+        outcomes: list[tuple[ModuleCompletion, bool] | LearningError] = []
+        first_here: dict[tuple[UUID, int], ModuleCompletion] = {}
+        for command, known in zip(commands, await uow.completions.contexts(asked), strict=True):
+            try:
+                learner = learner_of(
+                    known.school, known.member, command.urn, command.staff_id, command.completed_at.date()
+                )
+            except LearningError as refused:
+                outcomes.append(refused)
+                continue
+            key = (command.staff_id, command.module_number)
+            earlier = known.existing or first_here.get(key)
+            if earlier is not None:
+                outcomes.append((earlier, False))
+                continue
+            first_here[key] = ModuleCompletion(
+                completion_id=uuid4(),
+                staff_id=learner.staff_id,
+                urn=learner.urn,
+                cohort_id=learner.cohort_id,
+                module_number=command.module_number,
+                completed_at=command.completed_at,
+                statement_id=command.statement_id,
+            )
+            outcomes.append((first_here[key], True))
+        if not first_here:
+            return outcomes
+        # In one order whatever the batch's, so two writers inserting the same completions wait, never deadlock.
+        stored = await uow.completions.add_all(sorted(first_here.values(), key=_completed_by))
+        for key, completion in first_here.items():
+            if completion.completion_id not in stored:  # a concurrent request recorded it first; that one stands
+                raced = await uow.completions.find(*key)
+                assert raced is not None
+                outcomes = [(raced, False) if isinstance(o, tuple) and o[0] is completion else o for o in outcomes]
+        recorded = [(n, o[0]) for n, o in enumerate(outcomes) if isinstance(o, tuple) and o[1]]
+        await uow.record_all(
+            [completion.completed_event() for _, completion in recorded],
+            None if trace_contexts is None else [trace_contexts[n] for n, _ in recorded],
+        )
+        await uow.commit()
+    return outcomes
 
 
 async def start_module(uow: LearningUnitOfWork, command: RecordModuleStart) -> tuple[ModuleStart, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import cast
 from uuid import UUID
@@ -128,14 +129,34 @@ class PostgresStartRepository(PostgresRepository):
         return [self._from_row(row) for row in rows]
 
 
-# One round trip instead of three: the school, the staff member and an earlier completion, each found or NULL.
-_CONTEXT_QUERY = (
+# One round trip for a whole batch: for each (school, staff member, module) asked, in order, the school, the staff
+# member and an earlier completion, each found or NULL.
+_CONTEXTS_QUERY = (
     f"SELECT s.cohort_id AS school_cohort_id, s.status AS school_status, {_STAFF_COLUMNS.aliased('m', 'member_')}, "
-    f"{_COMPLETION_COLUMNS.aliased('c', 'done_')} FROM (SELECT 1) AS one"
-    " LEFT JOIN schools s ON s.urn = $1"
-    " LEFT JOIN staff m ON m.staff_id = $2"
-    " LEFT JOIN module_completions c ON c.staff_id = $2 AND c.module_number = $3"
+    f"{_COMPLETION_COLUMNS.aliased('c', 'done_')} "
+    "FROM unnest($1::text[], $2::uuid[], $3::smallint[]) WITH ORDINALITY AS asked (urn, staff_id, module_number, n)"
+    " LEFT JOIN schools s ON s.urn = asked.urn"
+    " LEFT JOIN staff m ON m.staff_id = asked.staff_id"
+    " LEFT JOIN module_completions c ON c.staff_id = asked.staff_id AND c.module_number = asked.module_number"
+    " ORDER BY asked.n"
 )
+# ON CONFLICT: a concurrent request recorded the same completion first; that one stands.
+_INSERT_COMPLETIONS = (
+    f"INSERT INTO module_completions ({_COMPLETION_COLUMNS}) "
+    "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::smallint[], $6::timestamptz[], "
+    "$7::uuid[]) ON CONFLICT (staff_id, module_number) DO NOTHING RETURNING completion_id"
+)
+
+
+def _context(urn: str, row: asyncpg.Record) -> CompletionContext:
+    school = (
+        None
+        if row["school_cohort_id"] is None
+        else EnrolledSchool(urn, row["school_cohort_id"], cast(SchoolStatus, row["school_status"]))
+    )
+    member = None if row["member_staff_id"] is None else _STAFF_COLUMNS.build(StaffMember, row, "member_")
+    done = None if row["done_completion_id"] is None else _COMPLETION_COLUMNS.build(ModuleCompletion, row, "done_")
+    return CompletionContext(school, member, done)
 
 
 class PostgresCompletionRepository(PostgresRepository):
@@ -144,16 +165,16 @@ class PostgresCompletionRepository(PostgresRepository):
         return _COMPLETION_COLUMNS.build(ModuleCompletion, row)
 
     async def context(self, urn: str, staff_id: UUID, module_number: int) -> CompletionContext:
-        row = await self._conn.fetchrow(_CONTEXT_QUERY, urn, staff_id, module_number)
-        assert row is not None  # one row always: the joins are outer joins on a single row
-        school = (
-            None
-            if row["school_cohort_id"] is None
-            else EnrolledSchool(urn, row["school_cohort_id"], cast(SchoolStatus, row["school_status"]))
-        )
-        member = None if row["member_staff_id"] is None else _STAFF_COLUMNS.build(StaffMember, row, "member_")
-        done = None if row["done_completion_id"] is None else _COMPLETION_COLUMNS.build(ModuleCompletion, row, "done_")
-        return CompletionContext(school, member, done)
+        (known,) = await self.contexts([(urn, staff_id, module_number)])
+        return known
+
+    async def contexts(self, asked: Sequence[tuple[str, UUID, int]]) -> list[CompletionContext]:
+        """`context` for each (urn, staff_id, module_number), in their order, in one round trip."""
+        if not asked:
+            return []
+        urns, staff_ids, modules = (list(column) for column in zip(*asked, strict=True))
+        rows = await self._conn.fetch(_CONTEXTS_QUERY, urns, staff_ids, modules)
+        return [_context(urn, row) for urn, row in zip(urns, rows, strict=True)]
 
     async def _one(self, where: str, *args: object) -> ModuleCompletion | None:
         row = await self._conn.fetchrow(f"SELECT {_COMPLETION_COLUMNS} FROM module_completions WHERE {where}", *args)
@@ -169,13 +190,15 @@ class PostgresCompletionRepository(PostgresRepository):
         return await self._one("statement_id = $1", statement_id)
 
     async def add(self, completion: ModuleCompletion) -> bool:
-        # ON CONFLICT: a concurrent request recorded the same completion first; that one stands.
-        inserted = await self._conn.fetchval(
-            f"INSERT INTO module_completions ({_COMPLETION_COLUMNS}) VALUES ({_COMPLETION_COLUMNS.placeholders()}) "
-            "ON CONFLICT (staff_id, module_number) DO NOTHING RETURNING true",
-            *_COMPLETION_COLUMNS.values(completion),
-        )
-        return bool(inserted)
+        return bool(await self.add_all([completion]))
+
+    async def add_all(self, completions: Sequence[ModuleCompletion]) -> set[UUID]:
+        """Insert every completion in one statement; the ids of those stored (the others were recorded first)."""
+        if not completions:
+            return set()
+        columns = [list(column) for column in zip(*map(_COMPLETION_COLUMNS.values, completions), strict=True)]
+        rows = await self._conn.fetch(_INSERT_COMPLETIONS, *columns)
+        return {row["completion_id"] for row in rows}
 
     async def of_school(self, urn: str) -> list[ModuleCompletion]:
         rows = await self._conn.fetch(

@@ -23,6 +23,7 @@ from services.learning.entrypoints.views.modules import (
 )
 from services.learning.service_layer import handlers, queries
 from services.learning.service_layer.commands import RecordModuleCompletion, RecordModuleStart, WithdrawCompletion
+from services.learning.service_layer.completions_together import CompletionsTogether
 from services.learning.service_layer.unit_of_work import LearningUnitOfWork
 
 __all__ = ["URN_PATH", "build_modules_router"]
@@ -33,6 +34,7 @@ URN_PATH = Path(pattern=URN_PATTERN, description="The school's six-digit URN")
 def build_modules_router(unit_of_work: Callable[[], LearningUnitOfWork], authenticate: Authenticator) -> APIRouter:
     router = APIRouter(tags=["modules"])
     caller_of = Depends(authenticate)
+    completions = CompletionsTogether(unit_of_work)
 
     @router.get("/modules", summary="The 15 online modules")
     async def module_catalogue(caller: Principal = caller_of) -> list[ModuleView]:
@@ -50,8 +52,8 @@ def build_modules_router(unit_of_work: Callable[[], LearningUnitOfWork], authent
     ) -> CompletionView:
         POLICY.check(caller, "record_module_completion", body.urn)
         completed_at = body.completed_at or datetime.now(UTC)
-        completion, is_new = await handlers.record_module_completion(
-            unit_of_work(), RecordModuleCompletion(body.staff_id, body.urn, body.module_number, completed_at)
+        completion, is_new = await completions.record(
+            RecordModuleCompletion(body.staff_id, body.urn, body.module_number, completed_at)
         )
         if not is_new:
             response.status_code = status.HTTP_200_OK
