@@ -72,13 +72,8 @@ async def _committed_if_new(
     return recorded, is_new
 
 
-async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompletion) -> tuple[ModuleCompletion, bool]:
-    """Inside an open unit of work: the completion and whether it is new (a repeat changes nothing)."""
-    known = await uow.completions.context(command.urn, command.staff_id, command.module_number)
-    learner = learner_of(known.school, known.member, command.urn, command.staff_id, command.completed_at.date())
-    if known.existing is not None:
-        return known.existing, False
-    completion = ModuleCompletion(
+def _new_completion(learner: StaffMember, command: RecordModuleCompletion) -> ModuleCompletion:
+    return ModuleCompletion(
         completion_id=uuid4(),
         staff_id=learner.staff_id,
         urn=learner.urn,
@@ -87,6 +82,15 @@ async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompleti
         completed_at=command.completed_at,
         statement_id=command.statement_id,
     )
+
+
+async def complete_module(uow: LearningUnitOfWork, command: RecordModuleCompletion) -> tuple[ModuleCompletion, bool]:
+    """Inside an open unit of work: the completion and whether it is new (a repeat changes nothing)."""
+    known = await uow.completions.context(command.urn, command.staff_id, command.module_number)
+    learner = learner_of(known.school, known.member, command.urn, command.staff_id, command.completed_at.date())
+    if known.existing is not None:
+        return known.existing, False
+    completion = _new_completion(learner, command)
     stored = await uow.completions.add(completion)
     raced = partial(uow.completions.find, command.staff_id, command.module_number)
     return await _first_recorded(uow, stored, completion, completion.completed_event, raced)
@@ -131,15 +135,7 @@ async def record_module_completions(
             if earlier is not None:
                 outcomes.append((earlier, False))
                 continue
-            first_here[key] = ModuleCompletion(
-                completion_id=uuid4(),
-                staff_id=learner.staff_id,
-                urn=learner.urn,
-                cohort_id=learner.cohort_id,
-                module_number=command.module_number,
-                completed_at=command.completed_at,
-                statement_id=command.statement_id,
-            )
+            first_here[key] = _new_completion(learner, command)
             outcomes.append((first_here[key], True))
         if not first_here:
             return outcomes
