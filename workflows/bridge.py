@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -194,28 +195,30 @@ class _GroupSignals(Generic[T]):
     enrolment's bottleneck, and a busy school's journey the completions' one.
     """
 
-    def __init__(self, send: Callable[[str, list[T]], Awaitable[None]], most: int) -> None:
+    def __init__(self, send: Callable[[str, list[T]], Coroutine[Any, Any, None]], most: int) -> None:
         self._send_batch = send
         self._most = most
-        self._waiting: dict[str, list[tuple[T, asyncio.Future[None]]]] = {}
+        self._waiting: dict[str, list[tuple[T, asyncio.Future[None], contextvars.Context]]] = {}
         self._sending: dict[str, asyncio.Task[None]] = {}
 
     async def add(self, workflow_id: str, item: T) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault(workflow_id, []).append((item, done))
+        self._waiting.setdefault(workflow_id, []).append((item, done, contextvars.copy_context()))
         if workflow_id not in self._sending:
-            self._sending[workflow_id] = asyncio.create_task(self._send(workflow_id))
+            self._sending[workflow_id] = asyncio.create_task(self._send(workflow_id), context=contextvars.Context())
         await done
 
     async def _send(self, workflow_id: str) -> None:
-        batch: list[tuple[T, asyncio.Future[None]]] = []
+        batch: list[tuple[T, asyncio.Future[None], contextvars.Context]] = []
         try:
             while waiting := self._waiting.pop(workflow_id, []):
                 batch, rest = waiting[: self._most], waiting[self._most :]
                 if rest:
                     self._waiting[workflow_id] = rest
+                # Sent in the first event's context: the signal continues that event's trace (one trace each).
+                sending = self._send_batch(workflow_id, [item for item, *_ in batch])
                 try:
-                    await self._send_batch(workflow_id, [item for item, _ in batch])
+                    await asyncio.create_task(sending, context=batch[0][2])
                 except (RetryLater, _NotRunning) as failure:
                     _settle(batch, failure)
                 else:
@@ -230,8 +233,8 @@ class _GroupSignals(Generic[T]):
             self._sending.pop(workflow_id, None)
 
 
-def _settle(batch: list[tuple[Any, asyncio.Future[None]]], failure: BaseException | None) -> None:
-    for _, done in batch:
+def _settle(batch: list[tuple[Any, asyncio.Future[None], contextvars.Context]], failure: BaseException | None) -> None:
+    for _, done, _ in batch:
         if done.done():
             continue
         if failure is None:

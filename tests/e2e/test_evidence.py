@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from nats.js import JetStreamContext
 
@@ -334,7 +335,13 @@ async def test_like_for_like_figures_and_the_cohort_files_agree_and_pass_dfes_ru
     compared = expect(await api.reporting.request("GET", f"/schools/{a}/impact/like-for-like"))["comparisons"]
     other = expect(await api.reporting.request("GET", f"/schools/{b}/impact/like-for-like"))["comparisons"]
     async with platform_as(stack, mint(Role.VIEWER, "commissioner")) as commissioner:
-        data = await commissioner.reporting.request("GET", f"/cohorts/{cohort}/open-data/ees.csv")
+        # The cohort and its schools reach reporting as different events, in either order: wait for the cohort.
+        async def cohort_file() -> httpx.Response | None:
+            answer = await commissioner.reporting.request("GET", f"/cohorts/{cohort}/open-data/ees.csv")
+            return answer if answer.status_code != 404 else None
+
+        data = await eventually(cohort_file)
+        assert data.status_code == 200, data.text
         meta = await commissioner.reporting.request("GET", f"/cohorts/{cohort}/open-data/ees.meta.csv")
         report = await commissioner.reporting.request("GET", f"/cohorts/{cohort}/council-report.ods")
 

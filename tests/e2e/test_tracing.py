@@ -49,7 +49,8 @@ async def test_module_completion_is_one_trace_from_request_to_signal_and_project
             ("learning", "outbox relay rsp.learning.module.completed.v1"),
             ("learning", "rsp.learning.module.completed.v1 publish"),
             ("bridge", "rsp.learning.module.completed.v1 process"),
-            ("bridge", "SignalWorkflow:module_completed"),
+            # A school's completions travel in `modules_completed` signals (one or more each): this one alone.
+            ("bridge", "SignalWorkflow:modules_completed"),
             ("reporting", "rsp.learning.module.completed.v1 process"),
         ]
         return spans if all(named(spans, *w) for w in wanted) else None
@@ -72,11 +73,11 @@ async def test_module_completion_is_one_trace_from_request_to_signal_and_project
         signals = {
             s["context"]["span_id"]
             for s in in_trace()
-            if s["process"] == "bridge" and s["name"] == "SignalWorkflow:module_completed"
+            if s["process"] == "bridge" and s["name"] == "SignalWorkflow:modules_completed"
         }
         return any(
             s["process"] == "worker"
-            and s["name"] == "HandleSignal:module_completed"
+            and s["name"] == "HandleSignal:modules_completed"
             and any(link["context"]["span_id"] in signals for link in s["links"])
             for s in _spans(stack_dir)
         )
