@@ -369,12 +369,16 @@ class JourneyBridge:
 
     async def on_module_completed(self, event: ModuleCompleted, envelope: Envelope) -> None:
         completion = _heard(journey.ModuleCompletion, event, envelope)
-        if event.cohort_id is not None:
-            with contextlib.suppress(_NotRunning):
-                await self._completions.add(journey_id(event.cohort_id, event.urn), completion)
-                return
-        # No journey under the usual id: one by one, as every other event finds its journey.
-        await self._to_journey(event.cohort_id, event.urn, SchoolJourney.module_completed, completion)
+        if event.cohort_id is None:
+            await self._to_journey(event.cohort_id, event.urn, SchoolJourney.module_completed, completion)
+            return
+        workflow_id = journey_id(event.cohort_id, event.urn)
+        try:
+            await self._completions.add(workflow_id, completion)
+        except _NotRunning:
+            # No journey under the usual id: found one by one, as every other event finds its journey.
+            signal = SchoolJourney.module_completed
+            await self._not_under_its_id(workflow_id, event.cohort_id, event.urn, signal, completion)
 
     async def _send_completions(self, workflow_id: str, completions: list[journey.ModuleCompletion]) -> None:
         try:
@@ -440,10 +444,23 @@ class JourneyBridge:
             except RPCError as failure:
                 if failure.status != RPCStatusCode.NOT_FOUND:
                     raise
-            ended = await self._ended(handle.id)
-            if ended is not None:
-                await self._journey_ended(ended, message)
-                return
+            await self._not_under_its_id(handle.id, cohort_id, urn, signal, message)
+            return
+        await self._found_by_urn(cohort_id, urn, signal, message)
+
+    async def _not_under_its_id(
+        self, workflow_id: str, cohort_id: str, urn: str, signal: Signal[SchoolJourney, M], message: M
+    ) -> None:
+        """`workflow_id`, the school's usual journey, answered NOT_FOUND to a signal: it ended, or never ran."""
+        ended = await self._ended(workflow_id)
+        if ended is not None:
+            await self._journey_ended(ended, message)
+            return
+        await self._found_by_urn(cohort_id, urn, signal, message)
+
+    async def _found_by_urn(
+        self, cohort_id: str | None, urn: str, signal: Signal[SchoolJourney, M], message: M
+    ) -> None:
         # No journey under that id: the school may have a new URN (its journey keeps its first id, and its
         # search attribute follows the URN), or its enrolment has not started the journey yet.
         query = f'{URN} = "{urn}" AND WorkflowType = "SchoolJourney"'
