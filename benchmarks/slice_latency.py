@@ -7,16 +7,19 @@
 It starts Postgres, NATS, Temporal and the platform's processes (ports the kernel picks, a fresh temporary data
 folder unless `--data-dir` is given), enrols a cohort of schools, then sends module completions to learning's
 API on an open-loop schedule: request i leaves at t0 + i/rate whatever happened to the ones before it. A
-request's latency runs from just before its HTTP request until both the school's SchoolJourney query shows the
-completion and reporting's API counts it; the two parts and the HTTP acknowledgement are reported too. In the
-same run it measures raw Temporal signal latency (signal sent -> seen by a query) on a journey nothing else
-touches, so the slice's figures can be set against the floor that Temporal alone imposes.
+request's latency runs from just before its HTTP request until both the school's SchoolJourney has applied the
+completion (a workflow task that started after the signal carrying it has completed: from then on a query shows
+it) and reporting has projected it (it is on reporting's live feed, written in the projection's transaction);
+the two parts and the HTTP acknowledgement are reported too. In the same run it measures raw Temporal signal
+latency (signal sent -> applied, seen the same way) on a journey nothing else touches, so the slice's figures
+can be set against the floor that Temporal alone imposes.
 
-Observers poll every `--poll-ms` (20 ms); requests waiting on the same school share one poll loop per target,
-so the benchmark's own load grows with the schools that have work in flight, not with the requests. Polling is
-not free: on a small machine the observers' queries and GETs compete with the platform for CPU, so each run also
-reports the poll rates and the CPU each process used (read from /proc on Linux). Results print as a table and go
-to `benchmarks/results/slice_latency-<time>.json`, raw samples included.
+The observers are told rather than ask: one follows each journey's history (long-poll), one reads reporting's
+live feed (Server-Sent Events), and the POSTs go over lean keep-alive connections. Polling a query and a GET
+per school every 20 ms, as this benchmark first did, cost the stack more CPU than the completions themselves
+and added a poll's delay to every figure. Each run reports what the observers read and the CPU each process used
+(from /proc on Linux). Results print as a table and go to `benchmarks/results/slice_latency-<time>.json`, raw
+samples included.
 """
 
 from __future__ import annotations
@@ -41,16 +44,19 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import httpx
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from benchmarks.http_load import KeepAliveConnection
 from contracts import journey_id
 from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack, isolated_settings
-from workflows.journey.messages import JourneyProgress, ModuleCompletion
+from workflows.journey.messages import ModuleCompletion
 from workflows.journey.workflows import SchoolJourney
 
 __all__ = ["BenchmarkOptions", "main", "run_benchmark"]
@@ -65,6 +71,7 @@ MAX_SCHOOLS = 10_000  # keeps the benchmark's URNs clear of SIGNAL_URN
 SET_UP_SECONDS = 120.0
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SERIES = ("slice", "workflow", "reporting", "http", "signal")
+SENDER_CONNECTIONS = 64  # keep-alive connections to learning the open-loop sender shares
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,6 @@ class BenchmarkOptions:
     schools: int = 10
     signals: int = 200
     warmup_seconds: float = 2.0
-    poll_ms: float = 20.0
     deadline_seconds: float = 30.0
     data_dir: Path | None = None
     keep_data: bool = False
@@ -104,7 +110,7 @@ class RunResult:
     summaries: dict[str, Summary]
     samples_ms: dict[str, list[float]]
     send_lag_max_ms: float
-    polls_per_second: dict[str, float]
+    observed_per_second: dict[str, float]  # what the observers read from the streams they follow
     load_average_1m: dict[str, float]  # the machine's load before and after: other work on it skews the figures
     failures: dict[str, int]  # why requests or signals failed, and how often
     cpu_percent_of_one_core: dict[str, float]  # during the slice phase, per process; "total" of all cores
@@ -190,51 +196,46 @@ class CpuMeter:
         return ordered
 
 
-class Watch(Generic[T]):
-    """Polls one source while anyone waits on it, and wakes each waiter when an answer meets its condition.
+class Sightings:
+    """When each awaited thing was first seen by an observer that is told rather than asks.
 
-    One loop per source rather than per waiter: the observers' load must not grow with the requests in flight.
+    The observers follow a stream each (reporting's live feed, a journey's history) instead of polling: polling
+    ten schools every 20 ms cost the stack more CPU than the completions did, and each answer came a poll late.
+    A sighting may come before anyone waits for it (the request's answer was still on its way).
     """
 
-    def __init__(self, fetch: Callable[[], Awaitable[T]], interval: float) -> None:
-        self._fetch = fetch
-        self._interval = interval
-        self._waiters: list[tuple[Callable[[T], bool], asyncio.Future[float]]] = []
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
+        self._waiters: dict[str, asyncio.Future[float]] = {}
         self._task: asyncio.Task[None] | None = None
-        self.polls = 0
-        self.errors = 0
+        self._following = asyncio.Event()
+        self.reads = 0  # stream answers read: what observing asked of the stack
 
-    async def until(self, satisfied: Callable[[T], bool], deadline: float) -> float | None:
-        """The `perf_counter` time of the first answer that satisfies, or None once `deadline` has passed."""
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._waiters.append((satisfied, future))
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._poll())
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._follow())
+        await asyncio.wait_for(self._following.wait(), SET_UP_SECONDS)
+
+    async def until(self, key: str, deadline: float) -> float | None:
+        """The `perf_counter` time `key` was first seen, or None once `deadline` has passed."""
+        if key in self._seen:
+            return self._seen.pop(key)
+        future = self._waiters[key] = asyncio.get_running_loop().create_future()
         try:
             return await asyncio.wait_for(future, max(0.0, deadline - time.perf_counter()))
         except TimeoutError:
             return None
+        finally:
+            self._waiters.pop(key, None)
 
-    async def _poll(self) -> None:
-        while self._waiters:
-            try:
-                answer: T | None = await self._fetch()
-            except Exception:  # a transient failure of the observed API is retried by the next poll
-                answer = None
-                self.errors += 1
-            seen = time.perf_counter()
-            self.polls += 1
-            waiting: list[tuple[Callable[[T], bool], asyncio.Future[float]]] = []
-            for satisfied, future in self._waiters:
-                if future.done():
-                    continue
-                if answer is not None and satisfied(answer):
-                    future.set_result(seen)
-                else:
-                    waiting.append((satisfied, future))
-            self._waiters = waiting
-            if waiting:
-                await asyncio.sleep(self._interval)
+    def _sight(self, key: str, seen: float) -> None:
+        future = self._waiters.get(key)
+        if future is not None and not future.done():
+            future.set_result(seen)
+        else:
+            self._seen[key] = seen
+
+    async def _follow(self) -> None:
+        raise NotImplementedError
 
     async def close(self) -> None:
         if self._task is not None:
@@ -243,40 +244,111 @@ class Watch(Generic[T]):
                 await self._task
 
 
-async def _query_progress(handle: WorkflowHandle[Any, Any]) -> JourneyProgress:
-    progress: JourneyProgress = await handle.query(SchoolJourney.progress)
-    return progress
+class LiveFeed(Sightings):
+    """Reporting's side: its live feed (`GET /events/live`, Server-Sent Events), by staff member.
+
+    Reporting appends each event to the feed in the transaction that projects it, so a completion on the feed is
+    one its read models show: what a dashboard subscribed to the feed sees.
+    """
+
+    COMPLETED = "rsp.learning.module.completed.v1"
+
+    def __init__(self, http: httpx.AsyncClient, reporting: str) -> None:
+        super().__init__()
+        self._http = http
+        self._url = f"{reporting}/events/live"
+        self._position: str | None = None
+
+    async def _follow(self) -> None:
+        while True:  # a stream ends at its timeout or with a restart; resume after the last event read
+            params: dict[str, str | int] = {"timeout": 3600}
+            if self._position is not None:
+                params["after"] = self._position
+            try:
+                async with self._http.stream("GET", self._url, params=params, timeout=None) as answer:
+                    answer.raise_for_status()
+                    self._following.set()
+                    async for line in answer.aiter_lines():
+                        self._read(line)
+            except httpx.HTTPError:
+                await asyncio.sleep(0.2)
+
+    def _read(self, line: str) -> None:
+        if line.startswith("id: "):
+            self._position = line[4:]
+        if not line.startswith("data: "):
+            return
+        seen = time.perf_counter()
+        self.reads += 1
+        event = json.loads(line[6:])
+        if event.get("type") == self.COMPLETED:
+            self._sight(str(event["data"]["staff_id"]), seen)
+
+
+class JourneyHistory(Sightings):
+    """A journey's side: its event history, long-polled (`wait_new_event`), by staff member.
+
+    A completion is in the journey's state once a workflow task that started after its signal has completed: the
+    moment a query would first show it, seen without asking the worker. Following the history costs Temporal a
+    read when something happens; a query costs it and the worker a task each time and waits behind any workflow
+    task in flight, so a polled figure was mostly the poll's own delay.
+    """
+
+    def __init__(self, temporal: Client, workflow_id: str) -> None:
+        super().__init__()
+        self._temporal = temporal
+        self._workflow_id = workflow_id
+        self._signalled: list[tuple[int, list[str]]] = []  # (signal's event id, staff ids) not yet applied
+
+    async def _follow(self) -> None:
+        while True:  # a run ends by continuing as new: follow the next one from its start
+            handle = self._temporal.get_workflow_handle(self._workflow_id)
+            self._signalled = []
+            async for event in handle.fetch_history_events(wait_new_event=True):
+                self._following.set()
+                self._read(event)
+
+    def _read(self, event: HistoryEvent) -> None:
+        self.reads += 1
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+            signalled = event.workflow_execution_signaled_event_attributes
+            staff = [
+                str(completion["staff_id"])
+                for payload in signalled.input.payloads
+                for completion in _completions(signalled.signal_name, json.loads(payload.data))
+            ]
+            if staff:
+                self._signalled.append((event.event_id, staff))
+        elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            seen = time.perf_counter()
+            started = event.workflow_task_completed_event_attributes.started_event_id
+            applied = [staff for signal_id, staff in self._signalled if signal_id < started]
+            self._signalled = [(signal_id, staff) for signal_id, staff in self._signalled if signal_id >= started]
+            for staff in applied:
+                for staff_id in staff:
+                    self._sight(staff_id, seen)
+
+
+def _completions(signal_name: str, signal_input: Any) -> list[dict[str, Any]]:
+    """The completions a `modules_completed` or `module_completed` signal carries; none for any other signal."""
+    if signal_name == "modules_completed":
+        return list(signal_input["completions"])
+    return [signal_input] if signal_name == "module_completed" else []
+
+
+async def _recorded_completions(handle: WorkflowHandle[Any, Any]) -> int:
+    """The journey's narrow query: one number, where `progress` would carry (and cost) the journey's whole state."""
+    count: int = await handle.query(SchoolJourney.module_completions)
+    return count
 
 
 class School:
-    """One enrolled school: its two observers and the order in which completions were sent to it."""
+    """One enrolled school: its journey's history followed, and staff registered to complete modules."""
 
-    def __init__(self, urn: str, http: httpx.AsyncClient, reporting: str, temporal: Client, interval: float) -> None:
+    def __init__(self, urn: str, temporal: Client) -> None:
         self.urn = urn
-        handle = temporal.get_workflow_handle(journey_id(COHORT, urn))
-        self.journey: Watch[JourneyProgress] = Watch(lambda: _query_progress(handle), interval)
-        self.report: Watch[int] = Watch(lambda: self.reported_completions(http, reporting), interval)
-        self.baseline = 0  # completions reporting counted before the benchmark started sending
-        self.sent = 0
-        self.failed_sequences: list[int] = []
-        self.staff: list[
-            str
-        ] = []  # registered staff ids, one per completion still to send (learning counts only these)
-
-    async def reported_completions(self, http: httpx.AsyncClient, reporting: str) -> int:
-        answer = await http.get(f"{reporting}/schools/{self.urn}/progress")
-        answer.raise_for_status()
-        count: int = answer.json()["modules"]["module_completions"]
-        return count
-
-    def expected_count(self, sequence: int) -> int:
-        """Reporting's count once this school's `sequence`-th completion is in (failed sends never arrive)."""
-        lost = sum(1 for failed in self.failed_sequences if failed < sequence)
-        return self.baseline + sequence - lost
-
-    async def close(self) -> None:
-        await self.journey.close()
-        await self.report.close()
+        self.journey = JourneyHistory(temporal, journey_id(COHORT, urn))
+        self.staff: list[str] = []  # registered staff, one per completion still to send (learning counts only these)
 
 
 @dataclass
@@ -294,11 +366,43 @@ class Bench:
     """The clients and schools one invocation shares between its runs."""
 
     endpoints: Endpoints
-    sender: httpx.AsyncClient
+    sender: httpx.AsyncClient  # set-up requests
     observer: httpx.AsyncClient
     temporal: Client
     cpu: CpuMeter
+    feed: LiveFeed
+    spare: JourneyHistory  # the journey that receives only the benchmark's raw signals
+    completions: CompletionSender
     schools: list[School] = field(default_factory=list)
+
+
+class CompletionSender:
+    """The slice's POSTs on a pool of lean keep-alive connections (`benchmarks.http_load`).
+
+    httpx costs the benchmark about 2 ms of CPU a request, as much as learning spends answering it: at 100
+    completions/s that is a fifth of a core taken from the stack being measured. A request that finds every
+    connection busy waits for one, and that wait is part of its latency, as in any client's pool.
+    """
+
+    def __init__(self, learning: str, token: str, connections: int) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        self._all = [KeepAliveConnection(learning, headers) for _ in range(connections)]
+        self._idle: asyncio.LifoQueue[KeepAliveConnection] = asyncio.LifoQueue()
+        for connection in self._all:
+            self._idle.put_nowait(connection)
+
+    async def post(self, body: dict[str, object]) -> tuple[int, bytes]:
+        connection = await self._idle.get()
+        try:
+            return await connection.post_json("/completions", body)
+        except BaseException:
+            await connection.close()  # half a conversation on it: the next request opens a fresh one
+            raise
+        finally:
+            self._idle.put_nowait(connection)
+
+    async def close(self) -> None:
+        await asyncio.gather(*(connection.close() for connection in self._all), return_exceptions=True)
 
 
 async def _eventually(what: str, check: Callable[[], Awaitable[bool]], within: float = SET_UP_SECONDS) -> None:
@@ -330,7 +434,7 @@ async def _known_everywhere(bench: Bench, urn: str) -> None:
         return (await bench.observer.get(f"{learning}/schools/{urn}/completions")).status_code == 200
 
     async def journey_runs() -> bool:
-        await _query_progress(handle)
+        await _recorded_completions(handle)
         return True
 
     async def reporting_knows() -> bool:
@@ -352,12 +456,8 @@ async def set_up(bench: Bench, options: BenchmarkOptions) -> None:
     urns = [f"{FIRST_URN + n:06d}" for n in range(options.schools)]
     await asyncio.gather(*(_enrol(bench, urn) for urn in [*urns, SIGNAL_URN]))
     await asyncio.gather(*(_known_everywhere(bench, urn) for urn in [*urns, SIGNAL_URN]))
-    interval = options.poll_ms / 1000
-    reporting = bench.endpoints.url("reporting")
-    for urn in urns:
-        school = School(urn, bench.observer, reporting, bench.temporal, interval)
-        school.baseline = await school.reported_completions(bench.observer, reporting)
-        bench.schools.append(school)
+    bench.schools.extend(School(urn, bench.temporal) for urn in urns)
+    await asyncio.gather(bench.feed.start(), bench.spare.start(), *(school.journey.start() for school in bench.schools))
     completions = round(options.rate * (options.warmup_seconds + options.seconds * options.runs))
     per_school = -(-completions // len(bench.schools))
     _say(f"registering {per_school} staff at each school (one per completion)")
@@ -387,26 +487,21 @@ async def _register_staff(bench: Bench, school: School, count: int) -> None:
 
 
 async def _complete_module(bench: Bench, school: School, module_number: int, deadline_seconds: float) -> Sample:
-    school.sent += 1
-    sequence = school.sent
     staff_id = school.staff.pop()
     started = time.perf_counter()
     try:
-        answer = await bench.sender.post(
-            f"{bench.endpoints.url('learning')}/completions",
-            json={"staff_id": staff_id, "urn": school.urn, "module_number": module_number},
+        status, answer = await bench.completions.post(
+            {"staff_id": staff_id, "urn": school.urn, "module_number": module_number}
         )
-    except httpx.HTTPError as error:
-        school.failed_sequences.append(sequence)
+    except (OSError, asyncio.IncompleteReadError, ValueError) as error:
         return Sample(failure=f"POST /completions: {type(error).__name__}")
-    if answer.status_code != 201:
-        school.failed_sequences.append(sequence)
-        return Sample(failure=f"POST /completions: HTTP {answer.status_code} {answer.text[:200]}")
+    if status != 201:
+        return Sample(failure=f"POST /completions: HTTP {status} {answer[:200].decode(errors='replace')}")
     sample = Sample(http=time.perf_counter() - started)
     deadline = started + deadline_seconds
     in_journey, in_reporting = await asyncio.gather(
-        school.journey.until(lambda p: module_number in p.modules_of(staff_id), deadline),
-        school.report.until(lambda count: count >= school.expected_count(sequence), deadline),
+        school.journey.until(staff_id, deadline),
+        bench.feed.until(staff_id, deadline),
     )
     sample.workflow = None if in_journey is None else in_journey - started
     sample.reporting = None if in_reporting is None else in_reporting - started
@@ -436,9 +531,9 @@ async def measure_slice(bench: Bench, count: int, options: BenchmarkOptions) -> 
 
 
 async def measure_signals(bench: Bench, options: BenchmarkOptions) -> tuple[list[Sample], float]:
-    """Signal latency on a journey nothing else touches: just before `signal()` until a query shows it."""
+    """Signal latency on a journey nothing else touches: just before `signal()` until its history shows it applied
+    (seen the way the slice's journey part is)."""
     handle = bench.temporal.get_workflow_handle(journey_id(COHORT, SIGNAL_URN))
-    watch: Watch[JourneyProgress] = Watch(lambda: _query_progress(handle), options.poll_ms / 1000)
 
     async def send(i: int) -> Sample:
         staff_id, module_number = str(uuid.uuid4()), i % MODULE_COUNT + 1
@@ -455,13 +550,10 @@ async def measure_signals(bench: Bench, options: BenchmarkOptions) -> tuple[list
             )
         except Exception as error:  # counted and reported, so one refused signal does not end the run
             return Sample(failure=f"signal: {type(error).__name__}: {error}"[:200])
-        seen = await watch.until(lambda p: module_number in p.modules_of(staff_id), started + options.deadline_seconds)
+        seen = await bench.spare.until(staff_id, started + options.deadline_seconds)
         return Sample(workflow=None if seen is None else seen - started)
 
-    try:
-        return await _open_loop(options.signals, options.rate, send)
-    finally:
-        await watch.close()
+    return await _open_loop(options.signals, options.rate, send)
 
 
 def _ms(values: list[float | None]) -> tuple[list[float], int]:
@@ -470,16 +562,16 @@ def _ms(values: list[float | None]) -> tuple[list[float], int]:
 
 
 async def measure_run(bench: Bench, run: int, options: BenchmarkOptions) -> RunResult:
-    watches = [w for school in bench.schools for w in (school.journey, school.report)]
-    polls_before = [w.polls for w in watches]
+    history_before = sum(school.journey.reads for school in bench.schools)
+    feed_before = bench.feed.reads
     load_before = os.getloadavg()[0]
     cpu_before = bench.cpu.snapshot()
     started = time.perf_counter()
     samples, slice_lag = await measure_slice(bench, round(options.rate * options.seconds), options)
     slice_elapsed = time.perf_counter() - started
     cpu = CpuMeter.percent_of_one_core(cpu_before, bench.cpu.snapshot(), slice_elapsed)
-    journey_polls = sum(s.journey.polls for s in bench.schools) - sum(polls_before[0::2])
-    report_polls = sum(s.report.polls for s in bench.schools) - sum(polls_before[1::2])
+    history_events = sum(school.journey.reads for school in bench.schools) - history_before
+    feed_events = bench.feed.reads - feed_before
     signals, signal_lag = await measure_signals(bench, options)
 
     sent = [s for s in samples if s.failure is None]
@@ -507,9 +599,9 @@ async def measure_run(bench: Bench, run: int, options: BenchmarkOptions) -> RunR
         summaries=summaries,
         samples_ms=samples_ms,
         send_lag_max_ms=round(max(slice_lag, signal_lag) * 1000, 2),
-        polls_per_second={
-            "journey_queries": round(journey_polls / slice_elapsed, 1),
-            "reporting_gets": round(report_polls / slice_elapsed, 1),
+        observed_per_second={
+            "journey_history_events": round(history_events / slice_elapsed, 1),
+            "reporting_feed_events": round(feed_events / slice_elapsed, 1),
         },
         load_average_1m={"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         failures=failures,
@@ -532,10 +624,10 @@ def render_table(results: list[RunResult]) -> str:
                 f"{result.run:>4} {name:<10} {s.count:>6} {s.timeouts:>8} {s.failed:>6}"
                 + "".join(f" {_format(v):>9}" for v in (s.p50, s.p90, s.p99, s.max))
             )
-        polls = ", ".join(f"{k} {v}/s" for k, v in result.polls_per_second.items())
+        observed = ", ".join(f"{k} {v}/s" for k, v in result.observed_per_second.items())
         load = result.load_average_1m
         lines.append(
-            f"{'':>4} (worst send lag {result.send_lag_max_ms:.1f} ms; observer polls: {polls}; "
+            f"{'':>4} (worst send lag {result.send_lag_max_ms:.1f} ms; observers read: {observed}; "
             f"load average {load['before']:.2f} -> {load['after']:.2f})"
         )
         busy = ", ".join(f"{name} {value:.0f}" for name, value in result.cpu_percent_of_one_core.items())
@@ -548,8 +640,8 @@ def render_table(results: list[RunResult]) -> str:
         lines.append(f"  {name:<10} p50 {_format(medians['p50']):>9} ms   p99 {_format(medians['p99']):>9} ms")
     lines.append("")
     lines.append(
-        "slice = POST /completions until both the journey query and reporting's API show it; workflow and "
-        "reporting are its two parts; http = the POST's answer; signal = Temporal signal() until a query shows it."
+        "slice = POST /completions until both the journey has applied it and reporting has projected it; workflow "
+        "and reporting are its two parts; http = the POST's answer; signal = Temporal signal() until applied."
     )
     return "\n".join(lines)
 
@@ -604,8 +696,17 @@ async def _measure(endpoints: Endpoints, data_dir: Path, options: BenchmarkOptio
         httpx.AsyncClient(timeout=options.deadline_seconds, limits=limits, headers=headers) as sender,
         httpx.AsyncClient(timeout=options.deadline_seconds, limits=limits, headers=headers) as observer,
     ):
+        feed = LiveFeed(observer, endpoints.url("reporting"))
+        completions = CompletionSender(endpoints.url("learning"), token, SENDER_CONNECTIONS)
         bench = Bench(
-            endpoints=endpoints, sender=sender, observer=observer, temporal=temporal, cpu=CpuMeter(endpoints, data_dir)
+            endpoints=endpoints,
+            sender=sender,
+            observer=observer,
+            temporal=temporal,
+            cpu=CpuMeter(endpoints, data_dir),
+            feed=feed,
+            spare=JourneyHistory(temporal, journey_id(COHORT, SIGNAL_URN)),
+            completions=completions,
         )
         try:
             _say(f"enrolling {options.schools} schools and one for raw signals")
@@ -622,7 +723,8 @@ async def _measure(endpoints: Endpoints, data_dir: Path, options: BenchmarkOptio
                 results.append(await measure_run(bench, run, options))
             return results
         finally:
-            await asyncio.gather(*(school.close() for school in bench.schools))
+            observers = [*(school.journey for school in bench.schools), bench.feed, bench.spare]
+            await asyncio.gather(*(observer.close() for observer in observers), completions.close())
 
 
 async def run_benchmark(options: BenchmarkOptions) -> list[RunResult]:
@@ -670,7 +772,6 @@ def parse_options(argv: list[str] | None = None) -> BenchmarkOptions:
     parser.add_argument("--schools", type=int, default=defaults.schools, help="schools the completions go to")
     parser.add_argument("--signals", type=int, default=defaults.signals, help="raw Temporal signals per run")
     parser.add_argument("--warmup", type=float, default=defaults.warmup_seconds, help="uncounted seconds first")
-    parser.add_argument("--poll-ms", type=float, default=defaults.poll_ms, help="observers' poll interval")
     parser.add_argument(
         "--deadline", type=float, default=defaults.deadline_seconds, help="seconds before a request is a timeout"
     )
@@ -688,7 +789,6 @@ def parse_options(argv: list[str] | None = None) -> BenchmarkOptions:
         schools=args.schools,
         signals=args.signals,
         warmup_seconds=args.warmup,
-        poll_ms=args.poll_ms,
         deadline_seconds=args.deadline,
         data_dir=args.data_dir,
         keep_data=args.keep_data,

@@ -44,6 +44,16 @@ class Settings(BaseSettings):
         "10-second timeout runs (a bulk enrolment then times tasks out and redoes them), fewer wait on the server",
     )
 
+    journey_signal_gap_ms: int = Field(
+        default=200,
+        ge=0,
+        le=5000,
+        description="Least time between two signals carrying module completions to one journey: completions that "
+        "arrive sooner gather into the next signal. A journey takes signals one at a time, each a history event and "
+        "a workflow task, so a busy school costs Temporal one signal per gap, not one per completion; a school's "
+        "first completion after a quiet gap is signalled at once",
+    )
+
     enrolment_port: int = 18101
     learning_port: int = 18102
     circles_port: int = 18103

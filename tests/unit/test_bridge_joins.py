@@ -203,3 +203,28 @@ async def test_a_schools_completions_arriving_while_a_signal_is_on_its_way_go_to
     assert [batch for journey, batch in cohorts.signals if journey == "journey-oxon-100002"] == [
         [str(other_envelope.id)]
     ]
+
+
+async def test_completions_coming_faster_than_the_gap_wait_for_it_and_go_in_one_signal() -> None:
+    """A busy school costs Temporal one signal a gap; a school's first completion after a quiet gap goes at once."""
+    cohorts = Cohorts()
+    cohorts.held.set()
+    gap = 1.0
+    bridge = JourneyBridge(cast(Client, cohorts), "journeys", load_half_terms(), completions_gap_seconds=gap)
+    events = [(event, envelope_of(event)) for event in [_completed("100001", n) for n in range(1, 5)]]
+    ids = [str(envelope.id) for _, envelope in events]
+    loop = asyncio.get_running_loop()
+
+    started = loop.time()
+    await asyncio.wait_for(bridge.on_module_completed(*events[0]), gap / 2)  # nothing signalled before: at once
+    following = [asyncio.create_task(bridge.on_module_completed(*pair)) for pair in events[1:3]]
+    await asyncio.sleep(gap / 10)
+    assert not any(task.done() for task in following)  # they wait for the gap since the first signal
+    outcomes = await _settled(following)
+    together_after = loop.time() - started
+    await asyncio.sleep(gap * 1.1)  # quiet for longer than the gap
+    await asyncio.wait_for(bridge.on_module_completed(*events[3]), gap / 2)
+
+    assert outcomes == [None, None]
+    assert together_after >= gap
+    assert [batch for _, batch in cohorts.signals] == [ids[:1], ids[1:3], ids[3:]]

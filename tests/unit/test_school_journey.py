@@ -265,11 +265,13 @@ async def test_completions_gathered_into_one_signal_count_as_if_each_came_alone(
         )
         await handle.signal(SchoolJourney.modules_completed, batch)
         progress = await _progress(handle)
+        counted = await handle.query(SchoolJourney.module_completions)
         await handle.terminate("test over")
 
     assert progress.modules_of(HEAD) == [1, 2]
     assert progress.modules_of(TEACHER) == [1, 2, 3]
     assert progress.module_completions() == 5
+    assert counted == 5  # the narrow query a monitor polls agrees with the whole state
 
 
 async def test_registration_arriving_after_a_completion_still_says_who_they_are(env: WorkflowEnvironment) -> None:

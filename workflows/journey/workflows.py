@@ -675,3 +675,12 @@ class SchoolJourney:
     def progress(self) -> JourneyProgress:
         """The journey's whole state, as it is: a query never changes it."""
         return self._s
+
+    @workflow.query
+    def module_completions(self) -> int:
+        """How many module completions the journey has recorded.
+
+        A dashboard or monitor that polls wants this one number; `progress` answers with the whole state (every
+        staff member's modules and every event id heard), which the worker encodes and Temporal carries each time.
+        """
+        return self._s.module_completions()
