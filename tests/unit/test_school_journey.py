@@ -165,7 +165,7 @@ async def test_school_that_keeps_up_completes_with_no_at_risk_flag(env: Workflow
         )
 
         final = await handle.result()
-        await _save_history(handle, "journey_keeps_up_v4")
+        await _save_history(handle, "journey_keeps_up_v5")
 
     assert "flagged_at_risk" not in published.subjects()
     assert "reminder_issued" not in published.subjects()
@@ -202,7 +202,7 @@ async def test_lagging_school_is_flagged_at_the_end_of_foundations_reminded_and_
             await handle.signal(SchoolJourney.mentoring_session_held, m.SessionHeld(_event(), f"late-{index}", today))
         await env.sleep(timedelta(hours=1))
         progress = await _progress(handle)
-        await _save_history(handle, "journey_lags_and_catches_up_v4")
+        await _save_history(handle, "journey_lags_and_catches_up_v5")
         await handle.terminate("test over")
 
     assert [f["phase"] for f in flagged] == ["foundations"]

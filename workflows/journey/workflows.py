@@ -12,7 +12,7 @@ Versioning: see workflows/VERSIONING.md. Any change to the order of commands mus
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -91,6 +91,8 @@ _CANCEL_IS_WITHDRAWAL_PATCH = "cancelled-journey-ends-as-a-withdrawal"
 _SIGNALLED_WITHDRAWAL_PATCH = "withdrawal-signalled-without-an-event-ends-the-journey-at-once"
 # Histories recorded before it published its start and its launch phase with two activities, one after the other.
 _START_IN_ONE_PUBLISH_PATCH = "publish-start-and-launch-in-one-local-activity"
+# Histories recorded before it cancelled the wake timer and started another at every wake a signal caused.
+_KEEP_WAKE_TIMER_PATCH = "keep-the-wake-timer-across-signals"
 # The patches a journey started with `JourneyStart.started_patched` takes without asking: fixed for good, so that
 # any worker replaying such a journey reads the flag the same way (a patch added later asks `workflow.patched`).
 STARTED_PATCHED = frozenset(
@@ -175,6 +177,10 @@ class SchoolJourney:
         # While catching up: what arrived, with the day it happened, to be lived in date order (not carried over
         # continue-as-new: the journey does not continue as new before it has caught up).
         self._history: list[_Dated] = []
+        # The timer for the journey's next wake, and when it fires: see `_sleep_until`.
+        self._wake: asyncio.TimerHandle | None = None
+        self._wake_at: datetime | None = None
+        self._rang = False
 
     def _patched(self, patch_id: str) -> bool:
         """`workflow.patched(patch_id)`, answered from the start input for a journey started with every patch.
@@ -251,9 +257,7 @@ class SchoolJourney:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(replace(start, carried=s))
             self._changed = False
-            wake = self._next_wake(today)
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(lambda: self._changed, timeout=_midnight(wake) - workflow.now())
+            await self._sleep_until(_midnight(self._next_wake(today)))
 
     # --- a back-dated enrolment: its history lived in date order -----------------------------------------------
 
@@ -347,6 +351,33 @@ class SchoolJourney:
         if baseline_due > today:
             candidates.append(baseline_due)
         return min(candidates)
+
+    async def _sleep_until(self, wake_at: datetime) -> None:
+        """Sleep until `wake_at` or until a signal changes something, whichever comes first.
+
+        A wake a signal caused keeps the timer while the next wake is still `wake_at` (as it is on most days: phase
+        ends and term dates do not move with a completion). Cancelling it and starting another at every signal,
+        as the journey did, put two more events in the history and two timer writes on Temporal per signal: a
+        third of what each module completion added to the history. Histories recorded before replay that way:
+        the timer is the one `wait_condition(timeout=...)` made (`asyncio.wait_for` sets it with `call_later` and
+        cancels it as the condition comes true), so the commands are the same until the patch is asked.
+        """
+        if self._wake is not None and self._wake_at != wake_at:
+            self._wake.cancel()
+            self._wake = None
+        if self._wake is None:
+            self._rang = False
+            self._wake = asyncio.get_running_loop().call_later((wake_at - workflow.now()).total_seconds(), self._ring)
+            self._wake_at = wake_at
+        await workflow.wait_condition(lambda: self._changed or self._rang)
+        if self._rang:
+            self._wake = None
+        elif not self._patched(_KEEP_WAKE_TIMER_PATCH):
+            self._wake.cancel()
+            self._wake = None
+
+    def _ring(self) -> None:
+        self._rang = True
 
     async def _enter_phase(self, phase: str, entered_on: date) -> None:
         await self._publish(*self._entering(phase, entered_on))
