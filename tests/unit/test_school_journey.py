@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
@@ -249,6 +250,25 @@ async def test_a_repeated_event_changes_nothing(env: WorkflowEnvironment) -> Non
     assert progress.modules_of(TEACHER) == [4]
     assert progress.module_completions() == 1
     assert list(progress.staff) == [TEACHER]
+
+
+async def test_signals_between_wakes_keep_the_journeys_timer_and_its_history_short(env: WorkflowEnvironment) -> None:
+    published = Published()
+    async with published.worker(env.client):
+        handle = await _start(env.client, await _today(env))
+        await _staff(handle, await _today(env))
+        for n in range(1, 6):
+            completion = m.ModuleCompletion(_event(), TEACHER, n, "2027-01-01T10:00:00+00:00", f"completion-{n}")
+            await handle.signal(SchoolJourney.module_completed, completion)
+        progress = await _progress(handle)
+        history = await handle.fetch_history()
+        await handle.terminate("test over")
+
+    kinds = [event.event_type for event in history.events]
+    assert progress.modules_of(TEACHER) == [1, 2, 3, 4, 5]
+    # Each signal woke the journey, and its next wake stayed where it was: one timer, never cancelled.
+    assert kinds.count(EventType.EVENT_TYPE_TIMER_STARTED) == 1
+    assert EventType.EVENT_TYPE_TIMER_CANCELED not in kinds
 
 
 async def test_completions_gathered_into_one_signal_count_as_if_each_came_alone(env: WorkflowEnvironment) -> None:
