@@ -73,7 +73,13 @@ class FaultScene:
         assert not differences, differences
         assert latest is not None
 
+        # Consumers the tally does not count (notifications, circles) dead-letter in their own time: wait for the
+        # letters expected, then check there are exactly those.
         letters = await dead_letters_since(self.js, self.dead_letters_before)
+        letters_by = time.monotonic() + 60
+        while len(letters) < dead_letters_expected and time.monotonic() < letters_by:
+            await asyncio.sleep(0.5)
+            letters = await dead_letters_since(self.js, self.dead_letters_before)
         assert len(letters) == dead_letters_expected, [
             (h.get("rsp-dead-letter-consumer"), h.get("ce-id"), h.get("rsp-dead-letter-reason")) for h in letters
         ]
