@@ -100,7 +100,7 @@ async def ensure_cohort(api: Platform, cohort_id: str, name: str | None = None) 
 
 async def enrolled_school(api: Platform, cohort_id: str) -> str:
     """Enrol a new school into `cohort_id` (created if missing) as the programme team; return its URN once
-    learning, circles and reporting have all seen the enrolment."""
+    learning, circles and reporting have all seen the enrolment, and reporting its cohort too."""
     await ensure_cohort(api, cohort_id)
     urn = next_urn()
     body = {"urn": urn, "name": f"School {urn}", "cohort_id": cohort_id, "phase": "primary"}
@@ -111,6 +111,9 @@ async def enrolled_school(api: Platform, cohort_id: str) -> str:
             await api.learning.completions(urn),
             await api.circles.school(urn),
             await api.reporting.progress(urn),
+            # The cohort reaches reporting as an event of its own, before or after the school's: a school's ledger
+            # answers 404 until both have.
+            await api.reporting.request("GET", f"/schools/{urn}/ledger"),
         ]
         return all(a.status_code == 200 for a in answers)
 
