@@ -5,7 +5,7 @@ rsp status          is every process of the running stack up (exit 1 if not), an
 rsp token           mint a bearer token
 rsp dead-letters    list the events no consumer could handle; --replay SEQ... or --replay-all sends them back
 rsp asyncapi        print the AsyncAPI document of every event
-rsp test [ARGS]     ruff, mypy --strict, the main suite, then the fuzzing and fault stages (ARGS go to pytest)
+rsp test [ARGS]     ruff, mypy --strict, the main suite, then the browser, fuzzing and fault stages (ARGS: pytest)
 
 and the commands the services provide (entry points `rsp.commands`): rsp erase-personal-data (enrolment: apply
 the retention rule), rsp seed-demo (enrolment: the demo cohort), rsp rebuild-reporting (reporting: replay the
@@ -186,9 +186,10 @@ def _run_provided(command: Command, args: argparse.Namespace) -> int:
         return 2
 
 
-# Stages with stacks of their own (the fuzzer's, the one that kills servers and processes): the main run leaves
-# them out (`--ignore` in pyproject.toml) and they run after it, each a pytest session of its own.
-STAGES = ("tests/fuzz", "tests/faults")
+# Stages with stacks of their own (the console driven in Chromium, the fuzzer's, the one that kills servers and
+# processes): the main run leaves them out (`--ignore` in pyproject.toml) and they run after it, each a pytest
+# session of its own, so the main suite keeps within its ten minutes.
+STAGES = ("tests/browser_console", "tests/fuzz", "tests/faults")
 _NO_TESTS_COLLECTED = 5
 
 

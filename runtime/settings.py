@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         "first completion after a quiet gap is signalled at once",
     )
 
+    journey_catch_up_quiet_seconds: int = Field(
+        default=120,
+        ge=1,
+        le=86_400,
+        description="How long a back-dated school's new journey waits for its dated history to stop arriving "
+        "before living it in date order; what arrives later is lived as it comes",
+    )
+
     enrolment_port: int = 18101
     learning_port: int = 18102
     circles_port: int = 18103

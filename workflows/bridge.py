@@ -261,9 +261,15 @@ class JourneyBridge:
     """Handlers that carry each event to the cohort's or the school's workflow."""
 
     def __init__(
-        self, client: Client, task_queue: str, calendar: HalfTermCalendar, completions_gap_seconds: float = 0.0
+        self,
+        client: Client,
+        task_queue: str,
+        calendar: HalfTermCalendar,
+        completions_gap_seconds: float = 0.0,
+        catch_up_quiet_seconds: int = 120,
     ) -> None:
         self._client = client
+        self._catch_up_quiet_seconds = catch_up_quiet_seconds
         self._task_queue = task_queue
         self._calendar = calendar
         self._cohorts = _CohortCalendars(client)
@@ -330,6 +336,7 @@ class JourneyBridge:
             half_terms=half_terms,
             # Enrolled on a day already past (a back-dated enrolment): the journey lives its history in date order.
             catch_up=event.enrolled_on < datetime.now(UTC).date(),
+            catch_up_quiet_seconds=self._catch_up_quiet_seconds,
             # This code knows every patch the journey's code has in STARTED_PATCHED: no patch markers at its start.
             started_patched=True,
         )
@@ -568,6 +575,7 @@ async def run_bridge(settings: Settings) -> None:
         settings.journey_task_queue,
         load_half_terms(settings.half_terms_file),
         settings.journey_signal_gap_ms / 1000,
+        settings.journey_catch_up_quiet_seconds,
     )
     EventConsumer(broker, "bridge", settings.max_deliver).subscribe(ContextDispatcher(EVENT_HANDLERS, bridge))
     stop = asyncio.Event()

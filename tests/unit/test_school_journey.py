@@ -82,7 +82,10 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         await environment.shutdown()
 
 
-async def _start(client: Client, enrolled_on: date, history_limit: int = 10_000) -> Journey:
+async def _start(
+    client: Client, enrolled_on: date, history_limit: int = 10_000, catch_up_quiet_seconds: int | None = None
+) -> Journey:
+    """A journey as the bridge starts it; given a quiet spell, a back-dated one that catches up first."""
     half_terms = [
         m.HalfTermSpan(term.half_term_id, term.starts_on, term.ends_on)
         for term in load_half_terms().overlapping(enrolled_on, add_months(enrolled_on, 18))
@@ -96,6 +99,8 @@ async def _start(client: Client, enrolled_on: date, history_limit: int = 10_000)
         plan=journey_plan(programme_plan(enrolled_on, PlanTargets(), None)),
         half_terms=half_terms,
         history_limit=history_limit,
+        catch_up=catch_up_quiet_seconds is not None,
+        catch_up_quiet_seconds=catch_up_quiet_seconds or 120,
         # As the bridge starts every journey.
         started_patched=True,
     )
@@ -212,6 +217,27 @@ async def test_lagging_school_is_flagged_at_the_end_of_foundations_reminded_and_
     assert {r["reminder"] for r in reminders} >= {"circle_missing", "mentoring_due"}
     assert len(published.of("back_on_track")) == 1
     assert (progress.at_risk, progress.at_risk_reasons, progress.times_flagged_at_risk) == (False, [], 1)
+
+
+async def test_a_back_dated_journey_lives_its_history_after_the_quiet_spell_it_was_started_with(
+    env: WorkflowEnvironment,
+) -> None:
+    published = Published()
+    async with published.worker(env.client):
+        today = await _today(env)
+        enrolled_on = today - timedelta(days=40)
+        handle = await _start(env.client, enrolled_on, catch_up_quiet_seconds=3600)
+        await _staff(handle, enrolled_on)
+        await env.sleep(timedelta(minutes=30))
+        halfway = await _progress(handle)
+        await env.sleep(timedelta(minutes=31))
+        lived = await _progress(handle)
+        await handle.terminate("test over")
+
+    assert halfway.catching_up, "half an hour into an hour's quiet spell, it still gathers its history"
+    assert halfway.staff == {}, "what it gathers is lived only once the spell is over"
+    assert not lived.catching_up
+    assert set(lived.staff) == {HEAD, TEACHER}
 
 
 async def test_school_withdrawn_in_month_4_gets_nothing_after(env: WorkflowEnvironment) -> None:

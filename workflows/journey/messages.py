@@ -102,6 +102,9 @@ class JourneyStart:
     # Enrolled before the day the journey starts (a cohort that began months ago, a back-dated enrolment): the
     # journey first gathers the dated history that arrives, then lives it in date order (see SchoolJourney).
     catch_up: bool = False
+    # How long a catching-up journey waits for its history to stop arriving before living it (workflow time; the
+    # bridge passes `RSP_JOURNEY_CATCH_UP_QUIET_SECONDS`). Histories started before it was passed lack it: 120.
+    catch_up_quiet_seconds: int = 120
     # Started by code that knows every patch in `STARTED_PATCHED` (workflows/journey/workflows.py): the journey takes
     # each one's new branch without asking `workflow.patched`, so its first task records no patch markers, nor the
     # `TemporalChangeVersion` search attribute Temporal upserts with each (a visibility write a journey, thousands in

@@ -104,8 +104,6 @@ STARTED_PATCHED = frozenset(
         _START_IN_ONE_PUBLISH_PATCH,
     }
 )
-# How long a catching-up journey waits for its history to stop arriving before living it (workflow time).
-CATCH_UP_QUIET = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -172,6 +170,7 @@ class SchoolJourney:
             self._first_time(start.event_id)
             self._s.catching_up = start.catch_up
         self._started_patched = start.started_patched
+        self._catch_up_quiet = timedelta(seconds=start.catch_up_quiet_seconds)
         self._flagged_phase = self._s.phase
         self._changed = False
         # While catching up: what arrived, with the day it happened, to be lived in date order (not carried over
@@ -262,14 +261,15 @@ class SchoolJourney:
     # --- a back-dated enrolment: its history lived in date order -----------------------------------------------
 
     async def _catch_up(self) -> JourneySummary | None:
-        """Gather the history that arrives until it has been quiet for CATCH_UP_QUIET, then live it in date order:
-        each phase is judged on its own end day with what had happened by then, and reminders go out dated when
-        they fell due, so the journey's clock and the events' dates agree. Only then does it follow the calendar."""
+        """Gather the history that arrives until it has been quiet for the start's `catch_up_quiet_seconds`, then
+        live it in date order: each phase is judged on its own end day with what had happened by then, and reminders
+        go out dated when they fell due, so the journey's clock and the events' dates agree. Only then does it follow
+        the calendar."""
         s = self._s
         while s.withdrawn_on is None:
             self._changed = False
             try:
-                await workflow.wait_condition(lambda: self._changed, timeout=CATCH_UP_QUIET)
+                await workflow.wait_condition(lambda: self._changed, timeout=self._catch_up_quiet)
             except TimeoutError:
                 break
         today = workflow.now().date()

@@ -7,7 +7,8 @@ it and sent, dated as it happened, through the services' own APIs: nothing is wr
 
 How the journeys judge that history as they would have lived it: a school is enrolled with its real, past
 `enrolled_on`; the bridge starts its journey in catch-up mode (the day is before today), and the journey gathers
-the dated events that arrive until they stop for two minutes, then lives them in date order, judging each phase
+the dated events that arrive until they stop for a quiet spell (two minutes unless
+`RSP_JOURNEY_CATCH_UP_QUIET_SECONDS` says otherwise), then lives them in date order, judging each phase
 on its own end day with what had happened by then and issuing reminders as they fell due (`SchoolJourney` in
 workflows/journey/workflows.py). Its clock and the events' dates agree, whatever order the streams deliver in.
 
@@ -297,5 +298,6 @@ async def seed_demo(endpoints: Endpoints, admin_token: str) -> str:
     return (
         f"rsp: demo cohort {DEMO_COHORT['cohort_id']!r} seeded with {len(DEMO_SCHOOLS)} schools that joined up to "
         f"{max(s.joined_days_ago for s in DEMO_SCHOOLS)} days ago; their journeys live that history in date order "
-        f"once it stops arriving (about two minutes). See {endpoints.dashboard}"
+        "once it stops arriving (two minutes by default: RSP_JOURNEY_CATCH_UP_QUIET_SECONDS). "
+        f"See {endpoints.dashboard}"
     )
