@@ -181,11 +181,11 @@ class SimulatedSchool:
         next_point = next(points, None)
         previous, newcomers, completed = self.today, 0, s.module_completions()
         # Each current member of staff -> the modules they have still to do, in order.
-        todo = {
-            staff_id: [m for m in range(plan.modules, 0, -1) if m not in set(record.modules.values())]
-            for staff_id, record in s.staff.items()
-            if record.left_on is None
-        }
+        todo: dict[str, list[int]] = {}
+        for staff_id, record in s.staff.items():
+            if record.left_on is None:
+                done = set(record.modules.values())
+                todo[staff_id] = [m for m in range(plan.modules, 0, -1) if m not in done]
         for end in self.steps:
             if journey.finished:
                 break
