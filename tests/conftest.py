@@ -26,9 +26,9 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 async def local_stack(stack_dir: Path) -> AsyncIterator[LocalStack]:
-    # Back-dated journeys (the demo's) wait 20 s, not the default two minutes, for their history to stop arriving:
+    # Back-dated journeys (the demo's) wait 30 s, not the default two minutes, for their history to stop arriving:
     # the demo sends a school's history within seconds, and the suite need not idle for the difference.
-    settings = isolated_settings(stack_dir).model_copy(update={"journey_catch_up_quiet_seconds": 20})
+    settings = isolated_settings(stack_dir).model_copy(update={"journey_catch_up_quiet_seconds": 30})
     local = LocalStack(settings, echo=None)
     await local.start()
     try:

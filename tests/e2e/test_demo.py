@@ -56,7 +56,7 @@ async def test_the_demo_seeds_a_cohort_living_its_history(
         listed = await _journeys(temporal)
         return list(listed.values()) if listed == known else None
 
-    # The journeys wait for their history to stop arriving (20 s on the test stack, see conftest), then live it.
+    # The journeys wait for their history to stop arriving (30 s on the test stack, see conftest), then live it.
     journeys = await eventually(lived, within=900, every=5)
     assert len({phase for phase, _ in journeys}) >= 3
     assert any(at_risk for _, at_risk in journeys)
