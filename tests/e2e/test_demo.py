@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -17,8 +18,10 @@ import httpx
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
+from contracts.identifiers import journey_id
 from contracts.search_attributes import AT_RISK, COHORT_ID, JOURNEY_PHASE, URN
 from runtime.local.endpoints import Endpoints
+from runtime.local.stack import LocalStack
 from services.enrolment.entrypoints.demo import DEMO_COHORT, DEMO_SCHOOLS, seed_demo
 from tests.support import eventually
 from workflows.forecast.montecarlo import forecast_cohort
@@ -42,7 +45,7 @@ async def _journeys(temporal: Client) -> dict[str, tuple[str, bool]]:
 
 
 async def test_the_demo_seeds_a_cohort_living_its_history(
-    stack: Endpoints, admin_token: str, temporal: Client, http: httpx.AsyncClient
+    local_stack: LocalStack, stack: Endpoints, admin_token: str, temporal: Client, http: httpx.AsyncClient
 ) -> None:
     message = await seed_demo(stack, admin_token)
     assert "seeded" in message
@@ -57,9 +60,16 @@ async def test_the_demo_seeds_a_cohort_living_its_history(
         return list(listed.values()) if listed == known else None
 
     # The journeys wait for their history to stop arriving (30 s on the test stack, see conftest), then live it.
-    journeys = await eventually(lived, within=900, every=5)
+    journeys = await eventually(lived, within=900, every=1)
     assert len({phase for phase, _ in journeys}) >= 3
     assert any(at_risk for _, at_risk in journeys)
+
+    # Each journey was started back-dated, with the quiet spell this stack is set to (its input, as the UI shows it).
+    history = await temporal.get_workflow_handle(journey_id(COHORT, DEMO_SCHOOLS[0].urn)).fetch_history()
+    started = history.events[0].workflow_execution_started_event_attributes
+    start = json.loads(started.input.payloads[0].data)
+    assert start["catch_up"] is True
+    assert start["catch_up_quiet_seconds"] == local_stack.settings.journey_catch_up_quiet_seconds
 
     reporting = stack.url("reporting")
     answer = await http.get(f"{reporting}/dashboard/cohorts/{COHORT}/progress-over-time.csv")
