@@ -1,4 +1,4 @@
-"""Small helpers the tests share: waiting for eventual outcomes and reading JetStream streams."""
+"""Small helpers the tests share: waiting for eventual outcomes, reading JetStream streams and workflow histories."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import nats
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHandle
 
 from contracts import stream_for
 from contracts.subscriptions import CONSUMES, durable_name
@@ -28,6 +30,19 @@ from tests.clients import Platform, expect
 T = TypeVar("T")
 
 _urns = itertools.count(100001)
+
+
+async def history_lengths(client: Client, handle: WorkflowHandle[Any, Any]) -> list[int]:
+    """The number of events in each run of the workflow, following continue-as-new from its first run."""
+    lengths: list[int] = []
+    run_id: str | None = handle.first_execution_run_id or handle.run_id
+    while run_id:
+        history = await client.get_workflow_handle(handle.id, run_id=run_id).fetch_history()
+        lengths.append(len(history.events))
+        last = history.events[-1]
+        continued = last.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+        run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id if continued else None
+    return lengths
 
 
 def next_urn() -> str:
