@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
 from contracts.programme import add_months
@@ -46,17 +47,39 @@ def _event() -> str:
     return str(uuid.uuid4())
 
 
-async def test_a_cohort_told_of_schools_in_batches_keeps_each_once_across_runs(platform_temporal: Client) -> None:
-    # A queue and an id of its own: the stack's worker and its cohorts never see this one.
+async def _cohort(client: Client) -> tuple[WorkflowHandle[Cohort, Any], str]:
+    """A cohort of its own on a task queue of its own: the stack's worker and its cohorts never see it."""
     queue, cohort_id = f"cohort-history-{uuid.uuid4()}", f"history-{uuid.uuid4().hex[:8]}"
+    today = datetime.now(UTC).date()
+    plan = m.JourneyPlan([m.LeadershipDayDate(1, today + timedelta(days=100))])
+    start = CohortStart(
+        _event(), cohort_id, "Oxfordshire", today, add_months(today, 18), plan, history_limit=HISTORY_LIMIT
+    )
+    return await client.start_workflow(Cohort.run, start, id=f"cohort-{cohort_id}", task_queue=queue), queue
+
+
+async def test_a_cohort_told_of_schools_one_signal_each_continues_as_new_and_keeps_them_all(
+    platform_temporal: Client,
+) -> None:
+    cohort, queue = await _cohort(platform_temporal)
     async with Worker(platform_temporal, task_queue=queue, workflows=[Cohort]):
-        today = datetime.now(UTC).date()
-        plan = m.JourneyPlan([m.LeadershipDayDate(1, today + timedelta(days=100))])
-        start = CohortStart(
-            _event(), cohort_id, "Oxfordshire", today, add_months(today, 18), plan, history_limit=HISTORY_LIMIT
-        )
-        cohort = await platform_temporal.start_workflow(Cohort.run, start, id=f"cohort-{cohort_id}", task_queue=queue)
-        schools = [f"journey-{cohort_id}-{100000 + n}" for n in range(300)]
+        schools = [f"{cohort.id.replace('cohort-', 'journey-')}-{100000 + n}" for n in range(60)]
+        for journey in schools:
+            await cohort.signal(Cohort.school_joined, SchoolJoined(_event(), journey))
+        calendar = await cohort.query(Cohort.calendar)
+        described = await cohort.describe()
+        history = await platform_temporal.get_workflow_handle(cohort.id).fetch_history()
+        await cohort.terminate("test over")
+
+    assert calendar.journeys == schools
+    assert described.run_id != cohort.first_execution_run_id
+    assert len(history.events) <= 60
+
+
+async def test_a_cohort_told_of_schools_in_batches_keeps_each_once_across_runs(platform_temporal: Client) -> None:
+    cohort, queue = await _cohort(platform_temporal)
+    async with Worker(platform_temporal, task_queue=queue, workflows=[Cohort]):
+        schools = [f"{cohort.id.replace('cohort-', 'journey-')}-{100000 + n}" for n in range(300)]
         joins = [SchoolJoined(_event(), journey) for journey in schools]
         for first in range(0, len(joins), 5):
             await cohort.signal(Cohort.schools_joined, SchoolsJoined(joins[first : first + 5]))

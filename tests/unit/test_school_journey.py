@@ -19,7 +19,6 @@ import pytest
 from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -27,7 +26,7 @@ from contracts.programme import PlanTargets, add_months
 from runtime.calendar_file import load_half_terms
 from runtime.temporal import DATA_CONVERTER, register_search_attributes
 from services.enrolment.domain.model import programme_plan
-from workflows.cohort.messages import CohortCalendarState, CohortStart, SchoolJoined
+from workflows.cohort.messages import CohortStart, SchoolJoined
 from workflows.cohort.workflows import Cohort
 from workflows.journey import messages as m
 from workflows.journey.activities import JourneyActivities, PublishJourneyEvent
@@ -486,36 +485,3 @@ async def test_a_cohort_ends_once_its_last_day_and_its_months_are_over(env: Work
         await _save_history(cohort, "cohort_ends_v2")
 
     assert final.notices_sent == [f"upcoming:1:{held_on}", f"passed:1:{held_on}"]
-
-
-async def _calendar_when_settled(cohort: WorkflowHandle[Cohort, Any]) -> CohortCalendarState:
-    """The cohort's calendar; a query that meets the workflow between two runs (continuing as new) is asked again."""
-    for _ in range(20):
-        try:
-            return await cohort.query(Cohort.calendar)
-        except RPCError as failure:
-            if failure.status != RPCStatusCode.DEADLINE_EXCEEDED:
-                raise
-    return await cohort.query(Cohort.calendar)
-
-
-async def test_a_cohort_with_more_schools_than_one_history_holds_continues_as_new_and_keeps_them_all(
-    env: WorkflowEnvironment,
-) -> None:
-    async with Worker(env.client, task_queue=QUEUE, workflows=[Cohort]):
-        today = await _today(env)
-        plan = m.JourneyPlan([m.LeadershipDayDate(1, today + timedelta(days=100))])
-        start = CohortStart(_event(), "oxon-2026", "Oxfordshire", today, add_months(today, 18), plan, history_limit=40)
-        cohort = await env.client.start_workflow(Cohort.run, start, id="cohort-oxon-2026", task_queue=QUEUE)
-        schools = [f"journey-oxon-2026-{100000 + n}" for n in range(60)]
-        for journey in schools:
-            await cohort.signal(Cohort.school_joined, SchoolJoined(_event(), journey))
-        calendar = await _calendar_when_settled(cohort)
-        described = await cohort.describe()
-        current_run = env.client.get_workflow_handle(cohort.id)
-        history = await current_run.fetch_history()
-        await cohort.terminate("test over")
-
-    assert calendar.journeys == schools
-    assert described.run_id != cohort.first_execution_run_id
-    assert len(history.events) <= 60
