@@ -18,6 +18,7 @@ from runtime.local.stack import LocalStack
 from tests.clients import Platform, expect
 from tests.support import enrolled_learner, ensure_cohort, eventually
 from tests.support_events import publish_event
+from workflows.journey.lifecycle import NOT_YET_REGISTERED
 from workflows.verify import journey_progress
 
 RSP = str(Path(sys.executable).parent / "rsp")
@@ -32,11 +33,16 @@ async def _rsp_verify(local_stack: LocalStack, stack_dir: Path, urn: str) -> sub
     )
 
 
-async def _settled(api: Platform, temporal: Client, urn: str, completions: int) -> None:
+async def _settled(api: Platform, temporal: Client, urn: str, staff_id: str, completions: int) -> None:
+    """Reporting and the journey hold `completions`, and the journey knows `staff_id` as registered: the
+    registration reaches it on enrolment's stream, and may come after the completions on learning's."""
+
     async def everywhere() -> bool:
         reported = expect(await api.reporting.progress(urn))["modules"]["module_completions"]
         journey = await journey_progress(temporal, COHORT, urn)
-        return reported == completions and journey is not None and journey.module_completions() == completions
+        if journey is None or staff_id not in journey.staff or journey.staff[staff_id].role == NOT_YET_REGISTERED:
+            return False
+        return reported == completions and journey.module_completions() == completions
 
     await eventually(everywhere, within=60)
 
@@ -49,7 +55,7 @@ async def test_verify_finds_copies_in_step_then_names_the_completion_only_the_co
     for module in (1, 2, 3):
         completion = {"staff_id": staff_id, "urn": urn, "module_number": module}
         expect(await api.learning.record_completion(completion), 201)
-    await _settled(api, temporal, urn, 3)
+    await _settled(api, temporal, urn, staff_id, 3)
 
     in_step = await _rsp_verify(local_stack, stack_dir, urn)
 
@@ -66,7 +72,7 @@ async def test_verify_finds_copies_in_step_then_names_the_completion_only_the_co
         completed_at=datetime.now(UTC),
     )
     await publish_event(js, stray)
-    await _settled(api, temporal, urn, 4)
+    await _settled(api, temporal, urn, staff_id, 4)
 
     out_of_step = await _rsp_verify(local_stack, stack_dir, urn)
 

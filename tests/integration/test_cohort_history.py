@@ -14,12 +14,13 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
+from contracts.identifiers import journey_id
 from contracts.programme import add_months
 from runtime.local.endpoints import Endpoints
 from runtime.temporal import DATA_CONVERTER
 from tests.support import history_lengths
 from workflows.cohort.messages import CohortStart, SchoolJoined, SchoolsJoined
-from workflows.cohort.workflows import Cohort
+from workflows.cohort.workflows import Cohort, cohort_workflow_id
 from workflows.journey import messages as m
 
 HISTORY_LIMIT = 40
@@ -47,23 +48,24 @@ def _event() -> str:
     return str(uuid.uuid4())
 
 
-async def _cohort(client: Client) -> tuple[WorkflowHandle[Cohort, Any], str]:
-    """A cohort of its own on a task queue of its own: the stack's worker and its cohorts never see it."""
+async def _cohort(client: Client, schools: int) -> tuple[WorkflowHandle[Cohort, Any], str, list[str]]:
+    """A cohort of its own on a task queue of its own (the stack's worker and its cohorts never see it), its
+    queue, and the journey ids of `schools` schools to tell it of."""
     queue, cohort_id = f"cohort-history-{uuid.uuid4()}", f"history-{uuid.uuid4().hex[:8]}"
     today = datetime.now(UTC).date()
     plan = m.JourneyPlan([m.LeadershipDayDate(1, today + timedelta(days=100))])
     start = CohortStart(
         _event(), cohort_id, "Oxfordshire", today, add_months(today, 18), plan, history_limit=HISTORY_LIMIT
     )
-    return await client.start_workflow(Cohort.run, start, id=f"cohort-{cohort_id}", task_queue=queue), queue
+    cohort = await client.start_workflow(Cohort.run, start, id=cohort_workflow_id(cohort_id), task_queue=queue)
+    return cohort, queue, [journey_id(cohort_id, f"{100000 + n}") for n in range(schools)]
 
 
 async def test_a_cohort_told_of_schools_one_signal_each_continues_as_new_and_keeps_them_all(
     platform_temporal: Client,
 ) -> None:
-    cohort, queue = await _cohort(platform_temporal)
+    cohort, queue, schools = await _cohort(platform_temporal, 60)
     async with Worker(platform_temporal, task_queue=queue, workflows=[Cohort]):
-        schools = [f"{cohort.id.replace('cohort-', 'journey-')}-{100000 + n}" for n in range(60)]
         for journey in schools:
             await cohort.signal(Cohort.school_joined, SchoolJoined(_event(), journey))
         calendar = await cohort.query(Cohort.calendar)
@@ -77,9 +79,8 @@ async def test_a_cohort_told_of_schools_one_signal_each_continues_as_new_and_kee
 
 
 async def test_a_cohort_told_of_schools_in_batches_keeps_each_once_across_runs(platform_temporal: Client) -> None:
-    cohort, queue = await _cohort(platform_temporal)
+    cohort, queue, schools = await _cohort(platform_temporal, 300)
     async with Worker(platform_temporal, task_queue=queue, workflows=[Cohort]):
-        schools = [f"{cohort.id.replace('cohort-', 'journey-')}-{100000 + n}" for n in range(300)]
         joins = [SchoolJoined(_event(), journey) for journey in schools]
         for first in range(0, len(joins), 5):
             await cohort.signal(Cohort.schools_joined, SchoolsJoined(joins[first : first + 5]))
