@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -17,6 +18,13 @@ from runtime.local.endpoints import Endpoints
 from runtime.local.stack import LocalStack, isolated_settings
 from tests.browser import CHROMIUM_MISSING, chromium_binary
 from tests.clients import Platform
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A service built in the test process (the API document tests build each) points the root logger at the
+    stdout pytest captured, which pytest closes as it ends. The embedded Postgres's exit handler logs after that,
+    and printed a "Logging error" traceback under every run's result. The session is over, so its handlers go."""
+    logging.getLogger().handlers.clear()
 
 
 @pytest.fixture(scope="session")
