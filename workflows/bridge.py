@@ -266,7 +266,7 @@ class JourneyBridge:
         task_queue: str,
         calendar: HalfTermCalendar,
         completions_gap_seconds: float = 0.0,
-        catch_up_quiet_seconds: int = 120,
+        catch_up_quiet_seconds: int = journey.JourneyStart.catch_up_quiet_seconds,
     ) -> None:
         self._client = client
         self._catch_up_quiet_seconds = catch_up_quiet_seconds
